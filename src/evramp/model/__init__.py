@@ -1,0 +1,44 @@
+"""The core: typed records of a scenario and their validation. Imports nothing else of evramp."""
+
+from evramp.model.errors import ScenarioError, ScenarioInvalid
+from evramp.model.records import (
+    BomLine,
+    Calendar,
+    Demand,
+    Inventory,
+    Item,
+    Phase,
+    Ramp,
+    Receipt,
+    Routing,
+    Shop,
+    Shutdown,
+    Supplier,
+    SupplierCapacity,
+)
+from evramp.model.scenario import SCENARIO_FILE, TABLES, Scenario, TableSpec
+from evramp.model.validate import ensure_valid, validate
+
+__all__ = [
+    "SCENARIO_FILE",
+    "TABLES",
+    "BomLine",
+    "Calendar",
+    "Demand",
+    "Inventory",
+    "Item",
+    "Phase",
+    "Ramp",
+    "Receipt",
+    "Routing",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioInvalid",
+    "Shop",
+    "Shutdown",
+    "Supplier",
+    "SupplierCapacity",
+    "TableSpec",
+    "ensure_valid",
+    "validate",
+]

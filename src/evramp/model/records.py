@@ -1,0 +1,209 @@
+"""Typed records of a scenario: one class per table row.
+
+These classes are the schema. The CSV reader, the error messages and the docs all derive from them,
+so a column is added here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Id = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/+]*$"),
+]
+"""An identifier: letters, digits and ``. _ - / +``, starting with a letter or digit."""
+
+ItemKind = Literal["vehicle", "assembly", "part"]
+Unit = Literal["ea", "kg", "m", "l", "kWh"]
+RampCurve = Literal["s-curve", "linear"]
+DemandKind = Literal["order", "forecast"]
+
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Weeks = Annotated[int, Field(ge=0, le=520)]
+
+
+class Record(BaseModel):
+    """Base of every table row: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Item(Record):
+    """Anything that is built, bought, stocked or shipped."""
+
+    id: Id
+    kind: ItemKind
+    name: str = ""
+    unit: Unit = "ea"
+    unit_cost: NonNegative = 0.0
+    holding_cost: NonNegative = 0.0
+    """Cost of keeping one unit in stock for one week."""
+
+
+class BomLine(Record):
+    """One component of a made item: `quantity` of `child` go into one `parent`."""
+
+    parent: Id
+    child: Id
+    quantity: Positive
+    yield_: Annotated[float, Field(gt=0, le=1, alias="yield")] = 1.0
+    """Share of the child that ends up good; consumption is quantity / yield."""
+    unit: Unit | None = None
+    """Optional: when given, must be the child's unit (guards against kg-vs-ea slips)."""
+
+
+class Shop(Record):
+    """A production area with one capacity: press, body, paint, battery, assembly."""
+
+    id: Id
+    name: str = ""
+    rate: Positive
+    """Jobs per hour at full rate (after ramp-up), before availability losses."""
+    shifts_per_day: Annotated[int, Field(ge=1, le=3)]
+    days_per_week: Annotated[int, Field(ge=1, le=7)]
+    availability: Annotated[float, Field(gt=0, le=1)] = 1.0
+    """Share of scheduled time the shop produces (OEE)."""
+    hours_per_shift: Annotated[float, Field(gt=0, le=24)] | None = None
+    """Overrides the calendar's hours per shift for this shop."""
+
+
+class Phase(Record):
+    """A capacity expansion: from `start` the shop's rate grows by `added_rate`."""
+
+    shop: Id
+    name: Id
+    start: dt.date
+    added_rate: Positive
+    """Jobs per hour added at full rate."""
+    ramp_weeks: Weeks = 0
+    """Weeks from `start` until the added rate is fully available (S-curve)."""
+
+
+class Ramp(Record):
+    """Start-up of a shop (or of every shop, `shop` = `*`) from trial production to full rate."""
+
+    shop: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9._\-/+]*)$")]
+    trial_start: dt.date
+    """First week of trial production; nothing is built before it."""
+    trial_rate: NonNegative
+    """Jobs per week during trial production (before start of production)."""
+    sop: dt.date
+    """Start of production: from here the rate climbs to full rate."""
+    ramp_weeks: Annotated[int, Field(ge=1, le=520)]
+    """Weeks from start of production to full rate."""
+    curve: RampCurve = "s-curve"
+
+    @model_validator(mode="after")
+    def _sop_not_before_trial(self) -> Ramp:
+        if self.sop < self.trial_start:
+            raise ValueError(
+                f"sop {self.sop} is before trial_start {self.trial_start}; "
+                "start of production follows trial production"
+            )
+        return self
+
+
+class Routing(Record):
+    """Where an item is made, how much of the shop one unit takes, and how long it takes."""
+
+    item: Id
+    shop: Id
+    jobs_per_unit: Positive = 1.0
+    lead_time: Weeks = 0
+    """Weeks from the start of a build (when components are consumed) to the unit being available."""
+
+
+class Supplier(Record):
+    """One supplier's line for one purchased item."""
+
+    supplier: Id
+    item: Id
+    capacity: NonNegative | None = None
+    """Units per week the supplier can deliver; empty means unlimited."""
+    lead_time: Weeks = 0
+    """Weeks from releasing a purchase order to receiving the goods."""
+    price: NonNegative = 0.0
+
+
+class SupplierCapacity(Record):
+    """A change of a supplier line's weekly capacity from `start` on (a capacity profile)."""
+
+    supplier: Id
+    item: Id
+    start: dt.date
+    capacity: NonNegative
+
+
+class Demand(Record):
+    """A customer order or a forecast bucket for a vehicle variant."""
+
+    id: Id
+    variant: Id
+    quantity: Positive
+    due: dt.date
+    priority: Annotated[int, Field(ge=1, le=9)] = 1
+    """1 is the most important; each step down weighs lateness ten times less."""
+    price: NonNegative = 0.0
+    """Revenue per vehicle shipped."""
+    lateness_penalty: NonNegative = 0.0
+    """Cost per vehicle and week shipped after `due`."""
+    kind: DemandKind = "order"
+
+
+class Inventory(Record):
+    """Stock on hand at the start of the plan."""
+
+    item: Id
+    on_hand: NonNegative
+
+
+class Receipt(Record):
+    """A scheduled receipt: goods already on order, arriving in the week of `due`."""
+
+    item: Id
+    due: dt.date
+    quantity: Positive
+
+
+class Shutdown(Record):
+    """Weeks in which shops do not work (Spring Festival, retooling)."""
+
+    name: str
+    start: dt.date
+    weeks: Annotated[int, Field(ge=1, le=520)] = 1
+    shops: tuple[Id, ...] = ()
+    """Shops affected; empty means the whole plant."""
+
+
+class Calendar(Record):
+    """The planning horizon: weekly buckets from `first_week` (a Monday)."""
+
+    first_week: dt.date
+    horizon_weeks: Annotated[int, Field(ge=1, le=1040)]
+    hours_per_shift: Annotated[float, Field(gt=0, le=24)] = 8.0
+    shutdowns: tuple[Shutdown, ...] = ()
+
+    @model_validator(mode="after")
+    def _starts_on_monday(self) -> Calendar:
+        if self.first_week.isoweekday() != 1:
+            raise ValueError(
+                f"first_week {self.first_week} is a {self.first_week:%A}; weeks start on Monday"
+            )
+        return self
+
+    @property
+    def end(self) -> dt.date:
+        """The Monday after the last week of the horizon."""
+        return self.first_week + dt.timedelta(weeks=self.horizon_weeks)
+
+    def week_of(self, day: dt.date) -> int:
+        """Index of the week that contains `day` (negative before the horizon)."""
+        return (day - self.first_week).days // 7
+
+    def week_start(self, week: int) -> dt.date:
+        return self.first_week + dt.timedelta(weeks=week)

@@ -1,0 +1,98 @@
+"""The scenario: every table of a plant's planning data, as typed records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from evramp.model.records import (
+    BomLine,
+    Calendar,
+    Demand,
+    Inventory,
+    Item,
+    Phase,
+    Ramp,
+    Receipt,
+    Record,
+    Routing,
+    Shop,
+    Supplier,
+    SupplierCapacity,
+)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A scenario table: its attribute on `Scenario`, its file and its row type."""
+
+    name: str
+    file: str
+    record: type[Record]
+    required: bool
+    doc: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(f.alias or name for name, f in self.record.model_fields.items())
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(
+            f.alias or name for name, f in self.record.model_fields.items() if f.is_required()
+        )
+
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec("items", "items.csv", Item, True, "vehicles, assemblies and parts"),
+    TableSpec("bom", "bom.csv", BomLine, True, "bill of material: parent, child, quantity"),
+    TableSpec("shops", "shops.csv", Shop, True, "shops with their rate and shift pattern"),
+    TableSpec("phases", "phases.csv", Phase, False, "capacity added to a shop from a date"),
+    TableSpec("ramps", "ramp.csv", Ramp, False, "trial production and ramp-up to full rate"),
+    TableSpec("routings", "routings.csv", Routing, True, "which shops make an item, lead time"),
+    TableSpec("suppliers", "suppliers.csv", Supplier, True, "supplier lines: capacity, lead time"),
+    TableSpec(
+        "supplier_capacity",
+        "supplier_capacity.csv",
+        SupplierCapacity,
+        False,
+        "changes of a supplier line's weekly capacity over time",
+    ),
+    TableSpec("demand", "demand.csv", Demand, True, "customer orders and forecast"),
+    TableSpec("inventory", "inventory.csv", Inventory, False, "stock on hand at the start"),
+    TableSpec("receipts", "receipts.csv", Receipt, False, "goods already on order"),
+)
+TABLE_BY_NAME: Mapping[str, TableSpec] = {t.name: t for t in TABLES}
+SCENARIO_FILE = "scenario.yaml"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A plant's planning data. Build it in code or read it with `evramp.load_scenario`."""
+
+    name: str
+    calendar: Calendar
+    items: tuple[Item, ...]
+    bom: tuple[BomLine, ...]
+    shops: tuple[Shop, ...]
+    routings: tuple[Routing, ...]
+    suppliers: tuple[Supplier, ...]
+    demand: tuple[Demand, ...]
+    phases: tuple[Phase, ...] = ()
+    ramps: tuple[Ramp, ...] = ()
+    supplier_capacity: tuple[SupplierCapacity, ...] = ()
+    inventory: tuple[Inventory, ...] = ()
+    receipts: tuple[Receipt, ...] = ()
+    notes: str = ""
+    lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    """Line number of each record in its file, per table; absent tables count from line 2."""
+
+    def table(self, name: str) -> tuple[Any, ...]:
+        rows: tuple[Any, ...] = getattr(self, name)
+        return rows
+
+    def line_of(self, table: str, index: int) -> int:
+        """Line in the table's file of the record at `index` (header is line 1)."""
+        known = self.lines.get(table)
+        return known[index] if known is not None and index < len(known) else index + 2

@@ -1,0 +1,276 @@
+"""Checks across records: references, duplicates, BOM cycles, units and the horizon.
+
+Each check returns every problem it finds, so a planner fixes a scenario in one pass, not one error
+per run. Row-level checks (types, signs, ranges) happen when records are built; these need the whole
+scenario.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from evramp.model.errors import ScenarioError, ScenarioInvalid
+from evramp.model.scenario import SCENARIO_FILE, TABLE_BY_NAME, Scenario
+
+Check = Callable[[Scenario], Iterator[ScenarioError]]
+
+
+def validate(scenario: Scenario) -> list[ScenarioError]:
+    """Every cross-record problem of `scenario`, sorted by file and row."""
+    return sorted(error for check in CHECKS for error in check(scenario))
+
+
+def ensure_valid(scenario: Scenario) -> Scenario:
+    """Return `scenario` unchanged, or raise `ScenarioInvalid` with all its problems."""
+    errors = validate(scenario)
+    if errors:
+        raise ScenarioInvalid(errors)
+    return scenario
+
+
+def _error(scenario: Scenario, table: str, index: int, field: str, message: str) -> ScenarioError:
+    return ScenarioError(TABLE_BY_NAME[table].file, scenario.line_of(table, index), field, message)
+
+
+def _rows(scenario: Scenario, table: str) -> Iterator[tuple[int, Any]]:
+    return enumerate(scenario.table(table))
+
+
+# --- duplicates ------------------------------------------------------------------------------
+
+_KEYS: dict[str, tuple[str, ...]] = {
+    "items": ("id",),
+    "bom": ("parent", "child"),
+    "shops": ("id",),
+    "phases": ("shop", "name"),
+    "ramps": ("shop",),
+    "routings": ("item", "shop"),
+    "suppliers": ("supplier", "item"),
+    "supplier_capacity": ("supplier", "item", "start"),
+    "demand": ("id",),
+    "inventory": ("item",),
+}
+
+
+def check_duplicates(scenario: Scenario) -> Iterator[ScenarioError]:
+    for table, key in _KEYS.items():
+        first_line: dict[tuple[object, ...], int] = {}
+        for index, record in _rows(scenario, table):
+            value = tuple(getattr(record, k) for k in key)
+            line = scenario.line_of(table, index)
+            if value in first_line:
+                shown = ", ".join(str(v) for v in value)
+                yield _error(
+                    scenario,
+                    table,
+                    index,
+                    key[-1],
+                    f"duplicate of line {first_line[value]} ({'/'.join(key)} = {shown})",
+                )
+            else:
+                first_line[value] = line
+
+
+# --- references ------------------------------------------------------------------------------
+
+# (table, field, referenced table); the referenced table's key is its id.
+_ITEM_REFERENCES = (
+    ("bom", "parent"),
+    ("bom", "child"),
+    ("routings", "item"),
+    ("suppliers", "item"),
+    ("demand", "variant"),
+    ("inventory", "item"),
+    ("receipts", "item"),
+)
+_SHOP_REFERENCES = (("routings", "shop"), ("phases", "shop"), ("ramps", "shop"))
+
+
+def check_references(scenario: Scenario) -> Iterator[ScenarioError]:
+    items = {item.id for item in scenario.items}
+    shops = {shop.id for shop in scenario.shops}
+    for table, field in _ITEM_REFERENCES:
+        for index, record in _rows(scenario, table):
+            if getattr(record, field) not in items:
+                yield _error(
+                    scenario, table, index, field,
+                    f"unknown item {getattr(record, field)!r}; expected an id from items.csv",
+                )
+    for table, field in _SHOP_REFERENCES:
+        for index, record in _rows(scenario, table):
+            shop = getattr(record, field)
+            if shop not in shops and not (table == "ramps" and shop == "*"):
+                yield _error(
+                    scenario, table, index, field,
+                    f"unknown shop {shop!r}; expected an id from shops.csv",
+                )
+    lines = {(s.supplier, s.item) for s in scenario.suppliers}
+    for index, change in _rows(scenario, "supplier_capacity"):
+        if (change.supplier, change.item) not in lines:
+            yield _error(
+                scenario, "supplier_capacity", index, "item",
+                f"supplier {change.supplier!r} has no line for item {change.item!r} "
+                "in suppliers.csv",
+            )
+    for shutdown_index, shutdown in enumerate(scenario.calendar.shutdowns):
+        for shop in shutdown.shops:
+            if shop not in shops:
+                yield ScenarioError(
+                    SCENARIO_FILE, 0, f"calendar.shutdowns.{shutdown_index}.shops",
+                    f"unknown shop {shop!r}; expected an id from shops.csv",
+                )
+
+
+# --- kinds of items --------------------------------------------------------------------------
+
+
+def check_item_roles(scenario: Scenario) -> Iterator[ScenarioError]:
+    kinds = {item.id: item.kind for item in scenario.items}
+    routed = {routing.item for routing in scenario.routings}
+    for index, line in _rows(scenario, "bom"):
+        if kinds.get(line.child) == "vehicle":
+            yield _error(
+                scenario, "bom", index, "child",
+                f"{line.child!r} is a vehicle; a vehicle cannot be a component",
+            )
+        if line.parent in kinds and line.parent not in routed:
+            yield _error(
+                scenario, "bom", index, "parent",
+                f"{line.parent!r} has no routing in routings.csv, so it is never built",
+            )
+    for index, order in _rows(scenario, "demand"):
+        kind = kinds.get(order.variant)
+        if kind is not None and kind != "vehicle":
+            yield _error(
+                scenario, "demand", index, "variant",
+                f"{order.variant!r} is a {kind}; demand is for vehicles",
+            )
+    yield from _check_sources(scenario, routed)
+
+
+def _check_sources(scenario: Scenario, routed: set[str]) -> Iterator[ScenarioError]:
+    """Every item must be obtainable: made (routing), bought (supplier) or in stock."""
+    bought = {line.item for line in scenario.suppliers}
+    stocked = {s.item for s in scenario.inventory if s.on_hand > 0}
+    stocked |= {r.item for r in scenario.receipts}
+    for index, item in _rows(scenario, "items"):
+        if item.kind in ("vehicle", "assembly") and item.id not in routed:
+            yield _error(
+                scenario, "items", index, "id",
+                f"{item.kind} {item.id!r} has no routing in routings.csv; "
+                "vehicles and assemblies are made in a shop",
+            )
+        elif item.kind == "part" and not ({item.id} & (routed | bought | stocked)):
+            yield _error(
+                scenario, "items", index, "id",
+                f"part {item.id!r} has no supplier in suppliers.csv, no routing and no stock",
+            )
+
+
+# --- bill of material ------------------------------------------------------------------------
+
+
+def check_bom_cycles(scenario: Scenario) -> Iterator[ScenarioError]:
+    """A cycle (A needs B needs A) makes every item on it impossible to build."""
+    children: dict[str, list[tuple[str, int]]] = {}
+    for index, line in _rows(scenario, "bom"):
+        children.setdefault(line.parent, []).append((line.child, index))
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+    reported: set[int] = set()
+
+    def visit(node: str) -> Iterator[ScenarioError]:
+        # Iterative depth-first search: deep BOMs must not hit Python's recursion limit.
+        stack: list[tuple[str, Iterator[tuple[str, int]]]] = [(node, iter(children.get(node, ())))]
+        state[node] = 1
+        path.append(node)
+        while stack:
+            parent, edges = stack[-1]
+            for child, index in edges:
+                if state.get(child) == 1 and index not in reported:
+                    reported.add(index)
+                    cycle = [*path[path.index(child) :], child]
+                    yield _error(scenario, "bom", index, "child", "cycle " + " -> ".join(cycle))
+                elif child not in state:
+                    state[child] = 1
+                    path.append(child)
+                    stack.append((child, iter(children.get(child, ()))))
+                    break
+            else:
+                state[parent] = 2
+                path.pop()
+                stack.pop()
+
+    for parent in children:
+        if parent not in state:
+            yield from visit(parent)
+
+
+def check_units(scenario: Scenario) -> Iterator[ScenarioError]:
+    units = {item.id: item.unit for item in scenario.items}
+    for index, item in _rows(scenario, "items"):
+        if item.kind != "part" and item.unit != "ea":
+            yield _error(
+                scenario, "items", index, "unit",
+                f"a {item.kind} is counted in 'ea', got {item.unit!r}",
+            )
+    for index, line in _rows(scenario, "bom"):
+        expected = units.get(line.child)
+        if line.unit is not None and expected is not None and line.unit != expected:
+            yield _error(
+                scenario, "bom", index, "unit",
+                f"{line.child!r} is counted in {expected!r} in items.csv, got {line.unit!r}",
+            )
+
+
+# --- horizon ---------------------------------------------------------------------------------
+
+
+def check_horizon(scenario: Scenario) -> Iterator[ScenarioError]:
+    calendar = scenario.calendar
+    first, end = calendar.first_week, calendar.end
+    last_day = end - dt.timedelta(days=1)
+
+    def outside(day: dt.date) -> str | None:
+        if day < first:
+            return f"{day} is before the plan starts ({first})"
+        if day >= end:
+            return f"{day} is after the plan ends ({last_day})"
+        return None
+
+    for table in ("demand", "receipts"):
+        for index, record in _rows(scenario, table):
+            problem = outside(record.due)
+            if problem:
+                yield _error(scenario, table, index, "due", problem)
+
+
+def check_shift_hours(scenario: Scenario) -> Iterator[ScenarioError]:
+    for index, shop in _rows(scenario, "shops"):
+        hours = shop.hours_per_shift or scenario.calendar.hours_per_shift
+        if shop.shifts_per_day * hours > 24:
+            yield _error(
+                scenario, "shops", index, "shifts_per_day",
+                f"{shop.shifts_per_day} shifts of {hours:g} h do not fit in a day of 24 h",
+            )
+
+
+def _vehicles_exist(scenario: Scenario) -> Iterator[ScenarioError]:
+    if not any(item.kind == "vehicle" for item in scenario.items):
+        yield ScenarioError("items.csv", 0, "kind", "no vehicle; a plan needs at least one")
+
+
+CHECKS: tuple[Check, ...] = (
+    check_duplicates,
+    check_references,
+    check_item_roles,
+    check_bom_cycles,
+    check_units,
+    check_horizon,
+    check_shift_hours,
+    _vehicles_exist,
+)
+
+__all__ = ["CHECKS", "ensure_valid", "validate"]

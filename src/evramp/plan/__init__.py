@@ -1,0 +1,55 @@
+"""Planning: compile a scenario to arrays, build the LP as sparse matrices, solve with HiGHS,
+map the solution back to builds, purchases, stock, shipments and backlog."""
+
+from __future__ import annotations
+
+import time
+
+from evramp.model import Scenario, ensure_valid
+from evramp.plan.index import compile_scenario
+from evramp.plan.lp import build_lp
+from evramp.plan.result import ModelSize, PlanResult, extract
+from evramp.plan.solve import solve
+
+
+class PlanFailed(RuntimeError):
+    """The solver did not prove an optimal plan; nothing it found is presented as a plan."""
+
+    def __init__(self, scenario: str, status: str) -> None:
+        self.status = status
+        super().__init__(f"no plan for scenario {scenario!r}: the solver stopped with status {status!r}")
+
+
+def plan(scenario: Scenario, time_limit: float | None = None) -> PlanResult:
+    """The optimal capacity- and material-constrained plan of `scenario`.
+
+    Raises `ScenarioInvalid` for a scenario with problems and `PlanFailed` when HiGHS does not
+    reach an optimal solution (infeasible, unbounded, or out of time).
+    """
+    ensure_valid(scenario)
+    clock = _Clock()
+    data = compile_scenario(scenario)
+    clock.lap("compile")
+    lp = build_lp(data)
+    clock.lap("build")
+    solution = solve(lp, time_limit=time_limit)
+    clock.lap("solve")
+    if not solution.optimal:
+        raise PlanFailed(scenario.name, solution.status)
+    result = extract(scenario.name, data, lp, solution, clock.laps)
+    clock.lap("extract")
+    return result
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
+
+
+__all__ = ["ModelSize", "PlanFailed", "PlanResult", "plan"]

@@ -1,0 +1,113 @@
+"""Hand a demand class's shipments back to its orders, earliest due date first.
+
+The LP ships per class (variant, priority); within a class the orders are served in due-date
+order, which is optimal because they share price and penalty. Everything here is array work:
+each order receives the slice of the class's cumulative shipments between the quantities due
+before it and including it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from evramp.plan.index import Orders
+from evramp.plan.layout import FloatArray, IntArray
+
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Allocation:
+    ship_order: IntArray  # order index of each shipment row
+    ship_week: IntArray
+    ship_quantity: FloatArray
+    backlog_order: IntArray  # order index of each backlog row
+    backlog_week: IntArray
+    backlog_quantity: FloatArray
+    on_time: FloatArray  # (K,) quantity shipped by the due week
+    shipped: FloatArray  # (K,) quantity shipped within the horizon
+    finished: IntArray  # (K,) week of the last shipment, -1 if not complete
+
+
+def allocate(orders: Orders, ship: FloatArray) -> Allocation:
+    """Split `ship` (classes × weeks) over `orders` (sorted by class, due, id)."""
+    weeks = ship.shape[1]
+    cumulative = np.cumsum(ship, axis=1)
+    quantity = orders.quantity
+    # Quantity of the same class due before each order, in allocation order.
+    ends = _cumsum_within_class(orders.klass, quantity)
+    starts = ends - quantity
+
+    first = _first_week_above(cumulative, orders.klass, starts + TOLERANCE)
+    done = _first_week_above(cumulative, orders.klass, ends - TOLERANCE, inclusive=True)
+    last = np.minimum(done, weeks - 1)
+    ship_order, ship_week = _expand(first, last)
+    served = _served(cumulative, orders.klass, starts, quantity, ship_order, ship_week)
+    before = _served(cumulative, orders.klass, starts, quantity, ship_order, ship_week - 1)
+    ship_quantity = served - before
+
+    backlog_order, backlog_week = _expand(orders.due, np.minimum(done, weeks) - 1)
+    backlog_quantity = quantity[backlog_order] - _served(
+        cumulative, orders.klass, starts, quantity, backlog_order, backlog_week
+    )
+    all_orders = np.arange(len(quantity))
+    horizon_end = np.full_like(all_orders, weeks - 1)
+    on_time = _served(cumulative, orders.klass, starts, quantity, all_orders, orders.due)
+    shipped = _served(cumulative, orders.klass, starts, quantity, all_orders, horizon_end)
+    keep_ship = ship_quantity > TOLERANCE
+    keep_backlog = backlog_quantity > TOLERANCE
+    return Allocation(
+        ship_order=ship_order[keep_ship],
+        ship_week=ship_week[keep_ship],
+        ship_quantity=ship_quantity[keep_ship],
+        backlog_order=backlog_order[keep_backlog],
+        backlog_week=backlog_week[keep_backlog],
+        backlog_quantity=backlog_quantity[keep_backlog],
+        on_time=on_time,
+        shipped=shipped,
+        finished=np.where(done < weeks, done, -1),
+    )
+
+
+def _cumsum_within_class(klass: IntArray, quantity: FloatArray) -> FloatArray:
+    total = np.cumsum(quantity)
+    class_start = np.r_[True, klass[1:] != klass[:-1]]
+    offset = np.where(class_start, total - quantity, 0.0)
+    offset = np.maximum.accumulate(offset)
+    return total - offset
+
+
+def _first_week_above(
+    cumulative: FloatArray, klass: IntArray, level: FloatArray, inclusive: bool = False
+) -> IntArray:
+    """First week in which the class's cumulative shipments exceed (or reach) `level`."""
+    side = "left" if inclusive else "right"
+    result = np.empty(len(klass), dtype=np.int64)
+    for c in np.unique(klass):
+        mine = klass == c
+        result[mine] = np.searchsorted(cumulative[c], level[mine], side=side)
+    return result
+
+
+def _expand(first: IntArray, last: IntArray) -> tuple[IntArray, IntArray]:
+    """All (order, week) pairs with first[k] <= week <= last[k]."""
+    counts = np.maximum(last - first + 1, 0)
+    order = np.repeat(np.arange(len(first)), counts)
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return order, first[order] + offsets
+
+
+def _served(
+    cumulative: FloatArray,
+    klass: IntArray,
+    starts: FloatArray,
+    quantity: FloatArray,
+    order: IntArray,
+    week: IntArray,
+) -> FloatArray:
+    """Quantity of each order shipped by the end of `week` (0 for weeks before the horizon)."""
+    valid = week >= 0
+    level = np.where(valid, cumulative[klass[order], np.maximum(week, 0)], 0.0)
+    return np.clip(level - starts[order], 0.0, quantity[order])

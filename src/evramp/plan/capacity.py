@@ -1,0 +1,81 @@
+"""Weekly capacity of each shop: shifts, availability, ramp-up, phase additions and shutdowns.
+
+All profiles are arrays of shape (shops, weeks) in jobs per week.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from evramp.model import Calendar, Phase, Ramp, Scenario, Shop
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def s_curve(x: FloatArray) -> FloatArray:
+    """Smoothstep 3x² − 2x³: 0 at x ≤ 0, 1 at x ≥ 1, slow start, fast middle, slow finish."""
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * (3.0 - 2.0 * x)
+
+
+def ramp_shape(curve: str, x: FloatArray) -> FloatArray:
+    return s_curve(x) if curve == "s-curve" else np.clip(x, 0.0, 1.0)
+
+
+def weekly_hours(shop: Shop, calendar: Calendar) -> float:
+    """Productive hours per week: shifts × hours × days × availability."""
+    hours = shop.hours_per_shift or calendar.hours_per_shift
+    return hours * shop.shifts_per_day * shop.days_per_week * shop.availability
+
+
+def shop_capacity(scenario: Scenario) -> FloatArray:
+    """Jobs each shop can do in each week of the horizon."""
+    calendar = scenario.calendar
+    weeks = np.arange(calendar.horizon_weeks, dtype=np.float64)
+    shop_index = {shop.id: s for s, shop in enumerate(scenario.shops)}
+    hours = np.array([weekly_hours(shop, calendar) for shop in scenario.shops])
+    full = np.outer([shop.rate for shop in scenario.shops], np.ones_like(weeks)) * hours[:, None]
+    for phase in scenario.phases:
+        s = shop_index[phase.shop]
+        full[s] += phase.added_rate * hours[s] * _phase_in(phase, calendar, weeks)
+    capacity = full.copy()
+    for s, ramp in _ramp_of_each_shop(scenario).items():
+        capacity[s] = _ramped(full[s], ramp, calendar, weeks)
+    for shutdown in calendar.shutdowns:
+        first = calendar.week_of(shutdown.start)
+        closed = slice(max(first, 0), max(first + shutdown.weeks, 0))
+        rows = [shop_index[s] for s in shutdown.shops] if shutdown.shops else slice(None)
+        capacity[rows, closed] = 0.0
+    return capacity
+
+
+def _phase_in(phase: Phase, calendar: Calendar, weeks: FloatArray) -> FloatArray:
+    """Share of a phase's added rate available in each week (0 before its start)."""
+    start = calendar.week_of(phase.start)
+    if phase.ramp_weeks == 0:
+        return (weeks >= start).astype(np.float64)
+    return s_curve((weeks - start) / phase.ramp_weeks)
+
+
+def _ramp_of_each_shop(scenario: Scenario) -> dict[int, Ramp]:
+    """A shop's own ramp row wins over the plant-wide one (`*`)."""
+    plant = next((r for r in scenario.ramps if r.shop == "*"), None)
+    own = {r.shop: r for r in scenario.ramps if r.shop != "*"}
+    ramps: dict[int, Ramp] = {}
+    for s, shop in enumerate(scenario.shops):
+        ramp = own.get(shop.id, plant)
+        if ramp is not None:
+            ramps[s] = ramp
+    return ramps
+
+
+def _ramped(full: FloatArray, ramp: Ramp, calendar: Calendar, weeks: FloatArray) -> FloatArray:
+    """Capacity under a ramp: 0 before trial, the trial rate, then a climb to full rate."""
+    trial_start = calendar.week_of(ramp.trial_start)
+    sop = calendar.week_of(ramp.sop)
+    share = ramp_shape(ramp.curve, (weeks - sop) / ramp.ramp_weeks)
+    climbing = ramp.trial_rate + (full - ramp.trial_rate) * share
+    capacity = np.where(weeks < sop, ramp.trial_rate, climbing)
+    capacity = np.where(weeks < trial_start, 0.0, capacity)
+    return np.minimum(capacity, full)

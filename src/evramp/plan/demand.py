@@ -1,0 +1,29 @@
+"""Demand: backlog[c,t] = vehicles of class c due by week t and not shipped by week t.
+
+backlog[c,t] - backlog[c,t-1] + ship[c,t] = due[c,t]. Backlog is non-negative, so nothing ships
+before it is due, and the sum of backlog over the weeks is the lateness in vehicle-weeks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from evramp.plan.index import PlanData
+from evramp.plan.layout import Block, Columns, Triplets, triplets
+
+
+def demand_rows(data: PlanData, columns: Columns) -> Triplets:
+    rows = Block(0, len(data.demand.variant), data.weeks)
+    klass, week = rows.grid()
+    later = week >= 1
+    parts = [
+        (rows.at(klass, week), columns.backlog.at(klass, week), np.ones(rows.size)),
+        (
+            rows.at(klass[later], week[later]),
+            columns.backlog.at(klass[later], week[later] - 1),
+            -np.ones(int(later.sum())),
+        ),
+        (rows.at(klass, week), columns.ship.at(klass, week), np.ones(rows.size)),
+    ]
+    rhs = data.demand.due.ravel()
+    return triplets(parts, rhs, rhs.copy())

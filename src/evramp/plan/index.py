@@ -1,0 +1,194 @@
+"""A scenario compiled to index maps and arrays: the planner's working form.
+
+Built once, in one pass over the records; everything after this works on arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from evramp.model import Scenario
+from evramp.plan.capacity import shop_capacity
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+# A tiny holding cost on every item: without it, buying a part 30 weeks early costs the same as
+# buying it just in time, and the solver would pick any of those plans at random.
+MIN_HOLDING_COST = 1e-3
+# A tiny lateness cost per car-week, so that orders without a penalty still ship on time when
+# they can.
+MIN_LATENESS_PENALTY = 1.0
+PRIORITY_STEP = 10.0
+
+
+@dataclass(frozen=True)
+class Orders:
+    """Demand lines, sorted by class, then due week, then id (the allocation order)."""
+
+    ids: list[str]
+    klass: IntArray
+    due: IntArray
+    quantity: FloatArray
+    kind: list[str]
+
+
+@dataclass(frozen=True)
+class DemandClasses:
+    """Demand aggregated per class (variant, priority); C classes, T weeks."""
+
+    variant: IntArray  # (C,) item index
+    priority: IntArray  # (C,)
+    due: FloatArray  # (C, T) quantity due per week
+    price: FloatArray  # (C,) revenue per car
+    penalty: FloatArray  # (C,) weighted lateness cost per car-week
+    orders: Orders
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """Arrays the LP is built from. Shapes use I items, M made items, L supplier lines,
+    S shops, R routing rows, B BOM lines, C demand classes and T weeks."""
+
+    weeks: int
+    week_start: list[str]
+    item_ids: list[str]
+    item_kind: list[str]
+    holding_cost: FloatArray  # (I,)
+    unit_cost: FloatArray  # (I,)
+    made_item: IntArray  # (M,) item index of each made item
+    made_lead_time: IntArray  # (M,)
+    bom_made: IntArray  # (B,) made-item index of the parent
+    bom_child: IntArray  # (B,) item index of the child
+    bom_gross: FloatArray  # (B,) quantity / yield
+    shop_ids: list[str]
+    shop_capacity: FloatArray  # (S, T) jobs per week
+    routing_made: IntArray  # (R,) made-item index
+    routing_shop: IntArray  # (R,)
+    routing_jobs: FloatArray  # (R,)
+    line_supplier: list[str]
+    line_item: IntArray  # (L,)
+    line_lead_time: IntArray  # (L,)
+    line_price: FloatArray  # (L,)
+    line_capacity: FloatArray  # (L, T), inf where unlimited
+    on_hand: FloatArray  # (I,)
+    receipts: FloatArray  # (I, T)
+    demand: DemandClasses
+
+
+def compile_scenario(scenario: Scenario) -> PlanData:
+    """Turn the records of a valid scenario into index arrays."""
+    calendar = scenario.calendar
+    weeks = calendar.horizon_weeks
+    item_ids = [item.id for item in scenario.items]
+    item_index = {item_id: i for i, item_id in enumerate(item_ids)}
+    shop_index = {shop.id: s for s, shop in enumerate(scenario.shops)}
+
+    made_ids = list(dict.fromkeys(routing.item for routing in scenario.routings))
+    made_index = {item_id: m for m, item_id in enumerate(made_ids)}
+    lead_time = np.zeros(len(made_ids), dtype=np.int64)
+    for routing in scenario.routings:
+        m = made_index[routing.item]
+        lead_time[m] = max(lead_time[m], routing.lead_time)
+
+    holding = np.array([item.holding_cost for item in scenario.items]) + MIN_HOLDING_COST
+    receipts = np.zeros((len(item_ids), weeks))
+    for receipt in scenario.receipts:
+        receipts[item_index[receipt.item], calendar.week_of(receipt.due)] += receipt.quantity
+    on_hand = np.zeros(len(item_ids))
+    for stock in scenario.inventory:
+        on_hand[item_index[stock.item]] += stock.on_hand
+
+    return PlanData(
+        weeks=weeks,
+        week_start=[calendar.week_start(t).isoformat() for t in range(weeks)],
+        item_ids=item_ids,
+        item_kind=[item.kind for item in scenario.items],
+        holding_cost=holding,
+        unit_cost=np.array([item.unit_cost for item in scenario.items]),
+        made_item=np.array([item_index[i] for i in made_ids], dtype=np.int64),
+        made_lead_time=lead_time,
+        bom_made=np.array([made_index[b.parent] for b in scenario.bom], dtype=np.int64),
+        bom_child=np.array([item_index[b.child] for b in scenario.bom], dtype=np.int64),
+        bom_gross=np.array([b.quantity / b.yield_ for b in scenario.bom]),
+        shop_ids=[shop.id for shop in scenario.shops],
+        shop_capacity=shop_capacity(scenario),
+        routing_made=np.array([made_index[r.item] for r in scenario.routings], dtype=np.int64),
+        routing_shop=np.array([shop_index[r.shop] for r in scenario.routings], dtype=np.int64),
+        routing_jobs=np.array([r.jobs_per_unit for r in scenario.routings]),
+        line_supplier=[line.supplier for line in scenario.suppliers],
+        line_item=np.array([item_index[line.item] for line in scenario.suppliers], dtype=np.int64),
+        line_lead_time=np.array([line.lead_time for line in scenario.suppliers], dtype=np.int64),
+        line_price=np.array([line.price for line in scenario.suppliers]),
+        line_capacity=_supplier_capacity(scenario),
+        on_hand=on_hand,
+        receipts=receipts,
+        demand=_demand_classes(scenario, item_index),
+    )
+
+
+def _supplier_capacity(scenario: Scenario) -> FloatArray:
+    """Weekly capacity of each supplier line: its base, changed by its capacity profile."""
+    calendar = scenario.calendar
+    line_index = {(line.supplier, line.item): n for n, line in enumerate(scenario.suppliers)}
+    capacity = np.full((len(scenario.suppliers), calendar.horizon_weeks), np.inf)
+    for n, line in enumerate(scenario.suppliers):
+        if line.capacity is not None:
+            capacity[n] = line.capacity
+    for change in sorted(scenario.supplier_capacity, key=lambda c: c.start):
+        first = max(calendar.week_of(change.start), 0)
+        capacity[line_index[(change.supplier, change.item)], first:] = change.capacity
+    return capacity
+
+
+def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandClasses:
+    """Aggregate demand lines into classes (variant, priority): the LP never sees single orders.
+
+    A class's price and lateness penalty are the quantity-weighted means of its lines; the
+    penalty is multiplied by ten for each step up in the priorities the scenario uses.
+    """
+    calendar = scenario.calendar
+    keys = sorted({(order.variant, order.priority) for order in scenario.demand})
+    class_index = {key: c for c, key in enumerate(keys)}
+    priorities = sorted({priority for _, priority in keys}, reverse=True)
+    weight = {p: PRIORITY_STEP**rank for rank, p in enumerate(priorities)}
+
+    demand = np.zeros((len(keys), calendar.horizon_weeks))
+    quantity = np.zeros(len(keys))
+    revenue = np.zeros(len(keys))
+    penalty = np.zeros(len(keys))
+    for order in scenario.demand:
+        c = class_index[(order.variant, order.priority)]
+        demand[c, calendar.week_of(order.due)] += order.quantity
+        quantity[c] += order.quantity
+        revenue[c] += order.quantity * order.price
+        penalty[c] += order.quantity * max(order.lateness_penalty, MIN_LATENESS_PENALTY)
+    scale = np.divide(1.0, quantity, out=np.zeros_like(quantity), where=quantity > 0)
+    class_weight = np.array([weight[p] for _, p in keys])
+
+    order_key = sorted(
+        range(len(scenario.demand)),
+        key=lambda n: (
+            class_index[(scenario.demand[n].variant, scenario.demand[n].priority)],
+            scenario.demand[n].due,
+            scenario.demand[n].id,
+        ),
+    )
+    lines = [scenario.demand[n] for n in order_key]
+    return DemandClasses(
+        variant=np.array([item_index[v] for v, _ in keys], dtype=np.int64),
+        priority=np.array([p for _, p in keys], dtype=np.int64),
+        due=demand,
+        price=revenue * scale,
+        penalty=penalty * scale * class_weight,
+        orders=Orders(
+            ids=[o.id for o in lines],
+            klass=np.array([class_index[(o.variant, o.priority)] for o in lines], dtype=np.int64),
+            due=np.array([calendar.week_of(o.due) for o in lines], dtype=np.int64),
+            quantity=np.array([o.quantity for o in lines]),
+            kind=[o.kind for o in lines],
+        ),
+    )

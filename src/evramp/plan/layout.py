@@ -1,0 +1,92 @@
+"""Where each family of LP columns and rows lives: blocks of (entity × week) indices.
+
+Column j of family `build` is build[m, t] with j = offset + m * T + t; the same scheme serves rows.
+Every index is computed with array arithmetic, never one Python object per variable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A contiguous range of `entities × weeks` indices starting at `offset`."""
+
+    offset: int
+    entities: int
+    weeks: int
+
+    @property
+    def size(self) -> int:
+        return self.entities * self.weeks
+
+    @property
+    def stop(self) -> int:
+        return self.offset + self.size
+
+    def at(self, entity: IntArray | int, week: IntArray | int) -> IntArray:
+        return np.asarray(self.offset + np.asarray(entity) * self.weeks + np.asarray(week))
+
+    def grid(self) -> tuple[IntArray, IntArray]:
+        """Entity and week of every index in the block, in index order."""
+        entity, week = np.divmod(np.arange(self.size, dtype=np.int64), self.weeks)
+        return entity, week
+
+    def take(self, values: FloatArray) -> FloatArray:
+        """This block's part of a full-length vector, shaped (entities, weeks)."""
+        return values[self.offset : self.stop].reshape(self.entities, self.weeks)
+
+
+def stack_blocks(weeks: int, **entities: int) -> dict[str, Block]:
+    """Lay out blocks one after another, in the order given."""
+    blocks: dict[str, Block] = {}
+    offset = 0
+    for name, count in entities.items():
+        blocks[name] = Block(offset, count, weeks)
+        offset += count * weeks
+    return blocks
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The LP's variables: all non-negative, in weekly buckets."""
+
+    build: Block  # build[m, t]: units of made item m started in week t
+    buy: Block  # buy[l, t]: units released on supplier line l in week t
+    stock: Block  # stock[i, t]: units of item i on hand at the end of week t
+    ship: Block  # ship[c, t]: vehicles of demand class c shipped in week t
+    backlog: Block  # backlog[c, t]: vehicles of class c due by t and not yet shipped
+
+    @property
+    def count(self) -> int:
+        return self.backlog.stop
+
+
+@dataclass(frozen=True)
+class Triplets:
+    """Non-zeros of a family of rows, numbered from 0 within the family, with row bounds."""
+
+    rows: IntArray
+    cols: IntArray
+    values: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+
+    @property
+    def count(self) -> int:
+        return len(self.lower)
+
+
+def triplets(
+    parts: list[tuple[IntArray, IntArray, FloatArray]], lower: FloatArray, upper: FloatArray
+) -> Triplets:
+    """Join (rows, cols, values) parts into one family of rows."""
+    rows, cols, values = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    return Triplets(rows.astype(np.int64), cols.astype(np.int64), values, lower, upper)

@@ -1,0 +1,127 @@
+"""The planning LP, assembled from its constraint families as one sparse matrix.
+
+    minimise   purchase cost + holding cost + lateness penalty - revenue of shipments
+    subject to material balance (material.py), shop capacity (shops.py),
+               demand and backlog (demand.py), supplier capacity (column bounds)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from evramp.plan.demand import demand_rows
+from evramp.plan.index import PlanData
+from evramp.plan.layout import Block, Columns, FloatArray, Triplets, stack_blocks
+from evramp.plan.material import material_rows
+from evramp.plan.shops import shop_rows
+
+
+@dataclass(frozen=True)
+class Rows:
+    material: Block  # material[i, t]
+    shops: Block  # capacity[s, t]
+    demand: Block  # backlog balance[c, t]
+
+
+@dataclass(frozen=True)
+class LinearProgram:
+    columns: Columns
+    rows: Rows
+    cost: FloatArray
+    col_lower: FloatArray
+    col_upper: FloatArray
+    matrix: sp.csc_array
+    row_lower: FloatArray
+    row_upper: FloatArray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape  # type: ignore[return-value]
+
+
+def build_lp(data: PlanData) -> LinearProgram:
+    weeks = data.weeks
+    columns = Columns(
+        **stack_blocks(
+            weeks,
+            build=len(data.made_item),
+            buy=len(data.line_item),
+            stock=len(data.item_ids),
+            ship=len(data.demand.variant),
+            backlog=len(data.demand.variant),
+        )
+    )
+    families = {
+        "material": material_rows(data, columns),
+        "shops": shop_rows(data, columns),
+        "demand": demand_rows(data, columns),
+    }
+    row_blocks = stack_blocks(
+        weeks,
+        material=len(data.item_ids),
+        shops=len(data.shop_ids),
+        demand=len(data.demand.variant),
+    )
+    matrix, lower, upper = _stack(families, row_blocks, columns.count)
+    col_lower, col_upper = _column_bounds(data, columns)
+    return LinearProgram(
+        columns=columns,
+        rows=Rows(**row_blocks),
+        cost=_objective(data, columns),
+        col_lower=col_lower,
+        col_upper=col_upper,
+        matrix=matrix,
+        row_lower=lower,
+        row_upper=upper,
+    )
+
+
+def _stack(
+    families: dict[str, Triplets], blocks: dict[str, Block], n_cols: int
+) -> tuple[sp.csc_array, FloatArray, FloatArray]:
+    rows = np.concatenate([f.rows + blocks[name].offset for name, f in families.items()])
+    cols = np.concatenate([f.cols for f in families.values()])
+    values = np.concatenate([f.values for f in families.values()])
+    n_rows = sum(block.size for block in blocks.values())
+    matrix = sp.csc_array((values, (rows, cols)), shape=(n_rows, n_cols))
+    matrix.sum_duplicates()
+    lower = np.concatenate([f.lower for f in families.values()])
+    upper = np.concatenate([f.upper for f in families.values()])
+    return matrix, lower, upper
+
+
+def _column_bounds(data: PlanData, columns: Columns) -> tuple[FloatArray, FloatArray]:
+    """All columns are >= 0; supplier lines are capped by their weekly capacity; builds and
+    purchases that would only complete after the horizon are fixed at zero."""
+    upper = np.full(columns.count, np.inf)
+    weeks = np.arange(data.weeks)
+    build_late = weeks[None, :] + data.made_lead_time[:, None] >= data.weeks
+    upper[columns.build.offset : columns.build.stop] = np.where(build_late, 0.0, np.inf).ravel()
+    upper[columns.buy.offset : columns.buy.stop] = release_capacity(data).ravel()
+    return np.zeros(columns.count), upper
+
+
+def release_capacity(data: PlanData) -> FloatArray:
+    """Most units that may be released on each supplier line in each week.
+
+    A supplier's capacity limits what it delivers in a week, so a release in week t is capped by
+    the capacity of its arrival week t + lead time, and is zero when that is past the horizon.
+    """
+    weeks = np.arange(data.weeks)
+    arrival = weeks[None, :] + data.line_lead_time[:, None]
+    inside = arrival < data.weeks
+    capped = np.take_along_axis(data.line_capacity, np.minimum(arrival, data.weeks - 1), axis=1)
+    return np.where(inside, capped, 0.0)
+
+
+def _objective(data: PlanData, columns: Columns) -> FloatArray:
+    cost = np.zeros(columns.count)
+    weeks = data.weeks
+    cost[columns.buy.offset : columns.buy.stop] = np.repeat(data.line_price, weeks)
+    cost[columns.stock.offset : columns.stock.stop] = np.repeat(data.holding_cost, weeks)
+    cost[columns.ship.offset : columns.ship.stop] = -np.repeat(data.demand.price, weeks)
+    cost[columns.backlog.offset : columns.backlog.stop] = np.repeat(data.demand.penalty, weeks)
+    return cost

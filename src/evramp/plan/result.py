@@ -1,0 +1,246 @@
+"""The plan in the planner's words: tables of builds, purchases, stock, shipments and backlog.
+
+This is the one place where LP columns and rows are mapped back to items, shops, suppliers and
+orders; nothing after it knows about the matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evramp.plan.allocate import TOLERANCE, allocate
+from evramp.plan.index import PlanData
+from evramp.plan.layout import FloatArray, IntArray
+from evramp.plan.lp import LinearProgram, release_capacity
+from evramp.plan.solve import Solution
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    rows: int
+    columns: int
+    nonzeros: int
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """What `evramp.plan` returns: the solver's verdict and the plan as DataFrames.
+
+    Weeks are given by the ISO date of their Monday (column `week`).
+    """
+
+    scenario: str
+    status: str
+    objective: float
+    size: ModelSize
+    seconds: dict[str, float]
+    weeks: list[str]
+    builds: pd.DataFrame  # item, shop, week, quantity, jobs, available_week
+    output: pd.DataFrame  # variant, week, quantity: vehicles completed
+    purchases: pd.DataFrame  # supplier, item, release_week, receipt_week, quantity, cost
+    stock: pd.DataFrame  # item, week, quantity (end of week; zero rows left out)
+    shipments: pd.DataFrame  # demand, variant, kind, week, quantity
+    backlog: pd.DataFrame  # demand, variant, kind, week, quantity (due and not shipped)
+    orders: pd.DataFrame  # one row per demand line with shipped, on time and lateness
+    capacity: pd.DataFrame  # shop, week, capacity, load, shadow_price
+    supply: pd.DataFrame  # supplier, item, week, capacity, received, shadow_price
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "Optimal"
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables written to `plan/*.csv`."""
+        return {
+            "builds": self.builds,
+            "output": self.output,
+            "purchases": self.purchases,
+            "stock": self.stock,
+            "shipments": self.shipments,
+            "backlog": self.backlog,
+            "orders": self.orders,
+            "capacity": self.capacity,
+            "supply": self.supply,
+        }
+
+
+def extract(
+    name: str, data: PlanData, lp: LinearProgram, solution: Solution, seconds: dict[str, float]
+) -> PlanResult:
+    x = np.where(np.abs(solution.x) < TOLERANCE, 0.0, solution.x)
+    columns = lp.columns
+    build = columns.build.take(x)
+    ship = columns.ship.take(x)
+    rows, cols = lp.shape
+    return PlanResult(
+        scenario=name,
+        status=solution.status,
+        objective=solution.objective,
+        size=ModelSize(rows, cols, int(lp.matrix.nnz)),
+        seconds=seconds,
+        weeks=data.week_start,
+        builds=_builds(data, build),
+        output=_output(data, build),
+        purchases=_purchases(data, columns.buy.take(x)),
+        stock=_stock(data, columns.stock.take(x)),
+        capacity=_capacity(data, lp, build, solution),
+        supply=_supply(data, lp, x, solution),
+        **_demand(data, ship),
+    )
+
+
+def _weeks(data: PlanData, week: IntArray) -> np.ndarray:
+    return np.asarray(data.week_start, dtype=object)[week]
+
+
+def _builds(data: PlanData, build: FloatArray) -> pd.DataFrame:
+    routing, week = np.nonzero(build[data.routing_made] > 0)
+    made = data.routing_made[routing]
+    quantity = build[made, week]
+    available = week + data.made_lead_time[made]
+    return pd.DataFrame(
+        {
+            "item": np.asarray(data.item_ids, dtype=object)[data.made_item[made]],
+            "shop": np.asarray(data.shop_ids, dtype=object)[data.routing_shop[routing]],
+            "week": _weeks(data, week),
+            "quantity": quantity,
+            "jobs": quantity * data.routing_jobs[routing],
+            "available_week": _weeks(data, np.minimum(available, data.weeks - 1)),
+        }
+    )
+
+
+def _output(data: PlanData, build: FloatArray) -> pd.DataFrame:
+    """Vehicles completed per variant and week (a build completes after its lead time)."""
+    vehicles = [m for m, i in enumerate(data.made_item) if data.item_kind[i] == "vehicle"]
+    completed = np.zeros((len(vehicles), data.weeks))
+    for row, m in enumerate(vehicles):
+        lead = int(data.made_lead_time[m])
+        completed[row, lead:] = build[m, : data.weeks - lead]
+    variant, week = np.nonzero(completed > 0)
+    ids = np.asarray(data.item_ids, dtype=object)[data.made_item[vehicles]] if vehicles else []
+    return pd.DataFrame(
+        {
+            "variant": np.asarray(ids, dtype=object)[variant],
+            "week": _weeks(data, week),
+            "quantity": completed[variant, week],
+        }
+    )
+
+
+def _purchases(data: PlanData, buy: FloatArray) -> pd.DataFrame:
+    line, week = np.nonzero(buy > 0)
+    quantity = buy[line, week]
+    return pd.DataFrame(
+        {
+            "supplier": np.asarray(data.line_supplier, dtype=object)[line],
+            "item": np.asarray(data.item_ids, dtype=object)[data.line_item[line]],
+            "release_week": _weeks(data, week),
+            "receipt_week": _weeks(data, week + data.line_lead_time[line]),
+            "quantity": quantity,
+            "cost": quantity * data.line_price[line],
+        }
+    )
+
+
+def _stock(data: PlanData, stock: FloatArray) -> pd.DataFrame:
+    item, week = np.nonzero(stock > 0)
+    return pd.DataFrame(
+        {
+            "item": np.asarray(data.item_ids, dtype=object)[item],
+            "week": _weeks(data, week),
+            "quantity": stock[item, week],
+        }
+    )
+
+
+def _capacity(
+    data: PlanData, lp: LinearProgram, build: FloatArray, solution: Solution
+) -> pd.DataFrame:
+    """Each shop's capacity, load and shadow price (objective gained per extra job) by week."""
+    shops, weeks = len(data.shop_ids), data.weeks
+    load = np.zeros((shops, weeks))
+    np.add.at(load, data.routing_shop, build[data.routing_made] * data.routing_jobs[:, None])
+    shadow = -lp.rows.shops.take(solution.row_dual)
+    shop, week = np.divmod(np.arange(shops * weeks), weeks)
+    return pd.DataFrame(
+        {
+            "shop": np.asarray(data.shop_ids, dtype=object)[shop],
+            "week": _weeks(data, week),
+            "capacity": data.shop_capacity.ravel(),
+            "load": load.ravel(),
+            "shadow_price": np.where(np.abs(shadow) < TOLERANCE, 0.0, shadow).ravel(),
+        }
+    )
+
+
+def _supply(data: PlanData, lp: LinearProgram, x: FloatArray, solution: Solution) -> pd.DataFrame:
+    """Deliveries against capacity of the supplier lines that have a capacity, by arrival week."""
+    capped = np.flatnonzero(np.isfinite(data.line_capacity).any(axis=1))
+    buy = lp.columns.buy.take(x)[capped]
+    shadow = -lp.columns.buy.take(solution.col_dual)[capped]
+    at_limit = buy >= release_capacity(data)[capped] - 1e-6
+    shadow = np.where(at_limit & (shadow > TOLERANCE), shadow, 0.0)
+    received = np.zeros_like(buy)
+    marginal = np.zeros_like(buy)
+    for row, line in enumerate(capped):
+        lead = int(data.line_lead_time[line])
+        received[row, lead:] = buy[row, : data.weeks - lead]
+        marginal[row, lead:] = shadow[row, : data.weeks - lead]
+    row, week = np.divmod(np.arange(len(capped) * data.weeks), data.weeks)
+    line = capped[row]
+    return pd.DataFrame(
+        {
+            "supplier": np.asarray(data.line_supplier, dtype=object)[line],
+            "item": np.asarray(data.item_ids, dtype=object)[data.line_item[line]],
+            "week": _weeks(data, week),
+            "capacity": data.line_capacity[line, week],
+            "received": received.ravel(),
+            "shadow_price": marginal.ravel(),
+        }
+    )
+
+
+def _demand(data: PlanData, ship: FloatArray) -> dict[str, pd.DataFrame]:
+    orders = data.demand.orders
+    split = allocate(orders, ship)
+    ids = np.asarray(orders.ids, dtype=object)
+    kinds = np.asarray(orders.kind, dtype=object)
+    variant = np.asarray(data.item_ids, dtype=object)[data.demand.variant[orders.klass]]
+    finished = split.finished
+    late = np.where(finished >= 0, np.maximum(finished - orders.due, 0), -1)
+
+    def lines(order: IntArray, week: IntArray, quantity: FloatArray) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "demand": ids[order],
+                "variant": variant[order],
+                "kind": kinds[order],
+                "week": _weeks(data, week),
+                "quantity": quantity,
+            }
+        )
+
+    return {
+        "shipments": lines(split.ship_order, split.ship_week, split.ship_quantity),
+        "backlog": lines(split.backlog_order, split.backlog_week, split.backlog_quantity),
+        "orders": pd.DataFrame(
+            {
+                "demand": ids,
+                "variant": variant,
+                "kind": kinds,
+                "priority": data.demand.priority[orders.klass],
+                "quantity": orders.quantity,
+                "due": _weeks(data, orders.due),
+                "on_time": split.on_time,
+                "shipped": split.shipped,
+                "finished": np.where(
+                    finished >= 0, _weeks(data, np.maximum(finished, 0)), None
+                ),
+                "weeks_late": np.where(late >= 0, late, np.nan),
+            }
+        ),
+    }

@@ -1,0 +1,22 @@
+"""Shop capacity: the jobs of all builds routed through a shop fit its capacity each week."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from evramp.plan.index import PlanData
+from evramp.plan.layout import Block, Columns, Triplets, triplets
+
+
+def shop_rows(data: PlanData, columns: Columns) -> Triplets:
+    weeks = data.weeks
+    rows = Block(0, len(data.shop_ids), weeks)
+    routing = np.repeat(np.arange(len(data.routing_shop)), weeks)
+    week = np.tile(np.arange(weeks), len(data.routing_shop))
+    part = (
+        rows.at(data.routing_shop[routing], week),
+        columns.build.at(data.routing_made[routing], week),
+        data.routing_jobs[routing],
+    )
+    upper = data.shop_capacity.ravel()
+    return triplets([part], np.full(rows.size, -np.inf), upper)
