@@ -17,7 +17,9 @@ class PlanFailed(RuntimeError):
 
     def __init__(self, scenario: str, status: str) -> None:
         self.status = status
-        super().__init__(f"no plan for scenario {scenario!r}: the solver stopped with status {status!r}")
+        super().__init__(
+            f"no plan for scenario {scenario!r}: the solver stopped with status {status!r}"
+        )
 
 
 def plan(scenario: Scenario, time_limit: float | None = None) -> PlanResult:

@@ -9,6 +9,7 @@ before it and including it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -83,7 +84,7 @@ def _first_week_above(
     cumulative: FloatArray, klass: IntArray, level: FloatArray, inclusive: bool = False
 ) -> IntArray:
     """First week in which the class's cumulative shipments exceed (or reach) `level`."""
-    side = "left" if inclusive else "right"
+    side: Literal["left", "right"] = "left" if inclusive else "right"
     result = np.empty(len(klass), dtype=np.int64)
     for c in np.unique(klass):
         mine = klass == c

@@ -20,7 +20,7 @@ def s_curve(x: FloatArray) -> FloatArray:
 
 
 def ramp_shape(curve: str, x: FloatArray) -> FloatArray:
-    return s_curve(x) if curve == "s-curve" else np.clip(x, 0.0, 1.0)
+    return s_curve(x) if curve == "s-curve" else np.asarray(np.clip(x, 0.0, 1.0), dtype=np.float64)
 
 
 def weekly_hours(shop: Shop, calendar: Calendar) -> float:
@@ -35,7 +35,8 @@ def shop_capacity(scenario: Scenario) -> FloatArray:
     weeks = np.arange(calendar.horizon_weeks, dtype=np.float64)
     shop_index = {shop.id: s for s, shop in enumerate(scenario.shops)}
     hours = np.array([weekly_hours(shop, calendar) for shop in scenario.shops])
-    full = np.outer([shop.rate for shop in scenario.shops], np.ones_like(weeks)) * hours[:, None]
+    rates = np.array([shop.rate for shop in scenario.shops], dtype=np.float64)
+    full: FloatArray = np.outer(rates * hours, np.ones_like(weeks))
     for phase in scenario.phases:
         s = shop_index[phase.shop]
         full[s] += phase.added_rate * hours[s] * _phase_in(phase, calendar, weeks)

@@ -1,8 +1,8 @@
 """The planning LP, assembled from its constraint families as one sparse matrix.
 
-    minimise   purchase cost + holding cost + lateness penalty - revenue of shipments
-    subject to material balance (material.py), shop capacity (shops.py),
-               demand and backlog (demand.py), supplier capacity (column bounds)
+minimise   purchase cost + holding cost + lateness penalty - revenue of shipments
+subject to material balance (material.py), shop capacity (shops.py),
+           demand and backlog (demand.py), supplier capacity (column bounds)
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class LinearProgram:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.matrix.shape  # type: ignore[return-value]
+        return self.matrix.shape
 
 
 def build_lp(data: PlanData) -> LinearProgram:

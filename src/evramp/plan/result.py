@@ -38,6 +38,8 @@ class PlanResult:
     size: ModelSize
     seconds: dict[str, float]
     weeks: list[str]
+    vehicle_shops: list[str]
+    """Shops that vehicles themselves are routed through (final assembly, usually)."""
     builds: pd.DataFrame  # item, shop, week, quantity, jobs, available_week
     output: pd.DataFrame  # variant, week, quantity: vehicles completed
     purchases: pd.DataFrame  # supplier, item, release_week, receipt_week, quantity, cost
@@ -82,6 +84,7 @@ def extract(
         size=ModelSize(rows, cols, int(lp.matrix.nnz)),
         seconds=seconds,
         weeks=data.week_start,
+        vehicle_shops=_vehicle_shops(data),
         builds=_builds(data, build),
         output=_output(data, build),
         purchases=_purchases(data, columns.buy.take(x)),
@@ -90,6 +93,16 @@ def extract(
         supply=_supply(data, lp, x, solution),
         **_demand(data, ship),
     )
+
+
+def _vehicle_shops(data: PlanData) -> list[str]:
+    vehicle_made = {m for m, i in enumerate(data.made_item) if data.item_kind[i] == "vehicle"}
+    shops = {
+        int(s)
+        for m, s in zip(data.routing_made, data.routing_shop, strict=True)
+        if m in vehicle_made
+    }
+    return [data.shop_ids[s] for s in sorted(shops)]
 
 
 def _weeks(data: PlanData, week: IntArray) -> np.ndarray:
@@ -121,10 +134,12 @@ def _output(data: PlanData, build: FloatArray) -> pd.DataFrame:
         lead = int(data.made_lead_time[m])
         completed[row, lead:] = build[m, : data.weeks - lead]
     variant, week = np.nonzero(completed > 0)
-    ids = np.asarray(data.item_ids, dtype=object)[data.made_item[vehicles]] if vehicles else []
+    ids = np.asarray(data.item_ids, dtype=object)[
+        data.made_item[np.asarray(vehicles, dtype=np.int64)]
+    ]
     return pd.DataFrame(
         {
-            "variant": np.asarray(ids, dtype=object)[variant],
+            "variant": ids[variant],
             "week": _weeks(data, week),
             "quantity": completed[variant, week],
         }
@@ -178,26 +193,25 @@ def _capacity(
 
 
 def _supply(data: PlanData, lp: LinearProgram, x: FloatArray, solution: Solution) -> pd.DataFrame:
-    """Deliveries against capacity of the supplier lines that have a capacity, by arrival week."""
-    capped = np.flatnonzero(np.isfinite(data.line_capacity).any(axis=1))
-    buy = lp.columns.buy.take(x)[capped]
-    shadow = -lp.columns.buy.take(solution.col_dual)[capped]
-    at_limit = buy >= release_capacity(data)[capped] - 1e-6
+    """Deliveries of each supplier line against its capacity (empty when unlimited), by arrival
+    week, with the shadow price of one more unit where the line delivers at its capacity."""
+    buy = lp.columns.buy.take(x)
+    shadow = -lp.columns.buy.take(solution.col_dual)
+    at_limit = buy >= release_capacity(data) - 1e-6
     shadow = np.where(at_limit & (shadow > TOLERANCE), shadow, 0.0)
     received = np.zeros_like(buy)
     marginal = np.zeros_like(buy)
-    for row, line in enumerate(capped):
-        lead = int(data.line_lead_time[line])
-        received[row, lead:] = buy[row, : data.weeks - lead]
-        marginal[row, lead:] = shadow[row, : data.weeks - lead]
-    row, week = np.divmod(np.arange(len(capped) * data.weeks), data.weeks)
-    line = capped[row]
+    for n, lead in enumerate(data.line_lead_time):
+        received[n, lead:] = buy[n, : data.weeks - lead]
+        marginal[n, lead:] = shadow[n, : data.weeks - lead]
+    line, week = np.divmod(np.arange(buy.size), data.weeks)
+    capacity = data.line_capacity.ravel()
     return pd.DataFrame(
         {
             "supplier": np.asarray(data.line_supplier, dtype=object)[line],
             "item": np.asarray(data.item_ids, dtype=object)[data.line_item[line]],
             "week": _weeks(data, week),
-            "capacity": data.line_capacity[line, week],
+            "capacity": np.where(np.isfinite(capacity), capacity, np.nan),
             "received": received.ravel(),
             "shadow_price": marginal.ravel(),
         }
@@ -237,9 +251,7 @@ def _demand(data: PlanData, ship: FloatArray) -> dict[str, pd.DataFrame]:
                 "due": _weeks(data, orders.due),
                 "on_time": split.on_time,
                 "shipped": split.shipped,
-                "finished": np.where(
-                    finished >= 0, _weeks(data, np.maximum(finished, 0)), None
-                ),
+                "finished": [data.week_start[w] if w >= 0 else None for w in finished],
                 "weeks_late": np.where(late >= 0, late, np.nan),
             }
         ),

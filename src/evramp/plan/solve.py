@@ -26,7 +26,7 @@ class Solution:
 
 def solve(lp: LinearProgram, time_limit: float | None = None) -> Solution:
     """Solve with HiGHS, single-threaded so that the same scenario gives the same plan."""
-    highs = highspy.Highs()
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", 0)

@@ -1,0 +1,212 @@
+"""The `evramp` command.
+
+Exit codes: 0 done; 1 the solver found no plan (or an internal error); 2 bad input (the scenario
+or the command line), with `file:line: field: message` for each problem and nothing written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from evramp import __version__
+from evramp.io import builtin_scenario_path, load_scenario, write_tables
+from evramp.model import Scenario, ScenarioInvalid
+from evramp.plan import PlanFailed, PlanResult, plan
+from evramp.report import (
+    binding_constraints,
+    monthly_output,
+    on_time_rate,
+    write_report,
+    yearly_totals,
+)
+
+EXIT_NO_PLAN = 1
+EXIT_BAD_INPUT = 2
+
+app = typer.Typer(
+    name="evramp",
+    help="Plan the production ramp-up of an electric-vehicle plant.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+T = TypeVar("T")
+
+ScenarioArgument = Annotated[
+    str | None,
+    typer.Argument(
+        help="Scenario folder, or the name of a built-in scenario. Default: the built-in "
+        "'yizhuang' plant.",
+        show_default=False,
+    ),
+]
+
+
+@app.command("plan")
+def plan_command(
+    scenario: ScenarioArgument = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder for plan/*.csv and report.html.", show_default=False
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds the solver may take.", min=0.0)
+    ] = None,
+) -> None:
+    """Plan a scenario and write the plan (CSV files) and an HTML report."""
+    folder = _scenario_folder(scenario)
+    loaded = _step("Reading scenario", lambda: _load(folder))
+    result = _step(
+        f"Planning {loaded.calendar.horizon_weeks} weeks", lambda: _plan(loaded, time_limit)
+    )
+    target = (out or Path("out") / folder.name).resolve()
+    written = _step("Writing plan and report", lambda: _write(result, target))
+    _print_plan(result)
+    console.print("\n[bold]Files written[/bold]")
+    for path in written:
+        console.print(f"  {path}")
+
+
+@app.command("validate")
+def validate_command(scenario: ScenarioArgument = None) -> None:
+    """Check a scenario without planning it."""
+    folder = _scenario_folder(scenario)
+    loaded = _load(folder)
+    counts = ", ".join(
+        f"{len(loaded.table(name))} {name}"
+        for name in ("items", "bom", "shops", "suppliers", "demand")
+    )
+    console.print(f"[green]ok[/green] {folder}: scenario {loaded.name!r} is valid ({counts})")
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    if version:
+        console.print(f"evramp {__version__}")
+        raise typer.Exit()
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+
+def _scenario_folder(scenario: str | None) -> Path:
+    if scenario is None:
+        return builtin_scenario_path()
+    path = Path(scenario)
+    if path.is_dir() or os.sep in scenario:
+        return path
+    try:
+        return builtin_scenario_path(scenario)
+    except FileNotFoundError:
+        return path  # load_scenario reports the missing folder
+
+
+def _load(folder: Path) -> Scenario:
+    try:
+        return load_scenario(folder)
+    except ScenarioInvalid as invalid:
+        count = len(invalid.errors)
+        errors.print(
+            f"[red]error:[/red] scenario {folder} rejected ({count} problem{'s' * (count != 1)}):"
+        )
+        errors.print(invalid.summary(), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _plan(scenario: Scenario, time_limit: float | None) -> PlanResult:
+    try:
+        return plan(scenario, time_limit=time_limit)
+    except PlanFailed as failed:
+        errors.print(f"[red]error:[/red] {failed}; no plan written", markup=True)
+        raise typer.Exit(EXIT_NO_PLAN) from None
+
+
+def _write(result: PlanResult, target: Path) -> list[Path]:
+    tables = write_tables(target / "plan", result.tables())
+    report = write_report(result, target / "report.html")
+    return [*tables.values(), report]
+
+
+@contextmanager
+def _timed(label: str) -> Iterator[None]:
+    started = time.perf_counter()
+    with console.status(f"{label} ...", spinner="dots"):
+        yield
+    console.print(f"[green]✓[/green] {label} [dim]({time.perf_counter() - started:.2f} s)[/dim]")
+
+
+def _step(label: str, action: Callable[[], T]) -> T:
+    with _timed(label):
+        return action()
+
+
+# --- printing --------------------------------------------------------------------------------
+
+
+def _print_plan(result: PlanResult) -> None:
+    size = result.size
+    console.print(
+        f"\n[bold]{result.scenario}[/bold]: {result.weeks[0]} to {result.weeks[-1]}, "
+        f"solver {result.status}, objective {result.objective:,.0f}, "
+        f"LP {size.rows:,} rows × {size.columns:,} columns, {size.nonzeros:,} non-zeros, "
+        f"solved in {result.seconds['solve']:.2f} s"
+    )
+    console.print(_frame_table("Vehicles completed per month", monthly_output(result)))
+    console.print(_frame_table("Vehicles per year", yearly_totals(result)))
+    kinds = ", ".join(
+        f"{kind} {on_time_rate(result, kind):.1%}" for kind in sorted(set(result.orders["kind"]))
+    )
+    console.print(
+        f"\nOn-time delivery: [bold]{on_time_rate(result):.1%}[/bold] of the quantity due ({kinds})"
+    )
+    console.print("\n[bold]Most binding constraints[/bold]")
+    binding = binding_constraints(result, top=3)
+    for number, constraint in enumerate(binding, start=1):
+        console.print(f"  {number}. {constraint.describe()}", markup=False)
+    if not binding:
+        console.print("  nothing binds: every shop and supplier has spare capacity")
+
+
+def _frame_table(title: str, frame: pd.DataFrame) -> Table:
+    console.print(f"\n[bold]{title}[/bold]")
+    table = Table()
+    table.add_column(str(frame.index.name or ""))
+    for column in frame.columns:
+        table.add_column(str(column), justify="right")
+    for label, row in frame.iterrows():
+        table.add_row(str(label), *(f"{value:,.0f}" for value in row))
+    return table
+
+
+def main() -> None:
+    """Entry point: no traceback reaches a user unless EVRAMP_DEBUG is set."""
+    try:
+        app()
+    except Exception as exc:  # the last line of defence: no traceback for users
+        if os.environ.get("EVRAMP_DEBUG"):
+            raise
+        errors.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}", markup=True)
+        errors.print("Set EVRAMP_DEBUG=1 to see the traceback, and please report it.")
+        sys.exit(EXIT_NO_PLAN)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The HTML report: one self-contained file (plotly.js inline) that opens without a network."""
+
+from __future__ import annotations
+
+import html
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.subplots import make_subplots
+
+from evramp.io import write_text_atomic
+from evramp.plan import PlanResult
+from evramp.report.kpis import binding_constraints, monthly_output, on_time_rate, yearly_totals
+
+DEMAND_SMOOTHING_WEEKS = 4
+
+
+def write_report(result: PlanResult, path: Path) -> Path:
+    """Write the report of `result` to `path` (replaced atomically)."""
+    return write_text_atomic(path, render_report(result))
+
+
+def render_report(result: PlanResult) -> str:
+    template = Template(
+        resources.files("evramp.report").joinpath("templates/report.html").read_text("utf-8")
+    )
+    chart = pio.to_html(
+        output_chart(result),
+        include_plotlyjs=True,
+        full_html=False,
+        default_width="100%",
+        default_height="820px",
+    )
+    yearly = yearly_totals(result)
+    return template.substitute(
+        title=html.escape(f"Production plan: {result.scenario}"),
+        meta=html.escape(
+            f"{result.weeks[0]} to {result.weeks[-1]} ({len(result.weeks)} weeks) · "
+            f"solver status {result.status} · objective {result.objective:,.0f} · "
+            f"LP {result.size.rows:,} rows × {result.size.columns:,} columns"
+        ),
+        cards=_cards(result, yearly),
+        chart=chart,
+        binding="".join(
+            f"<li>{html.escape(b.describe())}</li>" for b in binding_constraints(result, top=10)
+        )
+        or "<li>nothing binds: every shop and supplier has spare capacity</li>",
+        yearly=yearly.round(0).astype(int).to_html(),
+        monthly=monthly_output(result).round(0).astype(int).to_html(),
+    )
+
+
+def _cards(result: PlanResult, yearly: pd.DataFrame) -> str:
+    cards = [
+        (f"{yearly['built'].sum():,.0f}", "vehicles built"),
+        (f"{yearly['delivered'].sum():,.0f}", "vehicles delivered"),
+        (f"{on_time_rate(result):.1%}", "on-time delivery"),
+        (f"{len(result.orders):,}", "demand lines"),
+    ]
+    return "".join(
+        f'<div class="card"><div class="value">{html.escape(value)}</div>'
+        f'<div class="label">{html.escape(label)}</div></div>'
+        for value, label in cards
+    )
+
+
+def output_chart(result: PlanResult) -> go.Figure:
+    """Weekly output per variant against shop capacity and demand, and the cumulative view."""
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.62, 0.38],
+        vertical_spacing=0.07,
+        subplot_titles=("Weekly output against capacity and demand", "Cumulative vehicles"),
+    )
+    weeks = pd.Index(result.weeks)
+    output = result.output.pivot_table(
+        index="week", columns="variant", values="quantity", aggfunc="sum"
+    ).reindex(weeks, fill_value=0.0)
+    for variant in output.columns:
+        figure.add_trace(go.Bar(x=weeks, y=output[variant].round(1), name=str(variant)), 1, 1)
+    capacity = result.capacity.pivot(index="week", columns="shop", values="capacity")
+    for shop in capacity.columns:
+        figure.add_trace(
+            go.Scatter(
+                x=weeks,
+                y=capacity[shop].reindex(weeks).round(1),
+                name=f"capacity {shop}",
+                mode="lines",
+                line={"shape": "hv", "width": 2},
+                visible=True if shop in result.vehicle_shops else "legendonly",
+            ),
+            1,
+            1,
+        )
+    due = _weekly(result.orders.rename(columns={"due": "week"}), weeks)
+    figure.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=due.rolling(DEMAND_SMOOTHING_WEEKS, min_periods=1).mean().round(1),
+            name=f"demand due ({DEMAND_SMOOTHING_WEEKS}-week mean)",
+            mode="lines",
+            line={"dash": "dot", "color": "black"},
+        ),
+        1,
+        1,
+    )
+    cumulative = {
+        "built": output.sum(axis=1).cumsum(),
+        "delivered": _weekly(result.shipments, weeks).cumsum(),
+        "due": due.cumsum(),
+    }
+    for name, series in cumulative.items():
+        figure.add_trace(
+            go.Scatter(x=weeks, y=series.round(0), name=f"cumulative {name}", mode="lines"), 2, 1
+        )
+    figure.update_layout(
+        barmode="stack",
+        bargap=0.05,
+        template="plotly_white",
+        legend={"orientation": "v"},
+        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+    )
+    figure.update_yaxes(title_text="vehicles (jobs) per week", row=1, col=1)
+    figure.update_yaxes(title_text="vehicles", row=2, col=1)
+    return figure
+
+
+def _weekly(frame: pd.DataFrame, weeks: pd.Index) -> pd.Series:
+    if frame.empty:
+        return pd.Series(0.0, index=weeks)
+    return frame.groupby("week")["quantity"].sum().reindex(weeks, fill_value=0.0)
+
+
+__all__ = ["output_chart", "render_report", "write_report"]

@@ -1,0 +1,139 @@
+"""Key figures of a plan: output by month and year, deliveries, on-time rate, what binds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evramp.plan import PlanResult
+
+SHADOW_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A shop or part that held the plan back in `weeks` weeks."""
+
+    kind: str  # "shop" or "part"
+    name: str
+    weeks: int
+    first_week: str
+    last_week: str
+    mean_shadow_price: float
+    """Objective gained by one more job (shop) or unit (part) in a binding week, on average."""
+
+    def describe(self) -> str:
+        unit = "job" if self.kind == "shop" else "unit"
+        return (
+            f"{self.kind} {self.name}: binding in {self.weeks} weeks "
+            f"({self.first_week} to {self.last_week}); one more {unit} a week is worth "
+            f"{self.mean_shadow_price:,.0f} on average"
+        )
+
+
+def monthly_output(result: PlanResult) -> pd.DataFrame:
+    """Vehicles completed per month (rows) and variant (columns), with a total column."""
+    return _by_period(result.output, "variant", "M", result.weeks)
+
+
+def yearly_totals(result: PlanResult) -> pd.DataFrame:
+    """Per calendar year: vehicles built, delivered and due."""
+    built = _period_sum(result.output, "Y")
+    delivered = _period_sum(result.shipments, "Y")
+    orders = result.orders.rename(columns={"due": "week"})
+    due = _period_sum(orders, "Y")
+    years = sorted({_period(w, "Y") for w in result.weeks})
+    table = pd.DataFrame(
+        {
+            "built": built.reindex(years, fill_value=0.0),
+            "delivered": delivered.reindex(years, fill_value=0.0),
+            "due": due.reindex(years, fill_value=0.0),
+        }
+    )
+    table.index.name = "year"
+    return table
+
+
+def on_time_rate(result: PlanResult, kind: str | None = None) -> float:
+    """Share of the quantity due in the horizon that shipped by its due week (0..1)."""
+    orders = result.orders if kind is None else result.orders[result.orders["kind"] == kind]
+    due = float(orders["quantity"].sum())
+    return float(orders["on_time"].sum()) / due if due > 0 else 1.0
+
+
+def binding_constraints(result: PlanResult, top: int | None = None) -> list[Binding]:
+    """Shops and parts whose capacity limited the plan, most binding weeks first."""
+    found = [*_binding_shops(result.capacity), *_binding_parts(result.supply)]
+    found.sort(key=lambda b: (-b.weeks, -b.mean_shadow_price, b.name))
+    return found[:top] if top is not None else found
+
+
+def _binding_shops(capacity: pd.DataFrame) -> list[Binding]:
+    tight = capacity[
+        (capacity["shadow_price"] > SHADOW_TOLERANCE)
+        & (capacity["load"] >= capacity["capacity"] - 1e-6)
+    ]
+    return [_binding("shop", str(shop), rows) for shop, rows in tight.groupby("shop", sort=True)]
+
+
+def _binding_parts(supply: pd.DataFrame) -> list[Binding]:
+    """A part binds in a week when every supplier line of it delivers at its capacity."""
+    if supply.empty:
+        return []
+    lines = supply.assign(at_limit=supply["shadow_price"] > SHADOW_TOLERANCE)
+    weekly = lines.groupby(["item", "week"], sort=True).agg(
+        at_limit=("at_limit", "all"), shadow_price=("shadow_price", "min")
+    )
+    tight = weekly[weekly["at_limit"]].reset_index()
+    return [_binding("part", str(item), rows) for item, rows in tight.groupby("item", sort=True)]
+
+
+def _binding(kind: str, name: str, rows: pd.DataFrame) -> Binding:
+    weeks = sorted(rows["week"])
+    return Binding(
+        kind=kind,
+        name=name,
+        weeks=len(weeks),
+        first_week=weeks[0],
+        last_week=weeks[-1],
+        mean_shadow_price=float(rows["shadow_price"].mean()),
+    )
+
+
+def _period(week: str, freq: str) -> str:
+    """Month (YYYY-MM) or year (YYYY) of a week, taken from its Thursday as ISO 8601 does."""
+    thursday = pd.Timestamp(week) + pd.Timedelta(days=3)
+    return f"{thursday.year:04d}-{thursday.month:02d}" if freq == "M" else f"{thursday.year:04d}"
+
+
+def _period_column(frame: pd.DataFrame, freq: str) -> pd.Series:
+    thursday = pd.to_datetime(frame["week"]) + pd.Timedelta(days=3)
+    if freq == "M":
+        return thursday.dt.strftime("%Y-%m")
+    return thursday.dt.strftime("%Y")
+
+
+def _period_sum(frame: pd.DataFrame, freq: str) -> pd.Series:
+    if frame.empty:
+        return pd.Series(dtype=np.float64)
+    return frame.groupby(_period_column(frame, freq))["quantity"].sum()
+
+
+def _by_period(frame: pd.DataFrame, column: str, freq: str, weeks: list[str]) -> pd.DataFrame:
+    periods = sorted({_period(w, freq) for w in weeks})
+    if frame.empty:
+        table = pd.DataFrame(index=pd.Index(periods))
+    else:
+        table = frame.pivot_table(
+            index=_period_column(frame, freq),
+            columns=column,
+            values="quantity",
+            aggfunc="sum",
+            fill_value=0.0,
+        ).reindex(periods, fill_value=0.0)
+    table.columns.name = None
+    table["total"] = table.sum(axis=1)
+    table.index.name = "month" if freq == "M" else "year"
+    return table

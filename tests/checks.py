@@ -1,0 +1,151 @@
+"""Invariants every plan must satisfy, recomputed from the scenario and the plan's tables.
+
+The checks use only the scenario's records and the published tables (builds, purchases,
+shipments, stock, capacity), never the LP, so they catch errors in the model as well as in
+the mapping of its solution.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evramp.model import Scenario
+from evramp.plan import PlanResult
+
+TOL = 1e-5
+
+
+def week_index(result: PlanResult, weeks: pd.Series) -> np.ndarray:
+    position = {w: t for t, w in enumerate(result.weeks)}
+    return np.array([position[w] for w in weeks], dtype=np.int64)
+
+
+def per_item_week(
+    result: PlanResult, frame: pd.DataFrame, item_column: str, week_column: str, ids: list[str]
+) -> np.ndarray:
+    """Sum of `quantity` in (item, week) cells as an array of shape (items, weeks)."""
+    table = np.zeros((len(ids), len(result.weeks)))
+    if frame.empty:
+        return table
+    row = {item: i for i, item in enumerate(ids)}
+    items = np.array([row[i] for i in frame[item_column]], dtype=np.int64)
+    np.add.at(table, (items, week_index(result, frame[week_column])), frame["quantity"].to_numpy())
+    return table
+
+
+def builds_per_item(result: PlanResult, ids: list[str]) -> np.ndarray:
+    """Units started per item and week (a build appears once per routing shop)."""
+    first = result.builds.drop_duplicates(["item", "week"])
+    return per_item_week(result, first, "item", "week", ids)
+
+
+def check_plan(scenario: Scenario, result: PlanResult) -> None:
+    """Assert every invariant; the message says which one failed and where."""
+    assert result.status == "Optimal"
+    check_material_balance(scenario, result)
+    check_shop_capacity(scenario, result)
+    check_supplier_capacity(scenario, result)
+    check_demand(scenario, result)
+
+
+def check_material_balance(scenario: Scenario, result: PlanResult) -> None:
+    """Stock = on hand + arrivals - consumption - shipments, never negative, in every week.
+
+    Non-negative projected stock is also 'nothing is built before its parts arrive': parts are
+    consumed in the week a build starts, so a build before the arrival would drive stock below 0.
+    """
+    ids = [item.id for item in scenario.items]
+    row = {item: i for i, item in enumerate(ids)}
+    weeks = len(result.weeks)
+    started = builds_per_item(result, ids)
+    lead = {r.item: 0 for r in scenario.routings}
+    for r in scenario.routings:
+        lead[r.item] = max(lead[r.item], r.lead_time)
+    completed = np.zeros_like(started)
+    for item, weeks_needed in lead.items():
+        i = row[item]
+        completed[i, weeks_needed:] = started[i, : weeks - weeks_needed]
+    received = per_item_week(result, result.purchases, "item", "receipt_week", ids)
+    shipped = per_item_week(
+        result, result.shipments.rename(columns={"variant": "item"}), "item", "week", ids
+    )
+    consumed = np.zeros_like(started)
+    for line in scenario.bom:
+        consumed[row[line.child]] += started[row[line.parent]] * line.quantity / line.yield_
+    inflow = completed + received
+    inflow[:, 0] += [sum(s.on_hand for s in scenario.inventory if s.item == item) for item in ids]
+    for receipt in scenario.receipts:
+        inflow[row[receipt.item], scenario.calendar.week_of(receipt.due)] += receipt.quantity
+    projected = np.cumsum(inflow - consumed - shipped, axis=1)
+    stock = per_item_week(result, result.stock, "item", "week", ids)
+    scale = 1.0 + np.abs(projected)
+    worst = np.unravel_index(np.argmax(np.abs(projected - stock) / scale), projected.shape)
+    assert np.allclose(projected, stock, atol=TOL, rtol=1e-7), (
+        f"material balance broken for {ids[worst[0]]} in {result.weeks[worst[1]]}: "
+        f"projected {projected[worst]}, plan says {stock[worst]}"
+    )
+    assert (projected >= -TOL * scale).all(), "negative stock: something used before it arrived"
+
+
+def check_shop_capacity(scenario: Scenario, result: PlanResult) -> None:
+    """Jobs of the builds routed through a shop never exceed its capacity."""
+    shops = [s.id for s in scenario.shops]
+    jobs = per_item_week(
+        result, result.builds.assign(quantity=result.builds["jobs"]), "shop", "week", shops
+    )
+    capacity = result.capacity.pivot(index="shop", columns="week", values="capacity")
+    capacity = capacity.reindex(index=shops, columns=result.weeks).to_numpy()
+    assert (jobs <= capacity + TOL * (1 + capacity)).all(), "a shop is loaded over its capacity"
+    per_routing = {(r.item, r.shop): r.jobs_per_unit for r in scenario.routings}
+    expected_jobs = [per_routing[(b.item, b.shop)] * b.quantity for b in result.builds.itertuples()]
+    assert np.allclose(result.builds["jobs"], expected_jobs), "jobs differ from the routing"
+
+
+def check_supplier_capacity(scenario: Scenario, result: PlanResult) -> None:
+    """Deliveries on each supplier line respect its capacity profile, week by week."""
+    calendar = scenario.calendar
+    for line in scenario.suppliers:
+        limit = np.full(len(result.weeks), np.inf if line.capacity is None else line.capacity)
+        changes = sorted(
+            (
+                c
+                for c in scenario.supplier_capacity
+                if (c.supplier, c.item) == (line.supplier, line.item)
+            ),
+            key=lambda c: c.start,
+        )
+        for change in changes:
+            limit[max(calendar.week_of(change.start), 0) :] = change.capacity
+        mine = result.purchases[
+            (result.purchases["supplier"] == line.supplier)
+            & (result.purchases["item"] == line.item)
+        ]
+        delivered = np.zeros(len(result.weeks))
+        np.add.at(delivered, week_index(result, mine["receipt_week"]), mine["quantity"].to_numpy())
+        assert (delivered <= limit + TOL * (1 + np.nan_to_num(limit, posinf=0))).all(), (
+            f"supplier {line.supplier} delivers more {line.item} than its capacity"
+        )
+        lead_ok = week_index(result, mine["receipt_week"]) - week_index(
+            result, mine["release_week"]
+        )
+        assert (lead_ok == line.lead_time).all(), "a purchase ignores the supplier's lead time"
+
+
+def check_demand(scenario: Scenario, result: PlanResult) -> None:
+    """No order ships before it is due or more than its quantity; backlog is what is left."""
+    due = {d.id: d for d in scenario.demand}
+    ships = result.shipments
+    if not ships.empty:
+        # A due date inside a week makes that whole week due.
+        due_week = np.array(
+            [scenario.calendar.week_of(due[d].due) for d in ships["demand"]], dtype=np.int64
+        )
+        assert (week_index(result, ships["week"]) >= due_week).all(), "shipped before due"
+    shipped = ships.groupby("demand")["quantity"].sum()
+    for line in scenario.demand:
+        got = float(shipped.get(line.id, 0.0))
+        assert got <= line.quantity + TOL, f"order {line.id} shipped {got} > {line.quantity}"
+    orders = result.orders.set_index("demand")
+    assert np.allclose(orders["shipped"], shipped.reindex(orders.index, fill_value=0.0))
+    assert (orders["on_time"] <= orders["shipped"] + TOL).all()

@@ -1,0 +1,284 @@
+"""Plans a planner can compute by hand: each test states the expected weekly numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import evramp
+from evramp.model import BomLine, Item, Phase, Ramp, Routing, Shutdown, Supplier
+from evramp.plan import PlanResult
+from tests.checks import check_plan
+from tests.factory import calendar, one_car_one_shop, order, shop
+from tests.factory import week as week_start
+
+
+def weekly(
+    result: PlanResult, frame_name: str = "output", week: str = "week", **where: str
+) -> list[float]:
+    """Quantity per week of the horizon from one of the result's tables."""
+    frame = getattr(result, frame_name)
+    for column, value in where.items():
+        frame = frame[frame[column] == value]
+    per_week = frame.groupby(week)["quantity"].sum()
+    return [round(float(per_week.get(w, 0.0)), 6) for w in result.weeks]
+
+
+def capacity_of(result: PlanResult, shop_id: str = "GA") -> list[float]:
+    frame = result.capacity[result.capacity["shop"] == shop_id]
+    return [round(float(c), 6) for c in frame.sort_values("week")["capacity"]]
+
+
+def test_one_item_one_shop_builds_at_capacity_every_week() -> None:
+    scenario = one_car_one_shop(weeks=6, jobs_per_week=100.0)
+    result = evramp.plan(scenario)
+    assert weekly(result) == [100.0] * 6
+    assert capacity_of(result) == [100.0] * 6
+    check_plan(scenario, result)
+
+
+@pytest.mark.parametrize("lead_time", [0, 1, 2, 3])
+def test_two_level_bom_lead_time_delays_first_output_by_its_weeks(lead_time: int) -> None:
+    scenario = one_car_one_shop(
+        weeks=7,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="BODY", kind="assembly")),
+        bom=(BomLine(parent="CAR", child="BODY", quantity=1),),
+        shops=(shop("GA", 100.0), shop("BODYSHOP", 100.0)),
+        routings=(
+            Routing(item="CAR", shop="GA"),
+            Routing(item="BODY", shop="BODYSHOP", lead_time=lead_time),
+        ),
+    )
+    result = evramp.plan(scenario)
+    assert weekly(result) == [0.0] * lead_time + [100.0] * (7 - lead_time)
+    bodies = weekly(result, "builds", item="BODY")
+    # Bodies started in the last weeks would only be ready after the horizon: none are started.
+    assert bodies == [100.0] * (7 - lead_time) + [0.0] * lead_time
+    check_plan(scenario, result)
+
+
+def test_supplier_capacity_of_a_part_caps_output() -> None:
+    """30 cells a week, 3 per car: 10 cars a week although the shop could make 100."""
+    scenario = one_car_one_shop(
+        weeks=5,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="CELL", kind="part")),
+        bom=(BomLine(parent="CAR", child="CELL", quantity=3),),
+        suppliers=(Supplier(supplier="CATL", item="CELL", capacity=30, lead_time=1, price=1),),
+    )
+    result = evramp.plan(scenario)
+    # Nothing in week 0: the first cells arrive a lead time after the first release.
+    assert weekly(result) == [0.0, 10.0, 10.0, 10.0, 10.0]
+    assert weekly(result, "purchases", "release_week") == [30.0, 30.0, 30.0, 30.0, 0.0]
+    check_plan(scenario, result)
+
+
+def test_capacity_profile_raises_a_supplier_from_a_date() -> None:
+    from evramp.model import SupplierCapacity
+
+    scenario = one_car_one_shop(
+        weeks=5,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="CHIP", kind="part")),
+        bom=(BomLine(parent="CAR", child="CHIP", quantity=2),),
+        suppliers=(Supplier(supplier="NV", item="CHIP", capacity=20, lead_time=0),),
+        supplier_capacity=(
+            SupplierCapacity(supplier="NV", item="CHIP", start=week_start(3), capacity=60),
+        ),
+    )
+    result = evramp.plan(scenario)
+    assert weekly(result) == [10.0, 10.0, 10.0, 30.0, 30.0]
+    check_plan(scenario, result)
+
+
+@pytest.mark.parametrize(
+    ("curve", "expected"),
+    [
+        # smoothstep 3x^2 - 2x^3 at x = 0, 1/4, 1/2, 3/4, 1 of a 4-week climb from 10 to 100
+        ("s-curve", [0.0, 10.0, 10.0, 10.0, 24.0625, 55.0, 85.9375, 100.0, 100.0]),
+        ("linear", [0.0, 10.0, 10.0, 10.0, 32.5, 55.0, 77.5, 100.0, 100.0]),
+    ],
+)
+def test_ramp_climbs_from_trial_rate_to_full_rate(curve: str, expected: list[float]) -> None:
+    scenario = one_car_one_shop(
+        weeks=9,
+        ramps=(
+            Ramp(
+                shop="GA",
+                trial_start=week_start(1),
+                trial_rate=10.0,
+                sop=week_start(3),
+                ramp_weeks=4,
+                curve=curve,  # type: ignore[arg-type]
+            ),
+        ),
+    )
+    result = evramp.plan(scenario)
+    assert capacity_of(result) == expected
+    assert weekly(result) == expected
+    check_plan(scenario, result)
+
+
+def test_plant_wide_ramp_applies_to_shops_without_their_own() -> None:
+    scenario = one_car_one_shop(
+        weeks=4,
+        shops=(shop("GA", 100.0),),
+        ramps=(
+            Ramp(
+                shop="*", trial_start=week_start(0), trial_rate=5, sop=week_start(2), ramp_weeks=1
+            ),
+        ),
+    )
+    result = evramp.plan(scenario)
+    assert capacity_of(result) == [5.0, 5.0, 5.0, 100.0]
+
+
+@pytest.mark.parametrize(
+    ("ramp_weeks", "expected"),
+    [(0, [100.0] * 4 + [150.0] * 4), (2, [100.0] * 4 + [100.0, 125.0, 150.0, 150.0])],
+)
+def test_phase_adds_capacity_from_its_start(ramp_weeks: int, expected: list[float]) -> None:
+    scenario = one_car_one_shop(
+        weeks=8,
+        phases=(
+            Phase(
+                shop="GA",
+                name="phase-2",
+                start=week_start(4),
+                added_rate=50 / 40,
+                ramp_weeks=ramp_weeks,
+            ),
+        ),
+    )
+    result = evramp.plan(scenario)
+    assert capacity_of(result) == expected
+    assert weekly(result) == expected
+    check_plan(scenario, result)
+
+
+def test_shutdown_week_builds_nothing() -> None:
+    scenario = one_car_one_shop(
+        weeks=6,
+        calendar=calendar(6, [Shutdown(name="Spring Festival", start=week_start(3), weeks=1)]),
+    )
+    result = evramp.plan(scenario)
+    assert weekly(result) == [100.0, 100.0, 100.0, 0.0, 100.0, 100.0]
+    check_plan(scenario, result)
+
+
+def test_shutdown_of_one_shop_leaves_the_others_working() -> None:
+    scenario = one_car_one_shop(
+        weeks=4,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="PACK", kind="assembly")),
+        bom=(BomLine(parent="CAR", child="PACK", quantity=1),),
+        shops=(shop("GA", 100.0), shop("BATTERY", 100.0)),
+        routings=(Routing(item="CAR", shop="GA"), Routing(item="PACK", shop="BATTERY")),
+        calendar=calendar(
+            4, [Shutdown(name="retool", start=week_start(1), weeks=2, shops=("BATTERY",))]
+        ),
+    )
+    result = evramp.plan(scenario)
+    assert capacity_of(result, "BATTERY") == [100.0, 0.0, 0.0, 100.0]
+    assert capacity_of(result, "GA") == [100.0] * 4
+    check_plan(scenario, result)
+
+
+def test_higher_priority_order_is_served_first_when_capacity_is_short() -> None:
+    """Both due in week 0, 300 cars, 100 a week: the priority-1 order goes first even though
+    the priority-2 order carries a higher lateness penalty per car."""
+    scenario = one_car_one_shop(
+        weeks=4,
+        demand=(
+            order("LOW", 150, 0, priority=2, penalty=5.0),
+            order("HIGH", 150, 0, priority=1, penalty=1.0),
+        ),
+    )
+    result = evramp.plan(scenario)
+    assert weekly(result, "shipments", demand="HIGH") == [100.0, 50.0, 0.0, 0.0]
+    assert weekly(result, "shipments", demand="LOW") == [0.0, 50.0, 100.0, 0.0]
+    orders = result.orders.set_index("demand")
+    assert orders.loc["HIGH", "weeks_late"] == 1
+    assert orders.loc["LOW", "weeks_late"] == 2
+    check_plan(scenario, result)
+
+
+def test_equal_priority_orders_are_served_by_due_date() -> None:
+    scenario = one_car_one_shop(
+        weeks=5, demand=(order("LATER", 100, 1), order("SOONER", 100, 0), order("LAST", 50, 3))
+    )
+    result = evramp.plan(scenario)
+    orders = result.orders.set_index("demand")
+    assert orders.loc["SOONER", "on_time"] == 100
+    assert orders.loc["LATER", "on_time"] == 100
+    assert orders.loc["LAST", "on_time"] == 50
+    assert orders["weeks_late"].eq(0).all()
+
+
+def test_nothing_ships_before_it_is_due_and_builds_wait_for_it() -> None:
+    """With spare capacity a car due in week 3 is built in week 3, not earlier (holding cost)."""
+    scenario = one_car_one_shop(weeks=5, demand=(order("O1", 60, 3),))
+    result = evramp.plan(scenario)
+    assert weekly(result, "shipments") == [0.0, 0.0, 0.0, 60.0, 0.0]
+    assert weekly(result) == [0.0, 0.0, 0.0, 60.0, 0.0]
+    assert result.orders["on_time"].tolist() == [60.0]
+
+
+def test_yield_loss_consumes_more_parts() -> None:
+    scenario = one_car_one_shop(
+        weeks=3,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="CELL", kind="part")),
+        bom=(BomLine(parent="CAR", child="CELL", quantity=4, yield_=0.8),),
+        inventory=(),
+        suppliers=(Supplier(supplier="S", item="CELL", lead_time=0),),
+        demand=(order("O1", 40, 1),),
+    )
+    result = evramp.plan(scenario)
+    assert weekly(result, "purchases", "release_week") == [0.0, 200.0, 0.0]  # 40 cars x 4 / 0.8
+    check_plan(scenario, result)
+
+
+def test_on_hand_stock_and_scheduled_receipts_feed_builds_before_the_lead_time() -> None:
+    from evramp.model import Inventory, Receipt
+
+    scenario = one_car_one_shop(
+        weeks=4,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="MCU", kind="part")),
+        bom=(BomLine(parent="CAR", child="MCU", quantity=1),),
+        suppliers=(Supplier(supplier="S", item="MCU", lead_time=26),),
+        inventory=(Inventory(item="MCU", on_hand=30),),
+        receipts=(Receipt(item="MCU", due=week_start(2), quantity=20),),
+    )
+    result = evramp.plan(scenario)
+    # 26 weeks of lead time: only the 30 on hand and the 20 on order can be built.
+    assert sum(weekly(result)) == pytest.approx(50.0)
+    assert sum(weekly(result)[:2]) == pytest.approx(30.0)
+    check_plan(scenario, result)
+
+
+def test_planning_twice_gives_the_same_plan() -> None:
+    scenario = one_car_one_shop(weeks=6, demand=(order("A", 150, 0), order("B", 300, 2)))
+    first, second = evramp.plan(scenario), evramp.plan(scenario)
+    for name, table in first.tables().items():
+        assert table.equals(second.tables()[name]), name
+    assert first.objective == second.objective
+
+
+def test_an_unsolved_model_is_never_presented_as_a_plan() -> None:
+    scenario = one_car_one_shop(weeks=52)
+    with pytest.raises(evramp.PlanFailed, match="status"):
+        evramp.plan(scenario, time_limit=0.0)
+
+
+def test_the_plan_is_optimal_for_a_hand_computed_objective() -> None:
+    """20 cars due in week 1 at 1,000 each, capacity 100: revenue 20,000, nothing else costs
+    but the tiny holding cost of nothing held, so the objective is -20,000."""
+    scenario = one_car_one_shop(weeks=3, demand=(order("O1", 20, 1),))
+    result = evramp.plan(scenario)
+    assert result.objective == pytest.approx(-20_000.0, abs=1e-6)
+    assert np.isclose(result.output["quantity"].sum(), 20.0)
+
+
+def test_changing_a_record_changes_the_plan() -> None:
+    base = one_car_one_shop(weeks=3)
+    slower = dataclasses.replace(base, shops=(shop("GA", 50.0),))
+    assert weekly(evramp.plan(slower)) == [50.0, 50.0, 50.0]

@@ -1,0 +1,225 @@
+"""Invariants on random small plants: whatever the data, a plan balances material, respects
+every capacity, never builds before its parts arrive and never holds negative stock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import evramp
+from evramp.model import (
+    BomLine,
+    Calendar,
+    Demand,
+    Inventory,
+    Item,
+    Phase,
+    Ramp,
+    Receipt,
+    Routing,
+    Scenario,
+    Shop,
+    Shutdown,
+    Supplier,
+    SupplierCapacity,
+)
+from tests.checks import check_plan
+from tests.factory import START
+
+
+@st.composite
+def plants(draw: st.DrawFn) -> Scenario:
+    """A random plant: vehicles made of assemblies and parts, 1-3 shops, suppliers, orders."""
+    weeks = draw(st.integers(3, 12))
+    day = lambda lo, hi: START + dt.timedelta(days=draw(st.integers(lo * 7, hi * 7 - 1)))  # noqa: E731
+    shops = [
+        Shop(
+            id=f"S{s}",
+            rate=draw(st.floats(0.25, 5.0)),
+            shifts_per_day=draw(st.integers(1, 2)),
+            days_per_week=draw(st.integers(1, 6)),
+            availability=draw(st.sampled_from([1.0, 0.85, 0.5])),
+        )
+        for s in range(draw(st.integers(1, 3)))
+    ]
+    vehicles = [f"V{v}" for v in range(draw(st.integers(1, 3)))]
+    assemblies = [f"A{a}" for a in range(draw(st.integers(0, 2)))]
+    parts = [f"P{p}" for p in range(draw(st.integers(1, 4)))]
+    items = [Item(id=v, kind="vehicle", holding_cost=draw(st.floats(0, 5))) for v in vehicles]
+    items += [Item(id=a, kind="assembly") for a in assemblies]
+    items += [Item(id=p, kind="part", holding_cost=draw(st.floats(0, 1))) for p in parts]
+
+    bom: list[BomLine] = []
+    for parent, children in [(v, assemblies + parts) for v in vehicles] + [
+        (a, parts) for a in assemblies
+    ]:
+        for child in draw(st.lists(st.sampled_from(children), unique=True)) if children else []:
+            bom.append(
+                BomLine(
+                    parent=parent,
+                    child=child,
+                    quantity=draw(st.sampled_from([1.0, 2.0, 0.5, 4.0])),
+                    yield_=draw(st.sampled_from([1.0, 0.9])),
+                )
+            )
+    routings = [
+        Routing(
+            item=made,
+            shop=shop.id,
+            jobs_per_unit=draw(st.sampled_from([1.0, 0.5, 2.0])),
+            lead_time=draw(st.integers(0, 2)),
+        )
+        for made in vehicles + assemblies
+        for shop in draw(
+            st.lists(st.sampled_from(shops), min_size=1, max_size=2, unique_by=lambda s: s.id)
+        )
+    ]
+    suppliers = [
+        Supplier(
+            supplier=f"SUP{n}",
+            item=part,
+            capacity=draw(st.one_of(st.none(), st.floats(0, 200))),
+            lead_time=draw(st.integers(0, 3)),
+            price=draw(st.floats(0, 50)),
+        )
+        for part in parts
+        for n in range(draw(st.integers(1, 2)))
+    ]
+    profile = [
+        SupplierCapacity(
+            supplier=line.supplier,
+            item=line.item,
+            start=day(0, weeks),
+            capacity=draw(st.floats(0, 100)),
+        )
+        for line in suppliers
+        if draw(st.booleans())
+    ]
+    demand = [
+        Demand(
+            id=f"D{n}",
+            variant=draw(st.sampled_from(vehicles)),
+            quantity=draw(st.floats(1, 300)),
+            due=day(0, weeks),
+            priority=draw(st.integers(1, 3)),
+            price=draw(st.floats(100, 5000)),
+            lateness_penalty=draw(st.floats(0, 50)),
+            kind=draw(st.sampled_from(["order", "forecast"])),
+        )
+        for n in range(draw(st.integers(1, 6)))
+    ]
+    inventory = [
+        Inventory(item=i, on_hand=draw(st.floats(0, 50)))
+        for i in draw(st.lists(st.sampled_from(parts + assemblies + vehicles), unique=True))
+    ]
+    receipts = [
+        Receipt(item=p, due=day(0, weeks), quantity=draw(st.floats(1, 50)))
+        for p in draw(st.lists(st.sampled_from(parts), max_size=2))
+    ]
+    shutdowns = (
+        [Shutdown(name="stop", start=day(0, weeks), weeks=1, shops=(shops[0].id,))]
+        if draw(st.booleans())
+        else []
+    )
+    phases = (
+        [
+            Phase(
+                shop=shops[-1].id,
+                name="p2",
+                start=day(0, weeks),
+                added_rate=draw(st.floats(0.1, 3)),
+                ramp_weeks=draw(st.integers(0, 3)),
+            )
+        ]
+        if draw(st.booleans())
+        else []
+    )
+    ramps = []
+    if draw(st.booleans()):
+        trial = draw(st.integers(0, weeks - 1))
+        ramps = [
+            Ramp(
+                shop="*",
+                trial_start=START + dt.timedelta(weeks=trial),
+                trial_rate=draw(st.floats(0, 30)),
+                sop=START + dt.timedelta(weeks=draw(st.integers(trial, weeks))),
+                ramp_weeks=draw(st.integers(1, 4)),
+            )
+        ]
+    return Scenario(
+        name="random plant",
+        calendar=Calendar(first_week=START, horizon_weeks=weeks, shutdowns=tuple(shutdowns)),
+        items=tuple(items),
+        bom=tuple(bom),
+        shops=tuple(shops),
+        routings=tuple(routings),
+        suppliers=tuple(suppliers),
+        supplier_capacity=tuple(profile),
+        demand=tuple(demand),
+        inventory=tuple(inventory),
+        receipts=tuple(receipts),
+        phases=tuple(phases),
+        ramps=tuple(ramps),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plants())
+def test_random_plants_keep_every_invariant(scenario: Scenario) -> None:
+    assert evramp.validate(scenario) == []
+    check_plan(scenario, evramp.plan(scenario))
+
+
+@settings(max_examples=15, deadline=None)
+@given(plants())
+def test_random_plants_round_trip_through_a_scenario_folder(scenario: Scenario) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        written = evramp.write_scenario(scenario, Path(folder) / "plant")
+        assert evramp.load_scenario(written) == scenario
+
+
+def _supplied_plant() -> Scenario:
+    from tests.factory import one_car_one_shop, order
+
+    return one_car_one_shop(
+        weeks=4,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="CELL", kind="part")),
+        bom=(BomLine(parent="CAR", child="CELL", quantity=2),),
+        suppliers=(Supplier(supplier="S", item="CELL", capacity=50, lead_time=1),),
+        demand=(order("O1", 500, 0),),
+    )
+
+
+def test_the_checker_catches_a_plan_that_builds_more_than_its_parts_allow() -> None:
+    import dataclasses
+
+    import pytest
+
+    scenario = _supplied_plant()
+    result = evramp.plan(scenario)
+    check_plan(scenario, result)
+    inflated = result.builds.assign(quantity=result.builds["quantity"] * 1.1)
+    with pytest.raises(AssertionError, match="material balance"):
+        check_plan(scenario, dataclasses.replace(result, builds=inflated))
+
+
+def test_the_checker_catches_an_overloaded_shop_and_an_early_shipment() -> None:
+    import dataclasses
+
+    import pytest
+
+    scenario = _supplied_plant()
+    result = evramp.plan(scenario)
+    smaller = result.capacity.assign(capacity=result.capacity["capacity"] * 0.1)
+    with pytest.raises(AssertionError, match="over its capacity"):
+        check_plan(scenario, dataclasses.replace(result, capacity=smaller))
+    late_due = dataclasses.replace(
+        scenario,
+        demand=(scenario.demand[0].model_copy(update={"due": START + dt.timedelta(weeks=3)}),),
+    )
+    with pytest.raises(AssertionError, match="shipped before due"):
+        check_plan(late_due, result)
