@@ -223,3 +223,38 @@ def test_the_checker_catches_an_overloaded_shop_and_an_early_shipment() -> None:
     )
     with pytest.raises(AssertionError, match="shipped before due"):
         check_plan(late_due, result)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plants())
+def test_taking_never_binding_parts_out_of_the_lp_keeps_the_optimum(scenario: Scenario) -> None:
+    reduced = evramp.plan(scenario)
+    full = evramp.plan(scenario, reduce=False)
+    assert full.size.free_parts == 0
+    scale = 1.0 + abs(full.objective)
+    assert abs(reduced.objective - full.objective) <= 1e-6 * scale
+    check_plan(scenario, reduced)
+
+
+def test_a_part_with_ample_supply_is_planned_just_in_time_outside_the_lp() -> None:
+    from tests.factory import one_car_one_shop, order
+
+    scenario = one_car_one_shop(
+        weeks=5,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="SEAT", kind="part")),
+        bom=(BomLine(parent="CAR", child="SEAT", quantity=2),),
+        suppliers=(
+            Supplier(supplier="CHEAP", item="SEAT", capacity=200, lead_time=0, price=10),
+            Supplier(supplier="DEAR", item="SEAT", lead_time=0, price=50),
+        ),
+        demand=(order("O1", 300, 1, price=1000),),
+    )
+    reduced, full = evramp.plan(scenario), evramp.plan(scenario, reduce=False)
+    assert reduced.size.free_parts == 1
+    assert reduced.size.columns < full.size.columns
+    assert reduced.objective == full.objective
+    # The shop makes at most 100 cars a week = 200 seats, which the cheap line always delivers.
+    bought = reduced.purchases.groupby(["supplier", "release_week"])["quantity"].sum()
+    assert bought.loc["CHEAP"].tolist() == [200.0, 200.0, 200.0]  # 300 cars due in week 1
+    assert "DEAR" not in bought.index.get_level_values(0)
+    check_plan(scenario, reduced)

@@ -1,10 +1,10 @@
 """evramp: plan the production ramp-up of an electric-vehicle plant.
 
-    >>> import evramp
-    >>> scenario = evramp.load_scenario(evramp.builtin_scenario_path())
-    >>> result = evramp.plan(scenario)
-    >>> result.status
-    'Optimal'
+>>> import evramp
+>>> scenario = evramp.load_scenario(evramp.builtin_scenario_path())
+>>> result = evramp.plan(scenario)
+>>> result.status
+'Optimal'
 """
 
 from evramp.io import builtin_scenario_path, load_scenario, write_scenario

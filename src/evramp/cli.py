@@ -34,6 +34,12 @@ from evramp.report import (
 EXIT_NO_PLAN = 1
 EXIT_BAD_INPUT = 2
 
+
+def _piped_width() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() else 120
+
+
 app = typer.Typer(
     name="evramp",
     help="Plan the production ramp-up of an electric-vehicle plant.",
@@ -41,8 +47,15 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+# Piped output gets 120 columns (not Rich's 80) so monthly tables stay readable in logs; problems
+# are never wrapped, so each `file:line: field: message` stays one line a script can grep.
+console = Console(
+    highlight=False,
+    emoji=False,
+    soft_wrap=True,
+    width=None if sys.stdout.isatty() else _piped_width(),
+)
+errors = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
 T = TypeVar("T")
 
@@ -93,6 +106,14 @@ def validate_command(scenario: ScenarioArgument = None) -> None:
         for name in ("items", "bom", "shops", "suppliers", "demand")
     )
     console.print(f"[green]ok[/green] {folder}: scenario {loaded.name!r} is valid ({counts})")
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the scenario format: every file, column, type, default and meaning (Markdown)."""
+    from evramp.model.schema_doc import schema_markdown
+
+    print(schema_markdown(), end="")
 
 
 @app.callback(invoke_without_command=True)

@@ -31,9 +31,8 @@ def load_scenario(folder: str | Path) -> Scenario:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ScenarioInvalid(
-            [ScenarioError(str(folder), 0, "", "not a scenario folder (no such directory)")]
-        )
+        why = "a file, not a directory" if folder.exists() else "no such directory"
+        raise ScenarioInvalid([ScenarioError(str(folder), 0, "", f"not a scenario folder ({why})")])
     errors: list[ScenarioError] = []
     header = _read_header(folder / SCENARIO_FILE, errors)
     tables: dict[str, tuple[Record, ...]] = {}
@@ -100,7 +99,9 @@ def _read_calendar(data: Any, file: str, errors: list[ScenarioError]) -> Calenda
     except ValidationError as exc:
         for error in exc.errors():
             where = ".".join(str(part) for part in ("calendar", *error["loc"]))
-            message = describe(error["type"], error["msg"], error.get("input"), error.get("ctx", {}))
+            message = describe(
+                error["type"], error["msg"], error.get("input"), error.get("ctx", {})
+            )
             errors.append(ScenarioError(file, 0, where, message))
         return None
 
@@ -134,7 +135,9 @@ def _read_table(
     except ValidationError as exc:
         for error in exc.errors():
             index, *field = error["loc"]
-            message = describe(error["type"], error["msg"], error.get("input"), error.get("ctx", {}))
+            message = describe(
+                error["type"], error["msg"], error.get("input"), error.get("ctx", {})
+            )
             column = str(field[0]) if field else ""
             errors.append(ScenarioError(spec.file, lines[int(index)], column, message))
         return (), ()
@@ -156,34 +159,43 @@ def _read_rows(
             return [], []
         rows: list[dict[str, str]] = []
         lines: list[int] = []
+        end = reader.line_num
         for cells in reader:
+            # A row starts on the line after the previous one ended (a quoted cell may span lines).
+            line, end = end + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != len(columns):
                 errors.append(
                     ScenarioError(
                         spec.file,
-                        reader.line_num,
+                        line,
                         "",
                         f"expected {len(columns)} fields as in the header, got {len(cells)}",
                     )
                 )
                 continue
             rows.append({c: v.strip() for c, v in zip(columns, cells, strict=True) if v.strip()})
-            lines.append(reader.line_num)
+            lines.append(line)
     return rows, lines
 
 
 def _header_ok(columns: list[str], spec: TableSpec, errors: list[ScenarioError]) -> bool:
     found = len(errors)
     seen: set[str] = set()
-    for column in columns:
+    for position, column in enumerate(columns, start=1):
+        if not column:
+            unnamed = f"column {position} has no name; expected {', '.join(spec.columns)}"
+            errors.append(ScenarioError(spec.file, _HEADER_LINE, "", unnamed))
+            continue
         if column in seen:
             errors.append(ScenarioError(spec.file, _HEADER_LINE, column, "column appears twice"))
         elif column not in spec.columns:
             expected = ", ".join(spec.columns)
             errors.append(
-                ScenarioError(spec.file, _HEADER_LINE, column, f"unknown column; expected {expected}")
+                ScenarioError(
+                    spec.file, _HEADER_LINE, column, f"unknown column; expected {expected}"
+                )
             )
         seen.add(column)
     for column in spec.required_columns:

@@ -21,7 +21,9 @@ class ScenarioError:
 
     def __str__(self) -> str:
         place = f"{self.file}:{self.row}" if self.row else self.file
-        return f"{place}: {self.field}: {self.message}" if self.field else f"{place}: {self.message}"
+        return (
+            f"{place}: {self.field}: {self.message}" if self.field else f"{place}: {self.message}"
+        )
 
 
 class ScenarioInvalid(ValueError):
@@ -44,10 +46,10 @@ def describe(error_type: str, message: str, value: object, context: dict[str, ob
     Pydantic's own messages ("Input should be greater than 0") do not show the value, so the common
     kinds are rephrased as `what was expected, got what`.
     """
-    got = f", got {value!r}" if isinstance(value, str) else f", got {value}"
+    got = f", got {_shown(value)}"
     expected = _EXPECTED.get(error_type)
     if expected is not None:
-        return expected.format(**context) + got
+        return expected.format(**{k: _bound(v) for k, v in context.items()}) + got
     if error_type == "missing":
         return "required, but empty or missing"
     if error_type == "value_error":
@@ -57,6 +59,22 @@ def describe(error_type: str, message: str, value: object, context: dict[str, ob
     if error_type == "extra_forbidden":
         return "unknown field"
     return f"{message}{got}"
+
+
+def _shown(value: object) -> str:
+    """A value as the planner typed it: numbers bare (`-2`), other text quoted (`'car'`)."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return repr(value)
+        return value
+    return str(value)
+
+
+def _bound(value: object) -> object:
+    """A limit from a constraint, without a float's `.0` (`must be > 0`, not `> 0.0`)."""
+    return format(value, "g") if isinstance(value, float) else value
 
 
 _EXPECTED: dict[str, str] = {

@@ -28,9 +28,15 @@ Weeks = Annotated[int, Field(ge=0, le=520)]
 
 
 class Record(BaseModel):
-    """Base of every table row: immutable, strict about unknown fields."""
+    """Base of every table row: immutable, strict about unknown fields and non-finite numbers."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+        allow_inf_nan=False,
+        use_attribute_docstrings=True,  # the docstrings below fields feed `evramp schema`
+    )
 
 
 class Item(Record):
@@ -87,7 +93,10 @@ class Phase(Record):
 class Ramp(Record):
     """Start-up of a shop (or of every shop, `shop` = `*`) from trial production to full rate."""
 
-    shop: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9._\-/+]*)$")]
+    shop: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9._\-/+]*)$"),
+    ]
     trial_start: dt.date
     """First week of trial production; nothing is built before it."""
     trial_rate: NonNegative
@@ -115,7 +124,7 @@ class Routing(Record):
     shop: Id
     jobs_per_unit: Positive = 1.0
     lead_time: Weeks = 0
-    """Weeks from the start of a build (when components are consumed) to the unit being available."""
+    """Weeks from the start of a build (components consumed) until the unit is available."""
 
 
 class Supplier(Record):

@@ -38,6 +38,11 @@ def _rows(scenario: Scenario, table: str) -> Iterator[tuple[int, Any]]:
     return enumerate(scenario.table(table))
 
 
+def _a(kind: str) -> str:
+    """`kind` with its article: 'a vehicle', 'an assembly'."""
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
+
+
 # --- duplicates ------------------------------------------------------------------------------
 
 _KEYS: dict[str, tuple[str, ...]] = {
@@ -95,7 +100,10 @@ def check_references(scenario: Scenario) -> Iterator[ScenarioError]:
         for index, record in _rows(scenario, table):
             if getattr(record, field) not in items:
                 yield _error(
-                    scenario, table, index, field,
+                    scenario,
+                    table,
+                    index,
+                    field,
                     f"unknown item {getattr(record, field)!r}; expected an id from items.csv",
                 )
     for table, field in _SHOP_REFERENCES:
@@ -103,14 +111,29 @@ def check_references(scenario: Scenario) -> Iterator[ScenarioError]:
             shop = getattr(record, field)
             if shop not in shops and not (table == "ramps" and shop == "*"):
                 yield _error(
-                    scenario, table, index, field,
+                    scenario,
+                    table,
+                    index,
+                    field,
                     f"unknown shop {shop!r}; expected an id from shops.csv",
                 )
     lines = {(s.supplier, s.item) for s in scenario.suppliers}
+    suppliers = {supplier for supplier, _ in lines}
     for index, change in _rows(scenario, "supplier_capacity"):
-        if (change.supplier, change.item) not in lines:
+        if change.supplier not in suppliers:
             yield _error(
-                scenario, "supplier_capacity", index, "item",
+                scenario,
+                "supplier_capacity",
+                index,
+                "supplier",
+                f"unknown supplier {change.supplier!r}; expected a supplier from suppliers.csv",
+            )
+        elif (change.supplier, change.item) not in lines:
+            yield _error(
+                scenario,
+                "supplier_capacity",
+                index,
+                "item",
                 f"supplier {change.supplier!r} has no line for item {change.item!r} "
                 "in suppliers.csv",
             )
@@ -118,7 +141,9 @@ def check_references(scenario: Scenario) -> Iterator[ScenarioError]:
         for shop in shutdown.shops:
             if shop not in shops:
                 yield ScenarioError(
-                    SCENARIO_FILE, 0, f"calendar.shutdowns.{shutdown_index}.shops",
+                    SCENARIO_FILE,
+                    0,
+                    f"calendar.shutdowns.{shutdown_index}.shops",
                     f"unknown shop {shop!r}; expected an id from shops.csv",
                 )
 
@@ -132,20 +157,29 @@ def check_item_roles(scenario: Scenario) -> Iterator[ScenarioError]:
     for index, line in _rows(scenario, "bom"):
         if kinds.get(line.child) == "vehicle":
             yield _error(
-                scenario, "bom", index, "child",
+                scenario,
+                "bom",
+                index,
+                "child",
                 f"{line.child!r} is a vehicle; a vehicle cannot be a component",
             )
         if line.parent in kinds and line.parent not in routed:
             yield _error(
-                scenario, "bom", index, "parent",
+                scenario,
+                "bom",
+                index,
+                "parent",
                 f"{line.parent!r} has no routing in routings.csv, so it is never built",
             )
     for index, order in _rows(scenario, "demand"):
         kind = kinds.get(order.variant)
         if kind is not None and kind != "vehicle":
             yield _error(
-                scenario, "demand", index, "variant",
-                f"{order.variant!r} is a {kind}; demand is for vehicles",
+                scenario,
+                "demand",
+                index,
+                "variant",
+                f"{order.variant!r} is {_a(kind)}; demand is for vehicles",
             )
     yield from _check_sources(scenario, routed)
 
@@ -158,13 +192,19 @@ def _check_sources(scenario: Scenario, routed: set[str]) -> Iterator[ScenarioErr
     for index, item in _rows(scenario, "items"):
         if item.kind in ("vehicle", "assembly") and item.id not in routed:
             yield _error(
-                scenario, "items", index, "id",
+                scenario,
+                "items",
+                index,
+                "id",
                 f"{item.kind} {item.id!r} has no routing in routings.csv; "
                 "vehicles and assemblies are made in a shop",
             )
         elif item.kind == "part" and not ({item.id} & (routed | bought | stocked)):
             yield _error(
-                scenario, "items", index, "id",
+                scenario,
+                "items",
+                index,
+                "id",
                 f"part {item.id!r} has no supplier in suppliers.csv, no routing and no stock",
             )
 
@@ -213,14 +253,20 @@ def check_units(scenario: Scenario) -> Iterator[ScenarioError]:
     for index, item in _rows(scenario, "items"):
         if item.kind != "part" and item.unit != "ea":
             yield _error(
-                scenario, "items", index, "unit",
-                f"a {item.kind} is counted in 'ea', got {item.unit!r}",
+                scenario,
+                "items",
+                index,
+                "unit",
+                f"{_a(item.kind)} is counted in 'ea', got {item.unit!r}",
             )
     for index, line in _rows(scenario, "bom"):
         expected = units.get(line.child)
         if line.unit is not None and expected is not None and line.unit != expected:
             yield _error(
-                scenario, "bom", index, "unit",
+                scenario,
+                "bom",
+                index,
+                "unit",
                 f"{line.child!r} is counted in {expected!r} in items.csv, got {line.unit!r}",
             )
 
@@ -252,7 +298,10 @@ def check_shift_hours(scenario: Scenario) -> Iterator[ScenarioError]:
         hours = shop.hours_per_shift or scenario.calendar.hours_per_shift
         if shop.shifts_per_day * hours > 24:
             yield _error(
-                scenario, "shops", index, "shifts_per_day",
+                scenario,
+                "shops",
+                index,
+                "shifts_per_day",
                 f"{shop.shifts_per_day} shifts of {hours:g} h do not fit in a day of 24 h",
             )
 

@@ -8,8 +8,9 @@ import time
 from evramp.model import Scenario, ensure_valid
 from evramp.plan.index import compile_scenario
 from evramp.plan.lp import build_lp
+from evramp.plan.reduce import FreeParts, expand_solution, find_free_parts, without_free_parts
 from evramp.plan.result import ModelSize, PlanResult, extract
-from evramp.plan.solve import solve
+from evramp.plan.solve import ALGORITHMS, DEFAULT_ALGORITHM, solve
 
 
 class PlanFailed(RuntimeError):
@@ -22,23 +23,38 @@ class PlanFailed(RuntimeError):
         )
 
 
-def plan(scenario: Scenario, time_limit: float | None = None) -> PlanResult:
+def plan(
+    scenario: Scenario,
+    time_limit: float | None = None,
+    reduce: bool = True,
+    algorithm: str = DEFAULT_ALGORITHM,
+) -> PlanResult:
     """The optimal capacity- and material-constrained plan of `scenario`.
 
+    `time_limit` caps the solver's seconds; `algorithm` is HiGHS' `solver` option (`ipm`,
+    `simplex`, `pdlp` or `choose`); `reduce=False` keeps every part in the LP (same optimum, a
+    larger model: for checking the reduction).
     Raises `ScenarioInvalid` for a scenario with problems and `PlanFailed` when HiGHS does not
     reach an optimal solution (infeasible, unbounded, or out of time).
     """
     ensure_valid(scenario)
     clock = _Clock()
     data = compile_scenario(scenario)
+    free = find_free_parts(data) if reduce else FreeParts.none()
+    reduced = without_free_parts(data, free)
     clock.lap("compile")
-    lp = build_lp(data)
+    lp = build_lp(reduced)
     clock.lap("build")
-    solution = solve(lp, time_limit=time_limit)
+    solution = solve(lp, time_limit=time_limit, algorithm=algorithm)
     clock.lap("solve")
     if not solution.optimal:
         raise PlanFailed(scenario.name, solution.status)
-    result = extract(scenario.name, data, lp, solution, clock.laps)
+    arrays = expand_solution(data, reduced, free, lp, solution)
+    rows, columns = lp.shape
+    size = ModelSize(rows, columns, int(lp.matrix.nnz), free_parts=len(free))
+    result = extract(
+        scenario.name, data, arrays, size, solution.status, solution.objective, clock.laps
+    )
     clock.lap("extract")
     return result
 
@@ -54,4 +70,4 @@ class _Clock:
         self._last = now
 
 
-__all__ = ["ModelSize", "PlanFailed", "PlanResult", "plan"]
+__all__ = ["ALGORITHMS", "DEFAULT_ALGORITHM", "ModelSize", "PlanFailed", "PlanResult", "plan"]

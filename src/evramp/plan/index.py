@@ -61,6 +61,7 @@ class PlanData:
     unit_cost: FloatArray  # (I,)
     made_item: IntArray  # (M,) item index of each made item
     made_lead_time: IntArray  # (M,)
+    made_cost: FloatArray  # (M,) cost per unit built (parts planned outside the LP)
     bom_made: IntArray  # (B,) made-item index of the parent
     bom_child: IntArray  # (B,) item index of the child
     bom_gross: FloatArray  # (B,) quantity / yield
@@ -111,6 +112,7 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         unit_cost=np.array([item.unit_cost for item in scenario.items]),
         made_item=np.array([item_index[i] for i in made_ids], dtype=np.int64),
         made_lead_time=lead_time,
+        made_cost=np.zeros(len(made_ids)),
         bom_made=np.array([made_index[b.parent] for b in scenario.bom], dtype=np.int64),
         bom_child=np.array([item_index[b.child] for b in scenario.bom], dtype=np.int64),
         bom_gross=np.array([b.quantity / b.yield_ for b in scenario.bom]),

@@ -120,6 +120,7 @@ def release_capacity(data: PlanData) -> FloatArray:
 def _objective(data: PlanData, columns: Columns) -> FloatArray:
     cost = np.zeros(columns.count)
     weeks = data.weeks
+    cost[columns.build.offset : columns.build.stop] = np.repeat(data.made_cost, weeks)
     cost[columns.buy.offset : columns.buy.stop] = np.repeat(data.line_price, weeks)
     cost[columns.stock.offset : columns.stock.stop] = np.repeat(data.holding_cost, weeks)
     cost[columns.ship.offset : columns.ship.stop] = -np.repeat(data.demand.price, weeks)

@@ -14,8 +14,7 @@ import pandas as pd
 from evramp.plan.allocate import TOLERANCE, allocate
 from evramp.plan.index import PlanData
 from evramp.plan.layout import FloatArray, IntArray
-from evramp.plan.lp import LinearProgram, release_capacity
-from evramp.plan.solve import Solution
+from evramp.plan.lp import release_capacity
 
 
 @dataclass(frozen=True)
@@ -23,6 +22,8 @@ class ModelSize:
     rows: int
     columns: int
     nonzeros: int
+    free_parts: int = 0
+    """Parts planned just in time outside the LP because their supply can never bind."""
 
 
 @dataclass(frozen=True)
@@ -69,29 +70,42 @@ class PlanResult:
         }
 
 
+@dataclass(frozen=True)
+class PlanArrays:
+    """The optimal solution in the scenario's own index space, free parts included."""
+
+    build: FloatArray  # (M, T) units started
+    buy: FloatArray  # (L, T) units released
+    stock: FloatArray  # (I, T) end-of-week stock
+    ship: FloatArray  # (C, T) vehicles shipped per class
+    shop_shadow: FloatArray  # (S, T) objective gained per extra job
+    buy_shadow: FloatArray  # (L, T) objective gained per extra unit released
+
+
 def extract(
-    name: str, data: PlanData, lp: LinearProgram, solution: Solution, seconds: dict[str, float]
+    name: str,
+    data: PlanData,
+    arrays: PlanArrays,
+    size: ModelSize,
+    status: str,
+    objective: float,
+    seconds: dict[str, float],
 ) -> PlanResult:
-    x = np.where(np.abs(solution.x) < TOLERANCE, 0.0, solution.x)
-    columns = lp.columns
-    build = columns.build.take(x)
-    ship = columns.ship.take(x)
-    rows, cols = lp.shape
     return PlanResult(
         scenario=name,
-        status=solution.status,
-        objective=solution.objective,
-        size=ModelSize(rows, cols, int(lp.matrix.nnz)),
+        status=status,
+        objective=objective,
+        size=size,
         seconds=seconds,
         weeks=data.week_start,
         vehicle_shops=_vehicle_shops(data),
-        builds=_builds(data, build),
-        output=_output(data, build),
-        purchases=_purchases(data, columns.buy.take(x)),
-        stock=_stock(data, columns.stock.take(x)),
-        capacity=_capacity(data, lp, build, solution),
-        supply=_supply(data, lp, x, solution),
-        **_demand(data, ship),
+        builds=_builds(data, arrays.build),
+        output=_output(data, arrays.build),
+        purchases=_purchases(data, arrays.buy),
+        stock=_stock(data, arrays.stock),
+        capacity=_capacity(data, arrays),
+        supply=_supply(data, arrays),
+        **_demand(data, arrays.ship),
     )
 
 
@@ -172,14 +186,11 @@ def _stock(data: PlanData, stock: FloatArray) -> pd.DataFrame:
     )
 
 
-def _capacity(
-    data: PlanData, lp: LinearProgram, build: FloatArray, solution: Solution
-) -> pd.DataFrame:
+def _capacity(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
     """Each shop's capacity, load and shadow price (objective gained per extra job) by week."""
     shops, weeks = len(data.shop_ids), data.weeks
     load = np.zeros((shops, weeks))
-    np.add.at(load, data.routing_shop, build[data.routing_made] * data.routing_jobs[:, None])
-    shadow = -lp.rows.shops.take(solution.row_dual)
+    np.add.at(load, data.routing_shop, arrays.build[data.routing_made] * data.routing_jobs[:, None])
     shop, week = np.divmod(np.arange(shops * weeks), weeks)
     return pd.DataFrame(
         {
@@ -187,18 +198,17 @@ def _capacity(
             "week": _weeks(data, week),
             "capacity": data.shop_capacity.ravel(),
             "load": load.ravel(),
-            "shadow_price": np.where(np.abs(shadow) < TOLERANCE, 0.0, shadow).ravel(),
+            "shadow_price": arrays.shop_shadow.ravel(),
         }
     )
 
 
-def _supply(data: PlanData, lp: LinearProgram, x: FloatArray, solution: Solution) -> pd.DataFrame:
+def _supply(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
     """Deliveries of each supplier line against its capacity (empty when unlimited), by arrival
     week, with the shadow price of one more unit where the line delivers at its capacity."""
-    buy = lp.columns.buy.take(x)
-    shadow = -lp.columns.buy.take(solution.col_dual)
+    buy = arrays.buy
     at_limit = buy >= release_capacity(data) - 1e-6
-    shadow = np.where(at_limit & (shadow > TOLERANCE), shadow, 0.0)
+    shadow = np.where(at_limit & (arrays.buy_shadow > TOLERANCE), arrays.buy_shadow, 0.0)
     received = np.zeros_like(buy)
     marginal = np.zeros_like(buy)
     for n, lead in enumerate(data.line_lead_time):

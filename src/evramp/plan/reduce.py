@@ -1,0 +1,194 @@
+"""Take out of the LP the parts whose supply can never bind; plan them just in time.
+
+A purchased part is *free* when, whatever the shops build,
+  1. it has no stock on hand and no scheduled receipts (nothing to net), and
+  2. its cheapest supplier line can deliver, in every week, the most the shops could possibly
+     consume in that week, and nothing can be consumed before that line's lead time.
+For such a part the optimal purchases are exactly its consumption, released one lead time ahead
+on the cheapest line: every consumed unit costs at least the cheapest price, and holding costs are
+non-negative, so no plan does better. Its cost is therefore linear in the builds of its parents,
+price × quantity / yield per parent unit, and is added to the parents' build columns. The reduced
+LP has the same optimum as the full one, with one balance row, buy and stock column fewer per week
+for each free part; the free parts' purchases are computed from the builds after the solve (MRP).
+
+The most a shop week can consume of a part is bounded without solving anything: the parents of
+the part are grouped by their smallest-capacity shop, and within a shop the jobs of all parents
+together cannot exceed its capacity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from evramp.plan.allocate import TOLERANCE
+from evramp.plan.index import PlanData
+from evramp.plan.layout import FloatArray, IntArray
+from evramp.plan.lp import LinearProgram
+from evramp.plan.result import PlanArrays
+from evramp.plan.solve import Solution
+
+
+@dataclass(frozen=True)
+class FreeParts:
+    """Parts planned just in time outside the LP (indices refer to the full PlanData)."""
+
+    item: IntArray  # (F,) item index
+    line: IntArray  # (F,) supplier line used (the cheapest)
+
+    def __len__(self) -> int:
+        return len(self.item)
+
+    @classmethod
+    def none(cls) -> FreeParts:
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
+def max_consumption(data: PlanData) -> FloatArray:
+    """Upper bound of what builds can consume of each item in each week, shape (items, weeks)."""
+    made = len(data.made_item)
+    # Most units of each made item a week could see if it had its tightest shop to itself.
+    per_job = np.full((made, data.weeks), np.inf)
+    tightest = np.full(made, -1, dtype=np.int64)
+    for r in range(len(data.routing_made)):
+        m, s = data.routing_made[r], data.routing_shop[r]
+        units = data.shop_capacity[s] / data.routing_jobs[r]
+        if tightest[m] < 0 or units.sum() < per_job[m].sum():
+            per_job[m], tightest[m] = units, s
+    bound = np.zeros((len(data.item_ids), data.weeks))
+    for child in np.unique(data.bom_child):
+        lines = np.flatnonzero(data.bom_child == child)
+        parents = data.bom_made[lines]
+        jobs = _jobs_on_shop(data, parents, tightest[parents])
+        ratio = data.bom_gross[lines] / jobs  # units of child per job of the parent's shop
+        for shop in np.unique(tightest[parents]):
+            on_shop = tightest[parents] == shop
+            bound[child] += data.shop_capacity[shop] * ratio[on_shop].max()
+    return bound
+
+
+def _jobs_on_shop(data: PlanData, made: IntArray, shop: IntArray) -> FloatArray:
+    jobs = np.empty(len(made))
+    for n, (m, s) in enumerate(zip(made, shop, strict=True)):
+        row = np.flatnonzero((data.routing_made == m) & (data.routing_shop == s))[0]
+        jobs[n] = data.routing_jobs[row]
+    return jobs
+
+
+def find_free_parts(data: PlanData) -> FreeParts:
+    made = set(data.made_item.tolist())
+    stocked = (data.on_hand > 0) | (data.receipts > 0).any(axis=1)
+    bound = max_consumption(data)
+    deliverable = _deliverable(data)
+    items: list[int] = []
+    lines: list[int] = []
+    for item in np.unique(data.line_item):
+        if item in made or stocked[item]:
+            continue
+        candidates = np.flatnonzero(data.line_item == item)
+        cheapest = min(candidates, key=lambda n: (data.line_price[n], data.line_lead_time[n], n))
+        if (deliverable[cheapest] >= bound[item] - 1e-9).all():
+            items.append(int(item))
+            lines.append(int(cheapest))
+    return FreeParts(np.array(items, dtype=np.int64), np.array(lines, dtype=np.int64))
+
+
+def _deliverable(data: PlanData) -> FloatArray:
+    """Most each line can deliver in each arrival week: 0 before its lead time."""
+    arrivals = data.line_capacity.copy()
+    for line, lead in enumerate(data.line_lead_time):
+        arrivals[line, : min(int(lead), data.weeks)] = 0.0
+    return arrivals
+
+
+def without_free_parts(data: PlanData, free: FreeParts) -> PlanData:
+    """The PlanData of the reduced LP: free parts, their BOM lines and supplier lines removed,
+    their cost folded into the build cost of their parents."""
+    if not len(free):
+        return data
+    keep = np.ones(len(data.item_ids), dtype=bool)
+    keep[free.item] = False
+    new_index = np.cumsum(keep) - 1
+    free_bom = ~keep[data.bom_child]
+    price = np.zeros(len(data.item_ids))
+    price[free.item] = data.line_price[free.line]
+    made_cost = data.made_cost.copy()
+    np.add.at(
+        made_cost,
+        data.bom_made[free_bom],
+        data.bom_gross[free_bom] * price[data.bom_child[free_bom]],
+    )
+    kept_lines = keep[data.line_item]
+    return replace(
+        data,
+        item_ids=[i for i, k in zip(data.item_ids, keep, strict=True) if k],
+        item_kind=[i for i, k in zip(data.item_kind, keep, strict=True) if k],
+        holding_cost=data.holding_cost[keep],
+        unit_cost=data.unit_cost[keep],
+        made_item=new_index[data.made_item],
+        made_cost=made_cost,
+        bom_made=data.bom_made[~free_bom],
+        bom_child=new_index[data.bom_child[~free_bom]],
+        bom_gross=data.bom_gross[~free_bom],
+        line_supplier=[s for s, k in zip(data.line_supplier, kept_lines, strict=True) if k],
+        line_item=new_index[data.line_item[kept_lines]],
+        line_lead_time=data.line_lead_time[kept_lines],
+        line_price=data.line_price[kept_lines],
+        line_capacity=data.line_capacity[kept_lines],
+        on_hand=data.on_hand[keep],
+        receipts=data.receipts[keep],
+        demand=replace(data.demand, variant=new_index[data.demand.variant]),
+    )
+
+
+def expand_solution(
+    data: PlanData, reduced: PlanData, free: FreeParts, lp: LinearProgram, solution: Solution
+) -> PlanArrays:
+    """Map the reduced LP's solution back to the full scenario: LP parts and lines where they
+    were, free parts bought just in time, their stock zero and their shadow prices zero."""
+    x = np.where(np.abs(solution.x) < TOLERANCE, 0.0, solution.x)
+    columns = lp.columns
+    build = columns.build.take(x)
+    kept_items = np.ones(len(data.item_ids), dtype=bool)
+    kept_items[free.item] = False
+    kept_lines = kept_items[data.line_item]
+    buy = just_in_time_purchases(data, free, build)
+    buy[kept_lines] = columns.buy.take(x)
+    stock = np.zeros((len(data.item_ids), data.weeks))
+    stock[kept_items] = columns.stock.take(x)
+    buy_shadow = np.zeros_like(buy)
+    buy_shadow[kept_lines] = -columns.buy.take(solution.col_dual)
+    shop_shadow = -lp.rows.shops.take(solution.row_dual)
+    assert reduced.weeks == data.weeks
+    return PlanArrays(
+        build=build,
+        buy=buy,
+        stock=stock,
+        ship=columns.ship.take(x),
+        shop_shadow=np.where(np.abs(shop_shadow) < TOLERANCE, 0.0, shop_shadow),
+        buy_shadow=buy_shadow,
+    )
+
+
+def just_in_time_purchases(data: PlanData, free: FreeParts, build: FloatArray) -> FloatArray:
+    """Releases on each supplier line of the full PlanData for the free parts, (lines, weeks)."""
+    buy = np.zeros((len(data.line_item), data.weeks))
+    line_of = np.full(len(data.item_ids), -1, dtype=np.int64)
+    line_of[free.item] = free.line
+    for b in np.flatnonzero(line_of[data.bom_child] >= 0):
+        line = line_of[data.bom_child[b]]
+        lead = int(data.line_lead_time[line])
+        consumed = build[data.bom_made[b]] * data.bom_gross[b]
+        buy[line, : data.weeks - lead] += consumed[lead:]
+    return buy
+
+
+__all__ = [
+    "FreeParts",
+    "expand_solution",
+    "find_free_parts",
+    "just_in_time_purchases",
+    "max_consumption",
+    "without_free_parts",
+]
