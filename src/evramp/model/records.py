@@ -43,10 +43,15 @@ class Item(Record):
     """Anything that is built, bought, stocked or shipped."""
 
     id: Id
+    """Unique id, used by every other table."""
     kind: ItemKind
+    """`vehicle` (sold), `assembly` (made and used in a parent) or `part` (bought)."""
     name: str = ""
+    """Free text for people."""
     unit: Unit = "ea"
+    """Unit of measure; vehicles and assemblies are counted in `ea`."""
     unit_cost: NonNegative = 0.0
+    """Value of one unit (for reports)."""
     holding_cost: NonNegative = 0.0
     """Cost of keeping one unit in stock for one week."""
 
@@ -55,8 +60,11 @@ class BomLine(Record):
     """One component of a made item: `quantity` of `child` go into one `parent`."""
 
     parent: Id
+    """The made item (it needs a routing)."""
     child: Id
+    """The component; not a vehicle."""
     quantity: Positive
+    """Units of child per unit of parent."""
     yield_: Annotated[float, Field(gt=0, le=1, alias="yield")] = 1.0
     """Share of the child that ends up good; consumption is quantity / yield."""
     unit: Unit | None = None
@@ -67,11 +75,15 @@ class Shop(Record):
     """A production area with one capacity: press, body, paint, battery, assembly."""
 
     id: Id
+    """Unique id."""
     name: str = ""
+    """Free text for people."""
     rate: Positive
     """Jobs per hour at full rate (after ramp-up), before availability losses."""
     shifts_per_day: Annotated[int, Field(ge=1, le=3)]
+    """Shifts worked per day."""
     days_per_week: Annotated[int, Field(ge=1, le=7)]
+    """Days worked per week."""
     availability: Annotated[float, Field(gt=0, le=1)] = 1.0
     """Share of scheduled time the shop produces (OEE)."""
     hours_per_shift: Annotated[float, Field(gt=0, le=24)] | None = None
@@ -82,8 +94,11 @@ class Phase(Record):
     """A capacity expansion: from `start` the shop's rate grows by `added_rate`."""
 
     shop: Id
+    """The shop that grows."""
     name: Id
+    """Name of the phase (e.g. `phase2`)."""
     start: dt.date
+    """First week of the added capacity."""
     added_rate: Positive
     """Jobs per hour added at full rate."""
     ramp_weeks: Weeks = 0
@@ -97,6 +112,7 @@ class Ramp(Record):
         str,
         StringConstraints(strip_whitespace=True, pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9._\-/+]*)$"),
     ]
+    """A shop id, or `*` for every shop without a ramp row of its own."""
     trial_start: dt.date
     """First week of trial production; nothing is built before it."""
     trial_rate: NonNegative
@@ -106,6 +122,7 @@ class Ramp(Record):
     ramp_weeks: Annotated[int, Field(ge=1, le=520)]
     """Weeks from start of production to full rate."""
     curve: RampCurve = "s-curve"
+    """Shape of the climb: `s-curve` (smoothstep) or `linear`."""
 
     @model_validator(mode="after")
     def _sop_not_before_trial(self) -> Ramp:
@@ -121,8 +138,11 @@ class Routing(Record):
     """Where an item is made, how much of the shop one unit takes, and how long it takes."""
 
     item: Id
+    """The made item."""
     shop: Id
+    """A shop the item is made in; an item may load several shops."""
     jobs_per_unit: Positive = 1.0
+    """Jobs of the shop's capacity one unit takes."""
     lead_time: Weeks = 0
     """Weeks from the start of a build (components consumed) until the unit is available."""
 
@@ -131,30 +151,41 @@ class Supplier(Record):
     """One supplier's line for one purchased item."""
 
     supplier: Id
+    """The supplier."""
     item: Id
+    """The item it delivers."""
     capacity: NonNegative | None = None
     """Units per week the supplier can deliver; empty means unlimited."""
     lead_time: Weeks = 0
     """Weeks from releasing a purchase order to receiving the goods."""
     price: NonNegative = 0.0
+    """Purchase price per unit."""
 
 
 class SupplierCapacity(Record):
     """A change of a supplier line's weekly capacity from `start` on (a capacity profile)."""
 
     supplier: Id
+    """The supplier line's supplier."""
     item: Id
+    """The supplier line's item."""
     start: dt.date
+    """First week of the new capacity (a step; later rows win)."""
     capacity: NonNegative
+    """Units per week the line can deliver from `start` on."""
 
 
 class Demand(Record):
     """A customer order or a forecast bucket for a vehicle variant."""
 
     id: Id
+    """Order or forecast id."""
     variant: Id
+    """The vehicle ordered."""
     quantity: Positive
+    """Vehicles."""
     due: dt.date
+    """Week the vehicles are due; shipping earlier is not allowed."""
     priority: Annotated[int, Field(ge=1, le=9)] = 1
     """1 is the most important; each step down weighs lateness ten times less."""
     price: NonNegative = 0.0
@@ -162,29 +193,38 @@ class Demand(Record):
     lateness_penalty: NonNegative = 0.0
     """Cost per vehicle and week shipped after `due`."""
     kind: DemandKind = "order"
+    """`order` (a customer's) or `forecast`."""
 
 
 class Inventory(Record):
     """Stock on hand at the start of the plan."""
 
     item: Id
+    """The item."""
     on_hand: NonNegative
+    """Units in stock at the start of the first week."""
 
 
 class Receipt(Record):
     """A scheduled receipt: goods already on order, arriving in the week of `due`."""
 
     item: Id
+    """The item."""
     due: dt.date
+    """Week of arrival."""
     quantity: Positive
+    """Units arriving."""
 
 
 class Shutdown(Record):
     """Weeks in which shops do not work (Spring Festival, retooling)."""
 
     name: str
+    """Name of the shutdown."""
     start: dt.date
+    """First week closed."""
     weeks: Annotated[int, Field(ge=1, le=520)] = 1
+    """Number of weeks closed."""
     shops: tuple[Id, ...] = ()
     """Shops affected; empty means the whole plant."""
 
@@ -193,9 +233,13 @@ class Calendar(Record):
     """The planning horizon: weekly buckets from `first_week` (a Monday)."""
 
     first_week: dt.date
+    """Monday of the first week of the plan."""
     horizon_weeks: Annotated[int, Field(ge=1, le=1040)]
+    """Number of weekly buckets."""
     hours_per_shift: Annotated[float, Field(gt=0, le=24)] = 8.0
+    """Paid hours per shift, for every shop without its own."""
     shutdowns: tuple[Shutdown, ...] = ()
+    """Weeks without production."""
 
     @model_validator(mode="after")
     def _starts_on_monday(self) -> Calendar:

@@ -16,8 +16,6 @@ from evramp.io import write_text_atomic
 from evramp.plan import PlanResult
 from evramp.report.kpis import binding_constraints, monthly_output, on_time_rate, yearly_totals
 
-DEMAND_SMOOTHING_WEEKS = 4
-
 
 def write_report(result: PlanResult, path: Path) -> Path:
     """Write the report of `result` to `path` (replaced atomically)."""
@@ -102,10 +100,10 @@ def output_chart(result: PlanResult) -> go.Figure:
     figure.add_trace(
         go.Scatter(
             x=weeks,
-            y=due.rolling(DEMAND_SMOOTHING_WEEKS, min_periods=1).mean().round(1),
-            name=f"demand due ({DEMAND_SMOOTHING_WEEKS}-week mean)",
+            y=_monthly_rate(due).round(1),
+            name="demand due (weekly rate of its month)",
             mode="lines",
-            line={"dash": "dot", "color": "black"},
+            line={"dash": "dot", "color": "black", "shape": "hv"},
         ),
         1,
         1,
@@ -129,6 +127,14 @@ def output_chart(result: PlanResult) -> go.Figure:
     figure.update_yaxes(title_text="vehicles (jobs) per week", row=1, col=1)
     figure.update_yaxes(title_text="vehicles", row=2, col=1)
     return figure
+
+
+def _monthly_rate(due: pd.Series) -> pd.Series:
+    """Demand due in each week's month divided by the weeks of that month: a level line that
+    neither spikes on a month's bucket nor drops to zero in its other weeks."""
+    month = pd.to_datetime(due.index).to_period("M")
+    per_month = due.groupby(month)
+    return pd.Series(per_month.transform("sum") / per_month.transform("size"), index=due.index)
 
 
 def _weekly(frame: pd.DataFrame, weeks: pd.Index) -> pd.Series:

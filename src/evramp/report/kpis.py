@@ -10,6 +10,7 @@ import pandas as pd
 from evramp.plan import PlanResult
 
 SHADOW_TOLERANCE = 1e-6
+RELATIVE_SHADOW = 1e-3
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,9 @@ def binding_constraints(result: PlanResult, top: int | None = None) -> list[Bind
 
 def _binding_shops(capacity: pd.DataFrame) -> list[Binding]:
     tight = capacity[
-        (capacity["shadow_price"] > SHADOW_TOLERANCE)
+        (capacity["capacity"] > 0)
         & (capacity["load"] >= capacity["capacity"] - 1e-6)
+        & _material(capacity["shadow_price"])
     ]
     return [_binding("shop", str(shop), rows) for shop, rows in tight.groupby("shop", sort=True)]
 
@@ -82,12 +84,24 @@ def _binding_parts(supply: pd.DataFrame) -> list[Binding]:
     """A part binds in a week when every supplier line of it delivers at its capacity."""
     if supply.empty:
         return []
-    lines = supply.assign(at_limit=supply["shadow_price"] > SHADOW_TOLERANCE)
+    lines = supply.assign(at_limit=_material(supply["shadow_price"]))
     weekly = lines.groupby(["item", "week"], sort=True).agg(
-        at_limit=("at_limit", "all"), shadow_price=("shadow_price", "min")
+        at_limit=("at_limit", "all"),
+        shadow_price=("shadow_price", "min"),
+        capacity=("capacity", "sum"),
     )
-    tight = weekly[weekly["at_limit"]].reset_index()
+    tight = weekly[weekly["at_limit"] & (weekly["capacity"] > 0)].reset_index()
     return [_binding("part", str(item), rows) for item, rows in tight.groupby("item", sort=True)]
+
+
+def _material(shadow: pd.Series) -> pd.Series:
+    """Shadow prices worth naming: above a thousandth of the largest of their kind.
+
+    LP duals are exact but often tiny and scattered (one cent of holding cost saved); a planner
+    asks what holds output back, and weeks not launched yet (capacity 0) are not that either.
+    """
+    largest = float(shadow.max()) if len(shadow) else 0.0
+    return shadow > max(SHADOW_TOLERANCE, RELATIVE_SHADOW * largest)
 
 
 def _binding(kind: str, name: str, rows: pd.DataFrame) -> Binding:

@@ -1,0 +1,130 @@
+"""The `evramp` command as a user runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import evramp
+from evramp.cli import EXIT_BAD_INPUT, EXIT_NO_PLAN
+
+EVRAMP = str(Path(sys.executable).with_name("evramp"))
+PLAN_FILES = {
+    "builds.csv": {"item", "shop", "week", "quantity", "jobs", "available_week"},
+    "purchases.csv": {"supplier", "item", "release_week", "receipt_week", "quantity", "cost"},
+    "stock.csv": {"item", "week", "quantity"},
+    "shipments.csv": {"demand", "variant", "kind", "week", "quantity"},
+    "backlog.csv": {"demand", "variant", "kind", "week", "quantity"},
+    "orders.csv": {"demand", "quantity", "due", "on_time", "shipped", "weeks_late"},
+    "capacity.csv": {"shop", "week", "capacity", "load", "shadow_price"},
+}
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([EVRAMP, *args], capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def planned(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("demo")
+    return run("plan", "--out", str(out)), out
+
+
+def test_plan_prints_the_planners_summary(
+    planned: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    process, out = planned
+    assert process.returncode == 0, process.stderr
+    text = process.stdout
+    for heading in (
+        "Vehicles completed per month",
+        "Vehicles per year",
+        "On-time delivery",
+        "Most binding constraints",
+        "Files written",
+    ):
+        assert heading in text
+    assert re.search(r"solver Optimal", text)
+    assert len(re.findall(r"^\s+[123]\. (shop|part) ", text, flags=re.MULTILINE)) == 3
+    assert str(out / "report.html") in text
+
+
+def test_plan_writes_every_table_with_its_columns(
+    planned: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    _, out = planned
+    for name, columns in PLAN_FILES.items():
+        frame = pd.read_csv(out / "plan" / name)
+        assert columns <= set(frame.columns), name
+    assert not pd.read_csv(out / "plan" / "builds.csv").empty
+
+
+def test_report_is_one_self_contained_file(
+    planned: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    _, out = planned
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Plotly.newPlot" in html
+    assert len(html) > 1_000_000, "plotly.js must be inlined to open offline"
+    external = re.findall(r"<(?:script|link)[^>]+(?:src|href)=[\"']https?://", html)
+    assert external == []
+    assert "Weekly output against capacity and demand" in html
+
+
+def test_validate_accepts_the_default_scenario() -> None:
+    process = run("validate")
+    assert process.returncode == 0
+    assert "is valid" in process.stdout
+
+
+def test_a_plan_that_is_not_solved_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    process = run("plan", "--out", str(tmp_path / "out"), "--time-limit", "0")
+    assert process.returncode == EXIT_NO_PLAN
+    assert "no plan written" in process.stderr
+    assert "Traceback" not in process.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_rejected_scenario_exits_2_without_traceback(tmp_path: Path) -> None:
+    folder = evramp.write_scenario(
+        evramp.load_scenario(evramp.builtin_scenario_path()), tmp_path / "copy"
+    )
+    bom = (folder / "bom.csv").read_text().splitlines()
+    parent, child, _, *rest = bom[1].split(",")
+    bom[1] = ",".join([parent, child, "-2", *rest])
+    (folder / "bom.csv").write_text("\n".join(bom) + "\n")
+    process = run("plan", str(folder), "--out", str(tmp_path / "out"))
+    assert process.returncode == EXIT_BAD_INPUT
+    assert "bom.csv:2: quantity: must be > 0, got -2" in process.stderr
+    assert "Traceback" not in process.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_planning_again_replaces_the_previous_plan(tmp_path: Path) -> None:
+    stale = tmp_path / "out" / "plan" / "stale.csv"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old\n")
+    assert run("plan", "--out", str(tmp_path / "out")).returncode == 0
+    assert not stale.exists()
+    assert (tmp_path / "out" / "plan" / "builds.csv").exists()
+
+
+def test_scenario_format_docs_are_generated_from_the_schema() -> None:
+    docs = Path(__file__).resolve().parents[1] / "docs" / "scenario-format.md"
+    assert run("schema").stdout == docs.read_text(encoding="utf-8"), (
+        "docs/scenario-format.md is stale: run `evramp schema > docs/scenario-format.md`"
+    )
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.strip() == f"evramp {evramp.__version__}"
+    help_text = run("--help").stdout
+    for command in ("plan", "validate", "schema"):
+        assert command in help_text
