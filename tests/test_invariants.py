@@ -258,3 +258,12 @@ def test_a_part_with_ample_supply_is_planned_just_in_time_outside_the_lp() -> No
     assert bought.loc["CHEAP"].tolist() == [200.0, 200.0, 200.0]  # 300 cars due in week 1
     assert "DEAR" not in bought.index.get_level_values(0)
     check_plan(scenario, reduced)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plants())
+def test_the_objective_is_the_sum_of_its_reported_terms(scenario: Scenario) -> None:
+    result = evramp.plan(scenario)
+    costs = result.costs
+    total = costs["purchases"] + costs["holding"] + costs["lateness"] - costs["revenue"]
+    assert abs(total - result.objective) <= 1e-6 * (1.0 + abs(result.objective))

@@ -15,6 +15,7 @@ CSV files.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import math
@@ -875,12 +876,12 @@ class Builder:
 
     # --- output ----------------------------------------------------------------------------------
 
-    def write(self) -> dict[str, int]:
-        OUT.mkdir(parents=True, exist_ok=True)
+    def write(self, out: Path) -> dict[str, int]:
+        out.mkdir(parents=True, exist_ok=True)
         counts: dict[str, int] = {}
 
         def table(name: str, header: list[str], rows: list[list[object]]) -> None:
-            with (OUT / name).open("w", newline="", encoding="utf-8") as f:
+            with (out / name).open("w", newline="", encoding="utf-8") as f:
                 w = csv.writer(f, lineterminator="\n")
                 w.writerow(header)
                 for row in rows:
@@ -962,7 +963,7 @@ class Builder:
             [[i, float(q)] for i, q in sorted(self.inventory.items())],
         )
         table("receipts.csv", ["item", "due", "quantity"], [list(r) for r in RECEIPTS])
-        (OUT / "scenario.yaml").write_text(scenario_yaml(), encoding="utf-8")
+        (out / "scenario.yaml").write_text(scenario_yaml(), encoding="utf-8")
         return counts
 
 
@@ -999,13 +1000,16 @@ calendar:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Write the Yizhuang scenario's files.")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"folder (default: {OUT})")
+    out: Path = parser.parse_args().out
     b = Builder()
     b.build_structure()
     b.size_supply()
     b.roll_up_costs()
     b.build_demand()
-    counts = b.write()
-    print(f"wrote {OUT}")
+    counts = b.write(out)
+    print(f"wrote {out}")
     for name, n in counts.items():
         print(f"  {name:24} {n:6} rows")
     print("  material cost per variant vs price:")

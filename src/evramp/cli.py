@@ -25,6 +25,7 @@ from evramp.model import Scenario, ScenarioInvalid
 from evramp.plan import PlanFailed, PlanResult, plan
 from evramp.report import (
     binding_constraints,
+    cost_summary,
     monthly_output,
     on_time_rate,
     write_report,
@@ -186,10 +187,11 @@ def _print_plan(result: PlanResult) -> None:
     size = result.size
     console.print(
         f"\n[bold]{result.scenario}[/bold]: {result.weeks[0]} to {result.weeks[-1]}, "
-        f"solver {result.status}, objective {result.objective:,.0f}, "
-        f"LP {size.rows:,} rows × {size.columns:,} columns, {size.nonzeros:,} non-zeros, "
+        f"solver {result.status}; LP {size.rows:,} rows × {size.columns:,} columns, "
+        f"{size.nonzeros:,} non-zeros ({size.free_parts} parts planned just in time outside it), "
         f"solved in {result.seconds['solve']:.2f} s"
     )
+    console.print(cost_summary(result))
     console.print(_frame_table("Vehicles completed per month", monthly_output(result)))
     console.print(_frame_table("Vehicles per year", yearly_totals(result)))
     kinds = ", ".join(

@@ -50,6 +50,9 @@ class PlanResult:
     orders: pd.DataFrame  # one row per demand line with shipped, on time and lateness
     capacity: pd.DataFrame  # shop, week, capacity, load, shadow_price
     supply: pd.DataFrame  # supplier, item, week, capacity, received, shadow_price
+    costs: dict[str, float]
+    """The objective's terms: revenue, purchases, holding, lateness (priority-weighted);
+    objective = purchases + holding + lateness - revenue."""
 
     @property
     def optimal(self) -> bool:
@@ -105,8 +108,19 @@ def extract(
         stock=_stock(data, arrays.stock),
         capacity=_capacity(data, arrays),
         supply=_supply(data, arrays),
+        costs=_costs(data, arrays),
         **_demand(data, arrays.ship),
     )
+
+
+def _costs(data: PlanData, arrays: PlanArrays) -> dict[str, float]:
+    backlog = np.cumsum(data.demand.due, axis=1) - np.cumsum(arrays.ship, axis=1)
+    return {
+        "revenue": float(data.demand.price @ arrays.ship.sum(axis=1)),
+        "purchases": float(data.line_price @ arrays.buy.sum(axis=1)),
+        "holding": float(data.holding_cost @ arrays.stock.sum(axis=1)),
+        "lateness": float(data.demand.penalty @ np.maximum(backlog, 0.0).sum(axis=1)),
+    }
 
 
 def _vehicle_shops(data: PlanData) -> list[str]:

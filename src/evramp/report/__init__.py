@@ -4,6 +4,7 @@ from evramp.report.html import output_chart, render_report, write_report
 from evramp.report.kpis import (
     Binding,
     binding_constraints,
+    cost_summary,
     monthly_output,
     on_time_rate,
     yearly_totals,
@@ -12,6 +13,7 @@ from evramp.report.kpis import (
 __all__ = [
     "Binding",
     "binding_constraints",
+    "cost_summary",
     "monthly_output",
     "on_time_rate",
     "output_chart",

@@ -14,7 +14,13 @@ from plotly.subplots import make_subplots
 
 from evramp.io import write_text_atomic
 from evramp.plan import PlanResult
-from evramp.report.kpis import binding_constraints, monthly_output, on_time_rate, yearly_totals
+from evramp.report.kpis import (
+    binding_constraints,
+    cost_summary,
+    monthly_output,
+    on_time_rate,
+    yearly_totals,
+)
 
 
 def write_report(result: PlanResult, path: Path) -> Path:
@@ -38,8 +44,8 @@ def render_report(result: PlanResult) -> str:
         title=html.escape(f"Production plan: {result.scenario}"),
         meta=html.escape(
             f"{result.weeks[0]} to {result.weeks[-1]} ({len(result.weeks)} weeks) · "
-            f"solver status {result.status} · objective {result.objective:,.0f} · "
-            f"LP {result.size.rows:,} rows × {result.size.columns:,} columns"
+            f"solver status {result.status} · LP {result.size.rows:,} rows × "
+            f"{result.size.columns:,} columns · {cost_summary(result)}"
         ),
         cards=_cards(result, yearly),
         chart=chart,

@@ -34,6 +34,23 @@ class Binding:
         )
 
 
+def cost_summary(result: PlanResult) -> str:
+    """The objective in words: what the plan earns and what it costs."""
+    costs = result.costs
+    return (
+        f"revenue {_money(costs['revenue'])}, purchases {_money(costs['purchases'])}, "
+        f"holding {_money(costs['holding'])}, lateness penalties {_money(costs['lateness'])} "
+        f"(weighted by priority); objective {_money(result.objective)}"
+    )
+
+
+def _money(value: float) -> str:
+    for size, suffix in ((1e9, " bn"), (1e6, " m"), (1e3, " k")):
+        if abs(value) >= size:
+            return f"{value / size:,.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
 def monthly_output(result: PlanResult) -> pd.DataFrame:
     """Vehicles completed per month (rows) and variant (columns), with a total column."""
     return _by_period(result.output, "variant", "M", result.weeks)
