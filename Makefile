@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-OUT ?= out/demo
 
 .PHONY: demo test lint bench clean
 
@@ -20,7 +19,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/evramp plan --out $(OUT)
+	$(BIN)/evramp plan --out out/yizhuang
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks tools
@@ -31,7 +30,7 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/plan_default.py
+	$(BIN)/python benchmarks/plan_default.py --full
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
