@@ -94,12 +94,17 @@ def check_shop_capacity(scenario: Scenario, result: PlanResult) -> None:
     jobs = per_item_week(
         result, result.builds.assign(quantity=result.builds["jobs"]), "shop", "week", shops
     )
-    capacity = result.capacity.pivot(index="shop", columns="week", values="capacity")
-    capacity = capacity.reindex(index=shops, columns=result.weeks).to_numpy()
+    table = result.capacity.pivot(index="shop", columns="week", values="capacity")
+    capacity = table.reindex(index=shops, columns=result.weeks).to_numpy()
     assert (jobs <= capacity + TOL * (1 + capacity)).all(), "a shop is loaded over its capacity"
     per_routing = {(r.item, r.shop): r.jobs_per_unit for r in scenario.routings}
-    expected_jobs = [per_routing[(b.item, b.shop)] * b.quantity for b in result.builds.itertuples()]
-    assert np.allclose(result.builds["jobs"], expected_jobs), "jobs differ from the routing"
+    builds = result.builds
+    per_unit = np.array(
+        [per_routing[key] for key in zip(builds["item"], builds["shop"], strict=True)], dtype=float
+    )
+    assert np.allclose(builds["jobs"].to_numpy(), per_unit * builds["quantity"].to_numpy()), (
+        "jobs differ from the routing"
+    )
 
 
 def check_supplier_capacity(scenario: Scenario, result: PlanResult) -> None:

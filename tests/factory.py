@@ -46,7 +46,7 @@ def order(
         priority=priority,
         price=price,
         lateness_penalty=penalty,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
     )
 
 

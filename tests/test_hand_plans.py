@@ -109,7 +109,7 @@ def test_ramp_climbs_from_trial_rate_to_full_rate(curve: str, expected: list[flo
                 trial_rate=10.0,
                 sop=week_start(3),
                 ramp_weeks=4,
-                curve=curve,  # type: ignore[arg-type]
+                curve=curve,
             ),
         ),
     )

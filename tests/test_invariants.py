@@ -35,7 +35,11 @@ from tests.factory import START
 def plants(draw: st.DrawFn) -> Scenario:
     """A random plant: vehicles made of assemblies and parts, 1-3 shops, suppliers, orders."""
     weeks = draw(st.integers(3, 12))
-    day = lambda lo, hi: START + dt.timedelta(days=draw(st.integers(lo * 7, hi * 7 - 1)))  # noqa: E731
+
+    def day(first_week: int, end_week: int) -> dt.date:
+        """A random day in weeks first_week .. end_week - 1."""
+        return START + dt.timedelta(days=draw(st.integers(first_week * 7, end_week * 7 - 1)))
+
     shops = [
         Shop(
             id=f"S{s}",

@@ -250,6 +250,16 @@ def latin1(file: str) -> Mutation:
     return mutate
 
 
+def in_order(*mutations: Mutation) -> Mutation:
+    """Several edits that together make one problem."""
+
+    def mutate(folder: Path) -> None:
+        for edit in mutations:
+            edit(folder)
+
+    return mutate
+
+
 def case(name: str, mutate: Mutation, expected: str) -> Any:
     """One catalogue entry: what is broken, how, and the line the planner must see."""
     return pytest.param(mutate, expected, id=name)
@@ -567,6 +577,16 @@ CASES = [
         "three shifts of nine hours",
         set_cell("shops.csv", 3, "hours_per_shift", "9"),
         "shops.csv:3: shifts_per_day: 3 shifts of 9 h do not fit in a day of 24 h",
+    ),
+    case(
+        "bom parent that is never built",
+        append_line("bom.csv", "SEAT,STEEL,2,,kg"),
+        "bom.csv:9: parent: 'SEAT' has no routing in routings.csv, so it is never built",
+    ),
+    case(
+        "no vehicle at all",
+        in_order(*(set_cell("items.csv", line, "kind", "assembly") for line in (2, 3))),
+        "items.csv: kind: no vehicle; a plan needs at least one",
     ),
 ]
 
