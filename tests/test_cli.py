@@ -128,3 +128,25 @@ def test_version_and_help() -> None:
     help_text = run("--help").stdout
     for command in ("plan", "validate", "schema"):
         assert command in help_text
+
+
+def test_ctrl_c_stops_without_a_traceback_and_writes_nothing(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [EVRAMP, "plan", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.8)  # inside loading or planning; the plan takes about 1.5 s here
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    if process.returncode == 0:
+        pytest.skip("the plan finished before the interrupt arrived")
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    assert "interrupted" in stderr
+    assert not out.exists()

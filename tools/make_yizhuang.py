@@ -21,8 +21,10 @@ import datetime as dt
 import math
 import random
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 SEED = 20240328  # the SU7 launch day
 OUT = Path(__file__).resolve().parent.parent / "scenarios" / "yizhuang"
@@ -33,7 +35,8 @@ D = dt.date.fromisoformat
 FIRST_WEEK = D("2023-08-07")  # the plan starts in August 2023, when trial production began
 HORIZON_WEEKS = 178  # last week starts 2026-12-28
 HOURS_PER_SHIFT = 8
-SHUTDOWNS = [  # (name, start Monday, weeks, shops; empty = whole plant)
+SHUTDOWNS: list[tuple[str, dt.date, int, tuple[str, ...]]] = [
+    # (name, start Monday, weeks, shops; empty = whole plant)
     ("Spring Festival 2024", D("2024-02-12"), 1, ()),
     ("Spring Festival 2025", D("2025-01-27"), 1, ()),
     ("Phase-2 tie-in of body and paint conveyors", D("2025-05-26"), 1, ("body", "paint")),
@@ -74,10 +77,25 @@ RAMPS = [  # shop, trial_start, trial_rate (jobs/week), sop, ramp_weeks, curve
 ]
 
 # --- variants ------------------------------------------------------------------------------------
-# id: name, model (S = SU7 body, Y = YU7 body), pack, motors, inverters, ADAS SoCs, MCUs per car,
-#     assembly jobs per car, launch (first order due), price, order / forecast lateness penalty
-VARIANTS: dict[str, dict[str, Any]] = {
-    "SU7": dict(
+
+
+class Variant(TypedDict):
+    name: str
+    model: str  # S = SU7 body, Y = YU7 body
+    pack: str
+    motors: dict[str, int]  # item: count per car
+    inverters: dict[str, int]
+    socs: dict[str, int]  # ADAS SoCs
+    mcus: int  # MCUs per car
+    jobs: float  # assembly jobs per car
+    launch: dt.date  # first order due
+    price: int
+    late: int  # lateness penalty of an order
+    late_fc: int  # lateness penalty of a forecast
+
+
+VARIANTS: dict[str, Variant] = {
+    "SU7": Variant(
         name="Xiaomi SU7, RWD, 73.6 kWh LFP, V6 220 kW, 1x Orin N",
         model="S",
         pack="PACK-LFP-73.6",
@@ -91,7 +109,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         late=1500,
         late_fc=400,
     ),
-    "SU7-PRO": dict(
+    "SU7-PRO": Variant(
         name="Xiaomi SU7 Pro, RWD, 94.3 kWh LFP, V6 220 kW, 2x Orin-X",
         model="S",
         pack="PACK-LFP-94.3",
@@ -105,7 +123,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         late=1800,
         late_fc=500,
     ),
-    "SU7-MAX": dict(
+    "SU7-MAX": Variant(
         name="Xiaomi SU7 Max, AWD, 101 kWh CATL NCM 800 V, V6 + V6s, 2x Orin-X",
         model="S",
         pack="PACK-NCM-101",
@@ -119,7 +137,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         late=2200,
         late_fc=600,
     ),
-    "SU7-ULTRA": dict(
+    "SU7-ULTRA": Variant(
         name="Xiaomi SU7 Ultra, tri-motor 2x V8s + V6s, 93.7 kWh NCM (assumption)",
         model="S",
         pack="PACK-NCM-93.7",
@@ -133,7 +151,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         late=3000,
         late_fc=800,
     ),
-    "YU7": dict(
+    "YU7": Variant(
         name="Xiaomi YU7 SUV, RWD, 96.3 kWh LFP 800 V, V6s, 1x Thor (assumption)",
         model="Y",
         pack="PACK-LFP-96.3",
@@ -147,7 +165,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         late=1600,
         late_fc=400,
     ),
-    "YU7-PRO": dict(
+    "YU7-PRO": Variant(
         name="Xiaomi YU7 Pro SUV, AWD, 96.3 kWh LFP 800 V, V6 + V6s (assumption)",
         model="Y",
         pack="PACK-LFP-96.3",
@@ -161,7 +179,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         late=1900,
         late_fc=500,
     ),
-    "YU7-MAX": dict(
+    "YU7-MAX": Variant(
         name="Xiaomi YU7 Max SUV, AWD, 101.7 kWh CATL NCM, V6 + V6s (assumption)",
         model="Y",
         pack="PACK-NCM-101.7",
@@ -215,7 +233,7 @@ BOM_MADE: dict[str, list[tuple[str, float, float]]] = {
     "PAINTED-YU7": [("BIW-YU7", 1, 1.0)],
 }
 # pack: cells (item, quantity, unit), cell supervision boards, housing, cooling plate, TIM kg
-PACKS = {
+PACKS: dict[str, tuple[tuple[str, float], int, str, str, float]] = {
     "PACK-LFP-73.6": (("CELL-LFP", 73.6), 8, "PACK-HOUSING-S-LFP", "COOLING-PLATE-S", 4.0),
     "PACK-LFP-94.3": (("CELL-LFP", 94.3), 10, "PACK-HOUSING-S-LFP", "COOLING-PLATE-S", 4.8),
     "PACK-NCM-101": (("CELL-NCM-612", 165), 10, "PACK-HOUSING-S-NCM", "COOLING-PLATE-S", 5.2),
@@ -227,7 +245,8 @@ CELL_YIELD = 0.995
 
 # --- key parts and their suppliers (hand-written) ------------------------------------------------
 # id, name, unit, [(supplier, capacity a week or None, lead weeks, price)]
-KEY_PARTS = [
+SupplyLine = tuple[str, int | None, int, float]
+KEY_PARTS: list[tuple[str, str, str, list[SupplyLine]]] = [
     (
         "CELL-LFP",
         "LFP cells (BYD Blade or CATL), counted in kWh",
@@ -632,7 +651,7 @@ def in_shutdown(week: dt.date) -> bool:
     )
 
 
-def rate_at(profile: list[tuple[dt.date, float]], day: dt.date) -> float:
+def rate_at(profile: Sequence[tuple[dt.date, float]], day: dt.date) -> float:
     value = 0.0
     for start, rate in profile:
         if day >= start:
@@ -651,12 +670,22 @@ def parse_usage(text: str) -> dict[str, float]:
     return usage
 
 
+@dataclass
+class Item:
+    id: str
+    kind: str
+    name: str
+    unit: str
+    unit_cost: float
+    holding_cost: float = 0.0  # set by roll_up_costs
+
+
 class Builder:
     """Collects the rows of every table, then writes them."""
 
     def __init__(self) -> None:
         self.rng = random.Random(SEED)
-        self.items: dict[str, dict[str, object]] = {}
+        self.items: dict[str, Item] = {}
         self.bom: list[tuple[str, str, float, float]] = []
         self.routings: list[tuple[str, str, float, int]] = []
         self.suppliers: list[tuple[str, str, float | None, int, float]] = []
@@ -668,12 +697,12 @@ class Builder:
 
     def item(self, id_: str, kind: str, name: str, unit: str = "ea", cost: float = 0.0) -> None:
         assert id_ not in self.items, id_
-        self.items[id_] = {"id": id_, "kind": kind, "name": name, "unit": unit, "unit_cost": cost}
+        self.items[id_] = Item(id_, kind, name, unit, cost)
 
     def build_structure(self) -> None:
         for vid, v in VARIANTS.items():
-            self.item(vid, "vehicle", str(v["name"]))
-            self.routings.append((vid, "assembly", float(v["jobs"]), 1))
+            self.item(vid, "vehicle", v["name"])
+            self.routings.append((vid, "assembly", v["jobs"], 1))
         for id_, name, shop, jobs, lead in MADE:
             self.item(id_, "assembly", name)
             self.routings.append((id_, shop, jobs, lead))
@@ -682,19 +711,19 @@ class Builder:
             for supplier, cap, lead, price in lines:
                 self.suppliers.append((supplier, id_, cap, lead, price))
         # made items' own BOM
-        for parent, lines in BOM_MADE.items():
-            for child, qty, yld in lines:
+        for parent, components in BOM_MADE.items():
+            for child, qty, yld in components:
                 self.bom.append((parent, child, qty, yld))
         # the vehicles: body, pack, drive, chips
         for vid, v in VARIANTS.items():
-            model = MODEL_NAME[str(v["model"])]
+            model = MODEL_NAME[v["model"]]
             self.bom.append((vid, f"PAINTED-{model}", 1, 1.0))
-            self.bom.append((vid, str(v["pack"]), 1, 1.0))
-            for group in ("motors", "inverters", "socs"):
-                for child, qty in dict(v[group]).items():
+            self.bom.append((vid, v["pack"], 1, 1.0))
+            for group in (v["motors"], v["inverters"], v["socs"]):
+                for child, qty in group.items():
                     self.bom.append((vid, child, qty, 1.0))
             self.bom.append((vid, "SOC-QCOM-8295", 1, 1.0))
-            self.bom.append((vid, "MCU-AUTO-32", float(v["mcus"]), 1.0))
+            self.bom.append((vid, "MCU-AUTO-32", v["mcus"], 1.0))
         self.build_commodity()
         self.build_packs()
 
@@ -714,9 +743,9 @@ class Builder:
         for prefix, name, count, sup, (lo, hi) in NUMBERED:
             for n in range(1, count + 1):
                 id_ = f"{prefix}{n:02d}"
-                price = round(self.rng.uniform(lo, hi), 1)
-                self.item(id_, "part", f"{name} {id_[2:]}", "ea", price)
-                self.suppliers.append((sup, id_, None, self.rng.choice((1, 1, 2)), price))
+                unit_price = round(self.rng.uniform(lo, hi), 1)
+                self.item(id_, "part", f"{name} {id_[2:]}", "ea", unit_price)
+                self.suppliers.append((sup, id_, None, self.rng.choice((1, 1, 2)), unit_price))
                 family = self.rng.choice(("A", "A", "A", "S", "Y"))
                 qty = self.rng.choice((1, 2, 2, 4, 6, 8))
                 for parent in GROUPS[family]:
@@ -765,10 +794,10 @@ class Builder:
 
     def roll_up_costs(self) -> None:
         for id_ in [*(m[0] for m in reversed(MADE)), *VARIANTS]:
-            cost = sum(q * float(self.items[p]["unit_cost"]) for p, q in self.explode(id_).items())
-            self.items[id_]["unit_cost"] = round(cost, 0)
+            cost = sum(q * self.items[p].unit_cost for p, q in self.explode(id_).items())
+            self.items[id_].unit_cost = round(cost, 0)
         for item in self.items.values():
-            item["holding_cost"] = round(float(item["unit_cost"]) * HOLDING_RATE, 4)
+            item.holding_cost = round(item.unit_cost * HOLDING_RATE, 4)
 
     def users(self) -> dict[str, set[str]]:
         """Variants that use each purchased part."""
@@ -787,8 +816,8 @@ class Builder:
         rows = []
         for sup, item, cap, lead, price in self.suppliers:
             if cap == -1.0:  # commodity: 1.3 x the need of 6,500 cars a week; 2nd source half
-                first = next(s for s in self.suppliers if s[1] == item)[0] == sup
-                cap = nice_ceil(6500 * max_per_car[item] * (1.3 if first else 0.65))
+                primary = next(s for s in self.suppliers if s[1] == item)[0] == sup
+                cap = nice_ceil(6500 * max_per_car[item] * (1.3 if primary else 0.65))
             rows.append((sup, item, cap, lead, price))
         self.suppliers = rows
         # Stock at the start: trial production (~50 cars a week) may build any launch variant, so
@@ -796,13 +825,13 @@ class Builder:
         # usage per car for the weeks until the first purchase can arrive, plus two.
         launch = ("SU7", "SU7-PRO", "SU7-MAX")
         first = (TRIAL_START - FIRST_WEEK).days // 7
-        lead: dict[str, int] = defaultdict(lambda: 999)
+        min_lead: dict[str, int] = defaultdict(lambda: 999)
         for _, item, _, lt, _ in self.suppliers:
-            lead[item] = min(lead[item], lt)
+            min_lead[item] = min(min_lead[item], lt)
         for part, used_by in self.users().items():
-            if used_by & set(launch) and lead[part] > first:
+            if used_by & set(launch) and min_lead[part] > first:
                 q = max(self.explode(v).get(part, 0.0) for v in launch)
-                self.inventory[part] = nice_ceil(55 * q * (lead[part] - first + 2))
+                self.inventory[part] = nice_ceil(55 * q * (min_lead[part] - first + 2))
 
     # --- demand ----------------------------------------------------------------------------------
 
@@ -880,7 +909,7 @@ class Builder:
         out.mkdir(parents=True, exist_ok=True)
         counts: dict[str, int] = {}
 
-        def table(name: str, header: list[str], rows: list[list[object]]) -> None:
+        def table(name: str, header: list[str], rows: Sequence[Sequence[object]]) -> None:
             with (out / name).open("w", newline="", encoding="utf-8") as f:
                 w = csv.writer(f, lineterminator="\n")
                 w.writerow(header)
@@ -888,19 +917,12 @@ class Builder:
                     w.writerow([fmt(x) if isinstance(x, float | int) else x for x in row])
             counts[name] = len(rows)
 
-        units = {i: str(it["unit"]) for i, it in self.items.items()}
+        units = {i: it.unit for i, it in self.items.items()}
         table(
             "items.csv",
             ["id", "kind", "name", "unit", "unit_cost", "holding_cost"],
             [
-                [
-                    i["id"],
-                    i["kind"],
-                    i["name"],
-                    i["unit"],
-                    float(i["unit_cost"]),
-                    float(i["holding_cost"]),
-                ]
+                [i.id, i.kind, i.name, i.unit, float(i.unit_cost), float(i.holding_cost)]
                 for i in self.items.values()
             ],
         )
@@ -1014,11 +1036,11 @@ def main() -> None:
         print(f"  {name:24} {n:6} rows")
     print("  material cost per variant vs price:")
     for vid, v in VARIANTS.items():
-        cost = float(b.items[vid]["unit_cost"])
-        pack = float(b.items[str(v["pack"])]["unit_cost"])
+        cost = b.items[vid].unit_cost
+        pack = b.items[v["pack"]].unit_cost
         print(
             f"    {vid:10} cost {cost:9,.0f}  price {v['price']:9,}  "
-            f"margin {1 - cost / float(v['price']):5.1%}  pack {pack / cost:5.1%} of cost"
+            f"margin {1 - cost / v['price']:5.1%}  pack {pack / cost:5.1%} of cost"
         )
 
 

@@ -34,6 +34,7 @@ from evramp.report import (
 
 EXIT_NO_PLAN = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
 
 
 def _piped_width() -> int:
@@ -176,8 +177,12 @@ def _timed(label: str) -> Iterator[None]:
 
 
 def _step(label: str, action: Callable[[], T]) -> T:
-    with _timed(label):
-        return action()
+    try:
+        with _timed(label):
+            return action()
+    except KeyboardInterrupt:
+        errors.print(f"interrupted while {label.lower()}: nothing was written")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 # --- printing --------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def plan(
     clock.lap("solve")
     if not solution.optimal:
         raise PlanFailed(scenario.name, solution.status)
-    arrays = expand_solution(data, reduced, free, lp, solution)
+    arrays = expand_solution(data, free, lp, solution)
     rows, columns = lp.shape
     size = ModelSize(rows, columns, int(lp.matrix.nnz), free_parts=len(free))
     result = extract(

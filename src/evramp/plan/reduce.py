@@ -47,33 +47,32 @@ class FreeParts:
 
 def max_consumption(data: PlanData) -> FloatArray:
     """Upper bound of what builds can consume of each item in each week, shape (items, weeks)."""
-    made = len(data.made_item)
-    # Most units of each made item a week could see if it had its tightest shop to itself.
-    per_job = np.full((made, data.weeks), np.inf)
-    tightest = np.full(made, -1, dtype=np.int64)
-    for r in range(len(data.routing_made)):
-        m, s = data.routing_made[r], data.routing_shop[r]
-        units = data.shop_capacity[s] / data.routing_jobs[r]
-        if tightest[m] < 0 or units.sum() < per_job[m].sum():
-            per_job[m], tightest[m] = units, s
+    tightest, jobs = _tightest_routing(data)
+    line_shop = tightest[data.bom_made]
+    ratio = data.bom_gross / jobs[data.bom_made]  # units of child per job of that shop
+    # Within one shop, the parents of a child together get at most the shop's jobs, so the
+    # largest ratio among them bounds the child's consumption from that shop.
+    pairs, where = np.unique(
+        np.stack([data.bom_child, line_shop], axis=1), axis=0, return_inverse=True
+    )
+    largest = np.zeros(len(pairs))
+    np.maximum.at(largest, where.ravel(), ratio)
     bound = np.zeros((len(data.item_ids), data.weeks))
-    for child in np.unique(data.bom_child):
-        lines = np.flatnonzero(data.bom_child == child)
-        parents = data.bom_made[lines]
-        jobs = _jobs_on_shop(data, parents, tightest[parents])
-        ratio = data.bom_gross[lines] / jobs  # units of child per job of the parent's shop
-        for shop in np.unique(tightest[parents]):
-            on_shop = tightest[parents] == shop
-            bound[child] += data.shop_capacity[shop] * ratio[on_shop].max()
+    np.add.at(bound, pairs[:, 0], data.shop_capacity[pairs[:, 1]] * largest[:, None])
     return bound
 
 
-def _jobs_on_shop(data: PlanData, made: IntArray, shop: IntArray) -> FloatArray:
-    jobs = np.empty(len(made))
-    for n, (m, s) in enumerate(zip(made, shop, strict=True)):
-        row = np.flatnonzero((data.routing_made == m) & (data.routing_shop == s))[0]
-        jobs[n] = data.routing_jobs[row]
-    return jobs
+def _tightest_routing(data: PlanData) -> tuple[IntArray, FloatArray]:
+    """For each made item, the routing shop that allows the fewest units over the horizon,
+    and the jobs per unit it takes there."""
+    units = data.shop_capacity.sum(axis=1)[data.routing_shop] / data.routing_jobs
+    order = np.lexsort((units, data.routing_made))  # by made item, then fewest units first
+    first = order[np.r_[True, np.diff(data.routing_made[order]) != 0]]
+    tightest = np.zeros(len(data.made_item), dtype=np.int64)
+    jobs = np.ones(len(data.made_item))
+    tightest[data.routing_made[first]] = data.routing_shop[first]
+    jobs[data.routing_made[first]] = data.routing_jobs[first]
+    return tightest, jobs
 
 
 def find_free_parts(data: PlanData) -> FreeParts:
@@ -143,7 +142,7 @@ def without_free_parts(data: PlanData, free: FreeParts) -> PlanData:
 
 
 def expand_solution(
-    data: PlanData, reduced: PlanData, free: FreeParts, lp: LinearProgram, solution: Solution
+    data: PlanData, free: FreeParts, lp: LinearProgram, solution: Solution
 ) -> PlanArrays:
     """Map the reduced LP's solution back to the full scenario: LP parts and lines where they
     were, free parts bought just in time, their stock zero and their shadow prices zero."""
@@ -160,7 +159,6 @@ def expand_solution(
     buy_shadow = np.zeros_like(buy)
     buy_shadow[kept_lines] = -columns.buy.take(solution.col_dual)
     shop_shadow = -lp.rows.shops.take(solution.row_dual)
-    assert reduced.weeks == data.weeks
     return PlanArrays(
         build=build,
         buy=buy,
@@ -172,15 +170,18 @@ def expand_solution(
 
 
 def just_in_time_purchases(data: PlanData, free: FreeParts, build: FloatArray) -> FloatArray:
-    """Releases on each supplier line of the full PlanData for the free parts, (lines, weeks)."""
+    """Releases on each supplier line of the full PlanData for the free parts, (lines, weeks):
+    what a build consumes in week t is released one lead time earlier."""
     buy = np.zeros((len(data.line_item), data.weeks))
     line_of = np.full(len(data.item_ids), -1, dtype=np.int64)
     line_of[free.item] = free.line
-    for b in np.flatnonzero(line_of[data.bom_child] >= 0):
-        line = line_of[data.bom_child[b]]
-        lead = int(data.line_lead_time[line])
-        consumed = build[data.bom_made[b]] * data.bom_gross[b]
-        buy[line, : data.weeks - lead] += consumed[lead:]
+    lines = np.flatnonzero(line_of[data.bom_child] >= 0)
+    supplier_line = line_of[data.bom_child[lines]]
+    consumed = build[data.bom_made[lines]] * data.bom_gross[lines, None]
+    row, week = np.nonzero(consumed)
+    release = week - data.line_lead_time[supplier_line[row]]
+    # Nothing is consumed before the lead time: that is a condition of being free.
+    np.add.at(buy, (supplier_line[row], release), consumed[row, week])
     return buy
 
 
