@@ -12,6 +12,7 @@ import pandas as pd
 
 from evramp.model import Scenario
 from evramp.plan import PlanResult
+from evramp.plan.capacity import ramps_by_shop, shop_capacity
 
 TOL = 1e-5
 
@@ -45,6 +46,7 @@ def check_plan(scenario: Scenario, result: PlanResult) -> None:
     assert result.status == "Optimal"
     check_material_balance(scenario, result)
     check_shop_capacity(scenario, result)
+    check_learning_curves(scenario, result)
     check_supplier_capacity(scenario, result)
     check_demand(scenario, result)
 
@@ -105,6 +107,28 @@ def check_shop_capacity(scenario: Scenario, result: PlanResult) -> None:
     assert np.allclose(builds["jobs"].to_numpy(), per_unit * builds["quantity"].to_numpy()), (
         "jobs differ from the routing"
     )
+
+
+def check_learning_curves(scenario: Scenario, result: PlanResult) -> None:
+    """From its SOP on, a learning shop never does more jobs in a week than Wright's law allows
+    at the experience its own builds gave it (the plan's chords lie below the curve)."""
+    full = shop_capacity(scenario)  # at full rate for learning shops; tested by hand cases
+    shops = [s.id for s in scenario.shops]
+    jobs = per_item_week(
+        result, result.builds.assign(quantity=result.builds["jobs"]), "shop", "week", shops
+    )
+    for s, ramp in ramps_by_shop(scenario).items():
+        if ramp.curve != "learning":
+            continue
+        assert ramp.learning_rate is not None and ramp.full_volume is not None
+        experience = ramp.start_volume + np.concatenate([[0.0], np.cumsum(jobs[s])[:-1]])
+        share = np.minimum(1.0, (experience / ramp.full_volume) ** -np.log2(ramp.learning_rate))
+        sop = scenario.calendar.week_of(ramp.sop)
+        weeks = np.arange(len(result.weeks)) >= sop
+        allowed = full[s] * share
+        assert (jobs[s][weeks] <= allowed[weeks] + TOL * (1 + allowed[weeks])).all(), (
+            f"shop {shops[s]} works faster than its learning curve allows"
+        )
 
 
 def check_supplier_capacity(scenario: Scenario, result: PlanResult) -> None:

@@ -282,3 +282,50 @@ def test_changing_a_record_changes_the_plan() -> None:
     base = one_car_one_shop(weeks=3)
     slower = dataclasses.replace(base, shops=(shop("GA", 50.0),))
     assert weekly(evramp.plan(slower)) == [50.0, 50.0, 50.0]
+
+
+def learning_ramp(rate: float, full_volume: float, start_volume: float) -> Ramp:
+    return Ramp(
+        shop="GA",
+        trial_start=week_start(0),
+        trial_rate=0.0,
+        sop=week_start(0),
+        curve="learning",
+        learning_rate=rate,
+        full_volume=full_volume,
+        start_volume=start_volume,
+    )
+
+
+def test_learning_curve_doubles_the_rate_with_each_doubling_of_volume() -> None:
+    """Learning rate 0.5: every doubling of experience halves the hours per job, so the rate
+    is proportional to experience: 10 jobs of experience allow 10 a week (full rate 100 at
+    100 jobs), then 20 (experience 20), 40 (40), 80 (80), and full rate from 160 on."""
+    scenario = one_car_one_shop(weeks=6, ramps=(learning_ramp(0.5, 100, 10),))
+    result = evramp.plan(scenario)
+    assert weekly(result) == pytest.approx([10.0, 20.0, 40.0, 80.0, 100.0, 100.0])
+    assert capacity_of(result) == pytest.approx([10.0, 20.0, 40.0, 80.0, 100.0, 100.0])
+    check_plan(scenario, result)
+
+
+def test_learning_curve_at_85_percent_follows_wrights_law_from_below() -> None:
+    """Each week's output is at most Wright's law at the experience reached, and the chords
+    lose at most 2 % of it."""
+    rate, full_volume, start = 0.85, 2000.0, 10.0
+    scenario = one_car_one_shop(weeks=40, ramps=(learning_ramp(rate, full_volume, start),))
+    output = weekly(evramp.plan(scenario))
+    experience = start
+    for built in output:
+        wright = 100.0 * min(1.0, (experience / full_volume) ** -np.log2(rate))
+        assert built <= wright + 1e-6
+        assert built >= 0.98 * wright
+        experience += built
+    assert output[-1] == pytest.approx(100.0)  # experience passed 2,000 jobs: full rate
+    assert output == sorted(output)  # learning never makes the shop slower
+
+
+def test_learning_curve_counts_trial_production_as_experience() -> None:
+    ramp = learning_ramp(0.5, 100, 10).model_copy(update={"trial_rate": 30.0, "sop": week_start(2)})
+    result = evramp.plan(one_car_one_shop(weeks=5, ramps=(ramp,)))
+    # Trial: 30 a week regardless of experience; then experience 70 allows 70, then 140 -> 100.
+    assert weekly(result) == pytest.approx([30.0, 30.0, 70.0, 100.0, 100.0])

@@ -145,13 +145,19 @@ def plants(draw: st.DrawFn) -> Scenario:
     ramps = []
     if draw(st.booleans()):
         trial = draw(st.integers(0, weeks - 1))
+        curve = draw(st.sampled_from(["s-curve", "linear", "learning"]))
+        learning = curve == "learning"
         ramps = [
             Ramp(
-                shop="*",
+                shop=draw(st.sampled_from(["*", shops[0].id])),
                 trial_start=START + dt.timedelta(weeks=trial),
                 trial_rate=draw(st.floats(0, 30)),
                 sop=START + dt.timedelta(weeks=draw(st.integers(trial, weeks))),
-                ramp_weeks=draw(st.integers(1, 4)),
+                curve=curve,
+                ramp_weeks=None if learning else draw(st.integers(1, 4)),
+                learning_rate=draw(st.floats(0.6, 0.95)) if learning else None,
+                full_volume=draw(st.floats(50, 5000)) if learning else None,
+                start_volume=draw(st.floats(1, 100)),
             )
         ]
     return Scenario(
@@ -271,3 +277,31 @@ def test_the_objective_is_the_sum_of_its_reported_terms(scenario: Scenario) -> N
     costs = result.costs
     total = costs["purchases"] + costs["holding"] + costs["lateness"] - costs["revenue"]
     assert abs(total - result.objective) <= 1e-6 * (1.0 + abs(result.objective))
+
+
+def test_the_checker_catches_a_shop_faster_than_its_learning_curve() -> None:
+    import dataclasses
+
+    import pytest
+
+    from tests.checks import check_learning_curves
+    from tests.factory import one_car_one_shop
+
+    ramp = Ramp(
+        shop="GA",
+        trial_start=START,
+        trial_rate=0.0,
+        sop=START,
+        curve="learning",
+        learning_rate=0.5,
+        full_volume=100,
+        start_volume=10,
+    )
+    scenario = one_car_one_shop(weeks=4, ramps=(ramp,))
+    result = evramp.plan(scenario)
+    check_learning_curves(scenario, result)
+    faster = result.builds.assign(
+        quantity=result.builds["quantity"] * 1.5, jobs=result.builds["jobs"] * 1.5
+    )
+    with pytest.raises(AssertionError, match="faster than its learning curve"):
+        check_learning_curves(scenario, dataclasses.replace(result, builds=faster))

@@ -443,7 +443,7 @@ CASES = [
     case(
         "unknown ramp curve",
         set_cell("ramp.csv", 2, "curve", "scurve"),
-        "ramp.csv:2: curve: expected one of 's-curve' or 'linear', got 'scurve'",
+        "ramp.csv:2: curve: expected one of 's-curve', 'linear' or 'learning', got 'scurve'",
     ),
     case(
         "date that does not exist",
@@ -587,6 +587,25 @@ CASES = [
         "no vehicle at all",
         in_order(*(set_cell("items.csv", line, "kind", "assembly") for line in (2, 3))),
         "items.csv: kind: no vehicle; a plan needs at least one",
+    ),
+    case(
+        "learning curve without its rate",
+        set_cell("ramp.csv", 2, "curve", "learning"),
+        "ramp.csv:2: learning_rate: required for curve 'learning'",
+    ),
+    case(
+        "s-curve without its weeks",
+        set_cell("ramp.csv", 2, "ramp_weeks", ""),
+        "ramp.csv:2: ramp_weeks: required for curve 's-curve'",
+    ),
+    case(
+        "learning rate of 100 %",
+        in_order(
+            set_cell("ramp.csv", 2, "curve", "learning"),
+            set_cell("ramp.csv", 2, "learning_rate", "1"),
+            set_cell("ramp.csv", 2, "full_volume", "5000"),
+        ),
+        "ramp.csv:2: learning_rate: must be < 1, got 1",
     ),
 ]
 

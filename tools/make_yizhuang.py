@@ -67,13 +67,19 @@ PHASES = [  # shop, name, start, added rate (jobs/h), ramp weeks
 # three weeks before it let the 1-3-week call-offs of commodity parts arrive, so that they need no
 # stock and the planner can plan them just in time outside the LP.
 TRIAL_START, SOP = D("2023-08-28"), D("2024-02-19")  # SOP the Monday after Spring Festival 2024
-RAMPS = [  # shop, trial_start, trial_rate (jobs/week), sop, ramp_weeks, curve
-    ("press", TRIAL_START, 60, SOP, 20, "linear"),
-    ("diecast", TRIAL_START, 60, SOP, 22, "s-curve"),
-    ("body", TRIAL_START, 55, SOP, 24, "s-curve"),
-    ("paint", TRIAL_START, 50, SOP, 36, "s-curve"),  # paint is the slow starter
-    ("battery", TRIAL_START, 70, SOP, 24, "s-curve"),
-    ("assembly", TRIAL_START, 50, SOP, 26, "s-curve"),
+# shop, trial_start, trial_rate (jobs/week), sop, ramp_weeks, curve,
+# learning_rate, full_volume, start_volume (the last three for curve "learning")
+RAMPS: list[
+    tuple[str, dt.date, int, dt.date, int | str, str, float | str, int | str, int | str]
+] = [
+    ("press", TRIAL_START, 60, SOP, 20, "linear", "", "", ""),
+    ("diecast", TRIAL_START, 60, SOP, 22, "s-curve", "", "", ""),
+    ("body", TRIAL_START, 55, SOP, 24, "s-curve", "", "", ""),
+    ("paint", TRIAL_START, 50, SOP, 36, "s-curve", "", "", ""),  # paint is the slow starter
+    ("battery", TRIAL_START, 70, SOP, 24, "s-curve", "", "", ""),
+    # Final assembly learns by doing: 85 % learning rate, full rate after 60,000 cars, 300 cars
+    # of prototype experience before trial production.
+    ("assembly", TRIAL_START, 50, SOP, "", "learning", 0.85, 60000, 300),
 ]
 
 # --- variants ------------------------------------------------------------------------------------
@@ -951,7 +957,17 @@ class Builder:
         )
         table(
             "ramp.csv",
-            ["shop", "trial_start", "trial_rate", "sop", "ramp_weeks", "curve"],
+            [
+                "shop",
+                "trial_start",
+                "trial_rate",
+                "sop",
+                "ramp_weeks",
+                "curve",
+                "learning_rate",
+                "full_volume",
+                "start_volume",
+            ],
             [list(r) for r in RAMPS],
         )
         table(

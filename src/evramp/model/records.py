@@ -9,7 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[
     str,
@@ -19,7 +27,8 @@ Id = Annotated[
 
 ItemKind = Literal["vehicle", "assembly", "part"]
 Unit = Literal["ea", "kg", "m", "l", "kWh"]
-RampCurve = Literal["s-curve", "linear"]
+RampCurve = Literal["s-curve", "linear", "learning"]
+CLIMBS = ("s-curve", "linear")  # curves that climb by date, over ramp_weeks
 DemandKind = Literal["order", "forecast"]
 
 NonNegative = Annotated[float, Field(ge=0)]
@@ -119,10 +128,28 @@ class Ramp(Record):
     """Jobs per week during trial production (before start of production)."""
     sop: dt.date
     """Start of production: from here the rate climbs to full rate."""
-    ramp_weeks: Annotated[int, Field(ge=1, le=520)]
-    """Weeks from start of production to full rate."""
     curve: RampCurve = "s-curve"
-    """Shape of the climb: `s-curve` (smoothstep) or `linear`."""
+    """Shape of the climb: `s-curve` (smoothstep) or `linear` over `ramp_weeks`, or `learning`:
+    the rate grows with cumulative volume (Wright's law, see `learning_rate`)."""
+    ramp_weeks: Annotated[int | None, Field(ge=1, le=520, validate_default=True)] = None
+    """Weeks from start of production to full rate (curves `s-curve` and `linear`)."""
+    learning_rate: Annotated[float | None, Field(gt=0, lt=1, validate_default=True)] = None
+    """Curve `learning`: each doubling of cumulative volume multiplies the hours per job by
+    this (0.85 = 15 % fewer hours per doubling)."""
+    full_volume: Annotated[float | None, Field(gt=0, validate_default=True)] = None
+    """Curve `learning`: cumulative jobs of the shop at which it reaches full rate."""
+    start_volume: Positive = 1.0
+    """Curve `learning`: jobs of experience the shop has at the start of the plan."""
+
+    @field_validator("ramp_weeks", "learning_rate", "full_volume", mode="after")
+    @classmethod
+    def _needed_by_the_curve(cls, value: float | None, info: ValidationInfo) -> float | None:
+        curve = info.data.get("curve")
+        by_date = info.field_name == "ramp_weeks"
+        needed = by_date if curve in CLIMBS else curve == "learning" and not by_date
+        if curve is not None and needed and value is None:
+            raise ValueError(f"required for curve {curve!r}")
+        return value
 
     @model_validator(mode="after")
     def _sop_not_before_trial(self) -> Ramp:

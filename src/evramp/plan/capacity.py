@@ -41,7 +41,7 @@ def shop_capacity(scenario: Scenario) -> FloatArray:
         s = shop_index[phase.shop]
         full[s] += phase.added_rate * hours[s] * _phase_in(phase, calendar, weeks)
     capacity = full.copy()
-    for s, ramp in _ramp_of_each_shop(scenario).items():
+    for s, ramp in ramps_by_shop(scenario).items():
         capacity[s] = _ramped(full[s], ramp, calendar, weeks)
     for shutdown in calendar.shutdowns:
         first = calendar.week_of(shutdown.start)
@@ -59,7 +59,7 @@ def _phase_in(phase: Phase, calendar: Calendar, weeks: FloatArray) -> FloatArray
     return s_curve((weeks - start) / phase.ramp_weeks)
 
 
-def _ramp_of_each_shop(scenario: Scenario) -> dict[int, Ramp]:
+def ramps_by_shop(scenario: Scenario) -> dict[int, Ramp]:
     """A shop's own ramp row wins over the plant-wide one (`*`)."""
     plant = next((r for r in scenario.ramps if r.shop == "*"), None)
     own = {r.shop: r for r in scenario.ramps if r.shop != "*"}
@@ -75,7 +75,10 @@ def _ramped(full: FloatArray, ramp: Ramp, calendar: Calendar, weeks: FloatArray)
     """Capacity under a ramp: 0 before trial, the trial rate, then a climb to full rate."""
     trial_start = calendar.week_of(ramp.trial_start)
     sop = calendar.week_of(ramp.sop)
-    share = ramp_shape(ramp.curve, (weeks - sop) / ramp.ramp_weeks)
+    if ramp.ramp_weeks is None:  # a learning curve: the LP limits the climb by volume
+        share = np.ones_like(weeks)
+    else:
+        share = ramp_shape(ramp.curve, (weeks - sop) / ramp.ramp_weeks)
     climbing = ramp.trial_rate + (full - ramp.trial_rate) * share
     capacity = np.where(weeks < sop, ramp.trial_rate, climbing)
     capacity = np.where(weeks < trial_start, 0.0, capacity)

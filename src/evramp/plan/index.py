@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from evramp.model import Scenario
 from evramp.plan.capacity import shop_capacity
+from evramp.plan.learning import LearningCurves, learning_curves
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -66,7 +67,8 @@ class PlanData:
     bom_child: IntArray  # (B,) item index of the child
     bom_gross: FloatArray  # (B,) quantity / yield
     shop_ids: list[str]
-    shop_capacity: FloatArray  # (S, T) jobs per week
+    shop_capacity: FloatArray  # (S, T) jobs per week (learning shops: at full rate)
+    learning: LearningCurves
     routing_made: IntArray  # (R,) made-item index
     routing_shop: IntArray  # (R,)
     routing_jobs: FloatArray  # (R,)
@@ -118,6 +120,7 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         bom_gross=np.array([b.quantity / b.yield_ for b in scenario.bom]),
         shop_ids=[shop.id for shop in scenario.shops],
         shop_capacity=shop_capacity(scenario),
+        learning=learning_curves(scenario),
         routing_made=np.array([made_index[r.item] for r in scenario.routings], dtype=np.int64),
         routing_shop=np.array([shop_index[r.shop] for r in scenario.routings], dtype=np.int64),
         routing_jobs=np.array([r.jobs_per_unit for r in scenario.routings]),

@@ -63,10 +63,11 @@ class Columns:
     stock: Block  # stock[i, t]: units of item i on hand at the end of week t
     ship: Block  # ship[c, t]: vehicles of demand class c shipped in week t
     backlog: Block  # backlog[c, t]: vehicles of class c due by t and not yet shipped
+    experience: Block  # experience[n, t]: jobs done by learning shop n before week t
 
     @property
     def count(self) -> int:
-        return self.backlog.stop
+        return self.experience.stop
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from evramp.plan.demand import demand_rows
 from evramp.plan.index import PlanData
 from evramp.plan.layout import Block, Columns, FloatArray, Triplets, stack_blocks
+from evramp.plan.learning import chord_rows, experience_rows
 from evramp.plan.material import material_rows
 from evramp.plan.shops import shop_rows
 
@@ -24,6 +25,8 @@ class Rows:
     material: Block  # material[i, t]
     shops: Block  # capacity[s, t]
     demand: Block  # backlog balance[c, t]
+    experience: Block  # cumulative jobs of learning shop n[n, t]
+    learning: Block  # chord k of a learning curve[k, t]
 
 
 @dataclass(frozen=True)
@@ -52,18 +55,24 @@ def build_lp(data: PlanData) -> LinearProgram:
             stock=len(data.item_ids),
             ship=len(data.demand.variant),
             backlog=len(data.demand.variant),
+            experience=len(data.learning),
         )
     )
+    routings = (data.routing_shop, data.routing_made, data.routing_jobs)
     families = {
         "material": material_rows(data, columns),
         "shops": shop_rows(data, columns),
         "demand": demand_rows(data, columns),
+        "experience": experience_rows(data.learning, routings, columns),
+        "learning": chord_rows(data.learning, routings, data.shop_capacity, columns),
     }
     row_blocks = stack_blocks(
         weeks,
         material=len(data.item_ids),
         shops=len(data.shop_ids),
         demand=len(data.demand.variant),
+        experience=len(data.learning),
+        learning=len(data.learning.chord_curve),
     )
     matrix, lower, upper = _stack(families, row_blocks, columns.count)
     col_lower, col_upper = _column_bounds(data, columns)

@@ -25,6 +25,7 @@ import numpy as np
 from evramp.plan.allocate import TOLERANCE
 from evramp.plan.index import PlanData
 from evramp.plan.layout import FloatArray, IntArray
+from evramp.plan.learning import learned_capacity
 from evramp.plan.lp import LinearProgram
 from evramp.plan.result import PlanArrays
 from evramp.plan.solve import Solution
@@ -159,11 +160,17 @@ def expand_solution(
     buy_shadow = np.zeros_like(buy)
     buy_shadow[kept_lines] = -columns.buy.take(solution.col_dual)
     shop_shadow = -lp.rows.shops.take(solution.row_dual)
+    curves = data.learning
+    chord_shadow = -lp.rows.learning.take(solution.row_dual)
+    np.add.at(shop_shadow, curves.shop[curves.chord_curve], chord_shadow)
+    capacity = data.shop_capacity.copy()
+    capacity[curves.shop] = learned_capacity(curves, data.shop_capacity, columns.experience.take(x))
     return PlanArrays(
         build=build,
         buy=buy,
         stock=stock,
         ship=columns.ship.take(x),
+        shop_capacity=capacity,
         shop_shadow=np.where(np.abs(shop_shadow) < TOLERANCE, 0.0, shop_shadow),
         buy_shadow=buy_shadow,
     )

@@ -81,6 +81,7 @@ class PlanArrays:
     buy: FloatArray  # (L, T) units released
     stock: FloatArray  # (I, T) end-of-week stock
     ship: FloatArray  # (C, T) vehicles shipped per class
+    shop_capacity: FloatArray  # (S, T) jobs per week, learning curves included
     shop_shadow: FloatArray  # (S, T) objective gained per extra job
     buy_shadow: FloatArray  # (L, T) objective gained per extra unit released
 
@@ -210,7 +211,7 @@ def _capacity(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
         {
             "shop": np.asarray(data.shop_ids, dtype=object)[shop],
             "week": _weeks(data, week),
-            "capacity": data.shop_capacity.ravel(),
+            "capacity": arrays.shop_capacity.ravel(),
             "load": load.ravel(),
             "shadow_price": arrays.shop_shadow.ravel(),
         }
