@@ -32,7 +32,7 @@ from tests.factory import START
 
 
 @st.composite
-def plants(draw: st.DrawFn) -> Scenario:
+def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
     """A random plant: vehicles made of assemblies and parts, 1-3 shops, suppliers, orders."""
     weeks = draw(st.integers(3, 12))
 
@@ -89,6 +89,8 @@ def plants(draw: st.DrawFn) -> Scenario:
             capacity=draw(st.one_of(st.none(), st.floats(0, 200))),
             lead_time=draw(st.integers(0, 3)),
             price=draw(st.floats(0, 50)),
+            moq=draw(st.sampled_from([0.0, 0.0, 25.0, 60.0])) if lot_sizing else 0.0,
+            lot_multiple=draw(st.sampled_from([None, None, 10.0, 24.0])) if lot_sizing else None,
         )
         for part in parts
         for n in range(draw(st.integers(1, 2)))

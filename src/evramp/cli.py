@@ -83,12 +83,21 @@ def plan_command(
     time_limit: Annotated[
         float | None, typer.Option(help="Seconds the solver may take.", min=0.0)
     ] = None,
+    integer: Annotated[
+        bool,
+        typer.Option(
+            "--integer",
+            help="Whole cars, purchases in whole lots of at least the MOQ (a MIP; slower: "
+            "combine with --time-limit, the gap is reported).",
+        ),
+    ] = False,
 ) -> None:
     """Plan a scenario and write the plan (CSV files) and an HTML report."""
     folder = _scenario_folder(scenario)
     loaded = _step("Reading scenario", lambda: _load(folder))
     result = _step(
-        f"Planning {loaded.calendar.horizon_weeks} weeks", lambda: _plan(loaded, time_limit)
+        f"Planning {loaded.calendar.horizon_weeks} weeks{' in integer mode' * integer}",
+        lambda: _plan(loaded, time_limit, integer),
     )
     target = (out or Path("out") / folder.name).resolve()
     written = _step("Writing plan and report", lambda: _write(result, target))
@@ -154,9 +163,9 @@ def _load(folder: Path) -> Scenario:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _plan(scenario: Scenario, time_limit: float | None) -> PlanResult:
+def _plan(scenario: Scenario, time_limit: float | None, integer: bool) -> PlanResult:
     try:
-        return plan(scenario, time_limit=time_limit)
+        return plan(scenario, time_limit=time_limit, integer=integer)
     except PlanFailed as failed:
         errors.print(f"[red]error:[/red] {failed}; no plan written", markup=True)
         raise typer.Exit(EXIT_NO_PLAN) from None
@@ -192,7 +201,7 @@ def _print_plan(result: PlanResult) -> None:
     size = result.size
     console.print(
         f"\n[bold]{result.scenario}[/bold]: {result.weeks[0]} to {result.weeks[-1]}, "
-        f"solver {result.status}; LP {size.rows:,} rows × {size.columns:,} columns, "
+        f"solver {result.status}{_gap(result)}; LP {size.rows:,} rows × {size.columns:,} columns, "
         f"{size.nonzeros:,} non-zeros ({size.free_parts} parts planned just in time outside it), "
         f"solved in {result.seconds['solve']:.2f} s"
     )
@@ -211,6 +220,10 @@ def _print_plan(result: PlanResult) -> None:
         console.print(f"  {number}. {constraint.describe()}", markup=False)
     if not binding:
         console.print("  nothing binds: every shop and supplier has spare capacity")
+
+
+def _gap(result: PlanResult) -> str:
+    return f" (integer plan, gap {result.gap:.2%})" if result.integer else ""
 
 
 def _frame_table(title: str, frame: pd.DataFrame) -> Table:

@@ -187,6 +187,10 @@ class Supplier(Record):
     """Weeks from releasing a purchase order to receiving the goods."""
     price: NonNegative = 0.0
     """Purchase price per unit."""
+    moq: NonNegative = 0.0
+    """Minimum order quantity: a purchase is 0 or at least this (integer mode)."""
+    lot_multiple: Annotated[float | None, Field(gt=0)] = None
+    """Purchases are whole multiples of this (integer mode); empty means any quantity."""
 
 
 class SupplierCapacity(Record):

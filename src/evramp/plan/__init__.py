@@ -9,7 +9,7 @@ from evramp.model import Scenario, ensure_valid
 from evramp.plan.index import compile_scenario
 from evramp.plan.lp import build_lp
 from evramp.plan.reduce import FreeParts, expand_solution, find_free_parts, without_free_parts
-from evramp.plan.result import ModelSize, PlanResult, extract
+from evramp.plan.result import ModelSize, PlanResult, Verdict, extract
 from evramp.plan.solve import ALGORITHMS, DEFAULT_ALGORITHM, solve
 
 
@@ -28,32 +28,40 @@ def plan(
     time_limit: float | None = None,
     reduce: bool = True,
     algorithm: str = DEFAULT_ALGORITHM,
+    integer: bool = False,
 ) -> PlanResult:
     """The optimal capacity- and material-constrained plan of `scenario`.
 
     `time_limit` caps the solver's seconds; `algorithm` is HiGHS' `solver` option (`ipm`,
     `simplex`, `pdlp` or `choose`); `reduce=False` keeps every part in the LP (same optimum, a
-    larger model: for checking the reduction).
+    larger model: for checking the reduction). `integer` plans whole vehicles and assemblies and
+    purchases in whole lots of at least their minimum order quantity (a MIP; `time_limit` then
+    bounds the search and the result reports the gap).
     Raises `ScenarioInvalid` for a scenario with problems and `PlanFailed` when HiGHS does not
     reach an optimal solution (infeasible, unbounded, or out of time).
     """
     ensure_valid(scenario)
     clock = _Clock()
     data = compile_scenario(scenario)
-    free = find_free_parts(data) if reduce else FreeParts.none()
+    free = find_free_parts(data, lot_sizing=integer) if reduce else FreeParts.none()
     reduced = without_free_parts(data, free)
     clock.lap("compile")
-    lp = build_lp(reduced)
+    lp = build_lp(reduced, integer=integer)
     clock.lap("build")
     solution = solve(lp, time_limit=time_limit, algorithm=algorithm)
     clock.lap("solve")
-    if not solution.optimal:
+    if not solution.usable:
         raise PlanFailed(scenario.name, solution.status)
     arrays = expand_solution(data, free, lp, solution)
     rows, columns = lp.shape
     size = ModelSize(rows, columns, int(lp.matrix.nnz), free_parts=len(free))
     result = extract(
-        scenario.name, data, arrays, size, solution.status, solution.objective, clock.laps
+        scenario.name,
+        data,
+        arrays,
+        size,
+        Verdict(solution.status, solution.objective, solution.gap, integer),
+        clock.laps,
     )
     clock.lap("extract")
     return result

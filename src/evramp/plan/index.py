@@ -77,6 +77,8 @@ class PlanData:
     line_lead_time: IntArray  # (L,)
     line_price: FloatArray  # (L,)
     line_capacity: FloatArray  # (L, T), inf where unlimited
+    line_moq: FloatArray  # (L,) minimum order quantity, 0 when none
+    line_lot: FloatArray  # (L,) lot multiple, 0 when none
     on_hand: FloatArray  # (I,)
     receipts: FloatArray  # (I, T)
     demand: DemandClasses
@@ -129,6 +131,8 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         line_lead_time=np.array([line.lead_time for line in scenario.suppliers], dtype=np.int64),
         line_price=np.array([line.price for line in scenario.suppliers]),
         line_capacity=_supplier_capacity(scenario),
+        line_moq=np.array([line.moq for line in scenario.suppliers]),
+        line_lot=np.array([line.lot_multiple or 0.0 for line in scenario.suppliers]),
         on_hand=on_hand,
         receipts=receipts,
         demand=_demand_classes(scenario, item_index),

@@ -7,14 +7,15 @@ subject to material balance (material.py), shop capacity (shops.py),
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 
+from evramp.plan.bounds import max_consumption
 from evramp.plan.demand import demand_rows
 from evramp.plan.index import PlanData
-from evramp.plan.layout import Block, Columns, FloatArray, Triplets, stack_blocks
+from evramp.plan.layout import Block, Columns, FloatArray, IntArray, Triplets, stack_blocks
 from evramp.plan.learning import chord_rows, experience_rows
 from evramp.plan.material import material_rows
 from evramp.plan.shops import shop_rows
@@ -39,13 +40,23 @@ class LinearProgram:
     matrix: sp.csc_array
     row_lower: FloatArray
     row_upper: FloatArray
+    integrality: IntArray | None = None
+    """HiGHS variable types per column (integer mode), None for a pure LP."""
+    column_scale: FloatArray | None = None
+    """Units per column unit (lot-sized purchases count lots); None when all are 1."""
 
     @property
     def shape(self) -> tuple[int, int]:
         return self.matrix.shape
 
 
-def build_lp(data: PlanData) -> LinearProgram:
+# HiGHS variable types.
+CONTINUOUS, INTEGER, SEMI_CONTINUOUS, SEMI_INTEGER = 0, 1, 2, 3
+
+
+def build_lp(data: PlanData, integer: bool = False) -> LinearProgram:
+    """The planning LP; with `integer`, whole vehicles and assemblies, whole shipments, and
+    purchases in whole lots of at least their minimum order quantity (a MIP)."""
     weeks = data.weeks
     columns = Columns(
         **stack_blocks(
@@ -76,7 +87,7 @@ def build_lp(data: PlanData) -> LinearProgram:
     )
     matrix, lower, upper = _stack(families, row_blocks, columns.count)
     col_lower, col_upper = _column_bounds(data, columns)
-    return LinearProgram(
+    lp = LinearProgram(
         columns=columns,
         rows=Rows(**row_blocks),
         cost=_objective(data, columns),
@@ -86,6 +97,54 @@ def build_lp(data: PlanData) -> LinearProgram:
         row_lower=lower,
         row_upper=upper,
     )
+    return _with_integers(data, lp) if integer else lp
+
+
+def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
+    """Mark integer columns; count lot-sized purchases in lots (column scaling), so that whole
+    lots are integer columns; purchases with a minimum order quantity are semi-variables:
+    0, or between the MOQ and the capacity."""
+    columns = lp.columns
+    kind = np.full(columns.count, CONTINUOUS, dtype=np.int64)
+    whole = np.isin(np.asarray(data.item_kind)[data.made_item], ["vehicle", "assembly"])
+    kind[columns.build.offset : columns.build.stop] = np.repeat(
+        np.where(whole, INTEGER, CONTINUOUS), data.weeks
+    )
+    kind[columns.ship.offset : columns.ship.stop] = INTEGER
+    lot = np.where(data.line_lot > 0, data.line_lot, 1.0)
+    scale = np.ones(columns.count)
+    scale[columns.buy.offset : columns.buy.stop] = np.repeat(lot, data.weeks)
+    lower = lp.col_lower / scale
+    upper = lp.col_upper / scale
+    moq = np.repeat(np.ceil(data.line_moq / lot - 1e-9), data.weeks)
+    lots = np.repeat(data.line_lot > 0, data.weeks)
+    buy_upper = upper[columns.buy.offset : columns.buy.stop]
+    # Semi-variables need a finite upper bound: what the shops could ever consume will do.
+    bound = np.repeat(_most_ever_needed(data) / lot, data.weeks)
+    buy_upper = np.where(np.isinf(buy_upper) & (moq > 0), bound, buy_upper)
+    semi = (moq > 0) & (buy_upper >= moq)
+    buy_kind = np.where(lots, INTEGER, CONTINUOUS)
+    buy_kind = np.where(semi, np.where(lots, SEMI_INTEGER, SEMI_CONTINUOUS), buy_kind)
+    kind[columns.buy.offset : columns.buy.stop] = buy_kind
+    lower[columns.buy.offset : columns.buy.stop] = np.where(semi, moq, 0.0)
+    upper[columns.buy.offset : columns.buy.stop] = np.where(
+        (moq > 0) & ~semi, 0.0, buy_upper
+    )  # capacity below the MOQ: the line cannot be used that week
+    return replace(
+        lp,
+        cost=lp.cost * scale,
+        col_lower=lower,
+        col_upper=upper,
+        matrix=sp.csc_array(lp.matrix @ sp.diags_array(scale)),
+        integrality=kind,
+        column_scale=scale,
+    )
+
+
+def _most_ever_needed(data: PlanData) -> FloatArray:
+    """Per supplier line: the most its item could be consumed over the whole horizon."""
+    total = max_consumption(data).sum(axis=1) + 1.0
+    return np.asarray(total[data.line_item], dtype=np.float64)
 
 
 def _stack(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from evramp.plan.allocate import TOLERANCE
+from evramp.plan.bounds import max_consumption
 from evramp.plan.index import PlanData
 from evramp.plan.layout import FloatArray, IntArray
 from evramp.plan.learning import learned_capacity
@@ -46,37 +47,9 @@ class FreeParts:
         return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
-def max_consumption(data: PlanData) -> FloatArray:
-    """Upper bound of what builds can consume of each item in each week, shape (items, weeks)."""
-    tightest, jobs = _tightest_routing(data)
-    line_shop = tightest[data.bom_made]
-    ratio = data.bom_gross / jobs[data.bom_made]  # units of child per job of that shop
-    # Within one shop, the parents of a child together get at most the shop's jobs, so the
-    # largest ratio among them bounds the child's consumption from that shop.
-    pairs, where = np.unique(
-        np.stack([data.bom_child, line_shop], axis=1), axis=0, return_inverse=True
-    )
-    largest = np.zeros(len(pairs))
-    np.maximum.at(largest, where.ravel(), ratio)
-    bound = np.zeros((len(data.item_ids), data.weeks))
-    np.add.at(bound, pairs[:, 0], data.shop_capacity[pairs[:, 1]] * largest[:, None])
-    return bound
-
-
-def _tightest_routing(data: PlanData) -> tuple[IntArray, FloatArray]:
-    """For each made item, the routing shop that allows the fewest units over the horizon,
-    and the jobs per unit it takes there."""
-    units = data.shop_capacity.sum(axis=1)[data.routing_shop] / data.routing_jobs
-    order = np.lexsort((units, data.routing_made))  # by made item, then fewest units first
-    first = order[np.r_[True, np.diff(data.routing_made[order]) != 0]]
-    tightest = np.zeros(len(data.made_item), dtype=np.int64)
-    jobs = np.ones(len(data.made_item))
-    tightest[data.routing_made[first]] = data.routing_shop[first]
-    jobs[data.routing_made[first]] = data.routing_jobs[first]
-    return tightest, jobs
-
-
-def find_free_parts(data: PlanData) -> FreeParts:
+def find_free_parts(data: PlanData, lot_sizing: bool = False) -> FreeParts:
+    """Parts whose supply can never bind. With `lot_sizing` (integer mode), a part bought in lots
+    or with a minimum order quantity is never free: lots leave stock behind."""
     made = set(data.made_item.tolist())
     stocked = (data.on_hand > 0) | (data.receipts > 0).any(axis=1)
     bound = max_consumption(data)
@@ -87,6 +60,11 @@ def find_free_parts(data: PlanData) -> FreeParts:
         if item in made or stocked[item]:
             continue
         candidates = np.flatnonzero(data.line_item == item)
+        if (
+            lot_sizing
+            and (data.line_moq[candidates] > 0).any() | (data.line_lot[candidates] > 0).any()
+        ):
+            continue
         cheapest = min(candidates, key=lambda n: (data.line_price[n], data.line_lead_time[n], n))
         if (deliverable[cheapest] >= bound[item] - 1e-9).all():
             items.append(int(item))
@@ -136,6 +114,8 @@ def without_free_parts(data: PlanData, free: FreeParts) -> PlanData:
         line_lead_time=data.line_lead_time[kept_lines],
         line_price=data.line_price[kept_lines],
         line_capacity=data.line_capacity[kept_lines],
+        line_moq=data.line_moq[kept_lines],
+        line_lot=data.line_lot[kept_lines],
         on_hand=data.on_hand[keep],
         receipts=data.receipts[keep],
         demand=replace(data.demand, variant=new_index[data.demand.variant]),
@@ -147,7 +127,8 @@ def expand_solution(
 ) -> PlanArrays:
     """Map the reduced LP's solution back to the full scenario: LP parts and lines where they
     were, free parts bought just in time, their stock zero and their shadow prices zero."""
-    x = np.where(np.abs(solution.x) < TOLERANCE, 0.0, solution.x)
+    x = solution.x if lp.column_scale is None else solution.x * lp.column_scale
+    x = np.where(np.abs(x) < TOLERANCE, 0.0, x)
     columns = lp.columns
     build = columns.build.take(x)
     kept_items = np.ones(len(data.item_ids), dtype=bool)
@@ -158,7 +139,10 @@ def expand_solution(
     stock = np.zeros((len(data.item_ids), data.weeks))
     stock[kept_items] = columns.stock.take(x)
     buy_shadow = np.zeros_like(buy)
-    buy_shadow[kept_lines] = -columns.buy.take(solution.col_dual)
+    col_dual = solution.col_dual
+    if lp.column_scale is not None:  # duals per lot back to duals per unit
+        col_dual = col_dual / lp.column_scale
+    buy_shadow[kept_lines] = -columns.buy.take(col_dual)
     shop_shadow = -lp.rows.shops.take(solution.row_dual)
     curves = data.learning
     chord_shadow = -lp.rows.learning.take(solution.row_dual)
@@ -197,6 +181,5 @@ __all__ = [
     "expand_solution",
     "find_free_parts",
     "just_in_time_purchases",
-    "max_consumption",
     "without_free_parts",
 ]

@@ -27,6 +27,17 @@ class ModelSize:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """What the solver said of the plan."""
+
+    status: str
+    objective: float
+    gap: float = 0.0
+    """Relative distance to the best bound; 0 for an optimal LP, above 0 for a MIP stopped early."""
+    integer: bool = False
+
+
+@dataclass(frozen=True)
 class PlanResult:
     """What `evramp.plan` returns: the solver's verdict and the plan as DataFrames.
 
@@ -36,6 +47,8 @@ class PlanResult:
     scenario: str
     status: str
     objective: float
+    gap: float
+    integer: bool
     size: ModelSize
     seconds: dict[str, float]
     weeks: list[str]
@@ -91,14 +104,15 @@ def extract(
     data: PlanData,
     arrays: PlanArrays,
     size: ModelSize,
-    status: str,
-    objective: float,
+    verdict: Verdict,
     seconds: dict[str, float],
 ) -> PlanResult:
     return PlanResult(
         scenario=name,
-        status=status,
-        objective=objective,
+        status=verdict.status,
+        objective=verdict.objective,
+        gap=verdict.gap,
+        integer=verdict.integer,
         size=size,
         seconds=seconds,
         weeks=data.week_start,

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
 
 from evramp.plan.layout import FloatArray
-from evramp.plan.lp import LinearProgram
+from evramp.plan.lp import CONTINUOUS, LinearProgram
 
 
 @dataclass(frozen=True)
 class Solution:
     status: str
-    optimal: bool
+    usable: bool
+    """Optimal, or (integer mode) stopped by the time limit with a feasible plan in hand."""
     objective: float
+    gap: float
+    """Relative gap between the plan and the best bound (0 when proven optimal)."""
     x: FloatArray
     row_dual: FloatArray
     col_dual: FloatArray
     seconds: float
     iterations: int
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "Optimal"
 
 
 # Interior point with crossover: on the planning LP's structure (long chains of weekly balances)
@@ -29,17 +36,47 @@ class Solution:
 # vertex, so shadow prices are those of a basis. See benchmarks/plan_default.py.
 DEFAULT_ALGORITHM = "ipm"
 ALGORITHMS = ("ipm", "simplex", "pdlp", "choose")
+MIP_GAP = 1e-4
 
 
 def solve(
     lp: LinearProgram, time_limit: float | None = None, algorithm: str = DEFAULT_ALGORITHM
 ) -> Solution:
-    """Solve with HiGHS, single-threaded so that the same scenario gives the same plan."""
+    """Solve with HiGHS, single-threaded so that the same scenario gives the same plan.
+
+    A MIP (integer mode) is solved first. A MIP has no duals, so shadow prices come from the LP
+    with the purchase decisions (lots, minimum order quantities) fixed at the integer plan's and
+    whole cars relaxed: fixing the builds too would hide every shop's value in the bounds of
+    fixed columns. The plan itself, its objective and its gap are the MIP's.
+    """
+    if lp.integrality is None:
+        return _run(lp, time_limit, algorithm)
+    started = time.perf_counter()
+    mip = _run(lp, time_limit, "choose")
+    if not mip.usable:
+        return mip
+    buy = np.zeros(len(lp.cost), dtype=bool)
+    buy[lp.columns.buy.offset : lp.columns.buy.stop] = True
+    fixed = buy & (lp.integrality != CONTINUOUS)
+    lower = np.where(fixed, mip.x, lp.col_lower)
+    upper = np.where(fixed, mip.x, lp.col_upper)
+    relaxed = _run(replace(lp, col_lower=lower, col_upper=upper, integrality=None), None, algorithm)
+    return replace(
+        mip,
+        row_dual=relaxed.row_dual,
+        col_dual=relaxed.col_dual,
+        seconds=time.perf_counter() - started,
+        iterations=mip.iterations + relaxed.iterations,
+    )
+
+
+def _run(lp: LinearProgram, time_limit: float | None, algorithm: str) -> Solution:
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", 0)
     highs.setOptionValue("solver", algorithm)
+    highs.setOptionValue("mip_rel_gap", MIP_GAP)
     if time_limit is not None:
         highs.setOptionValue("time_limit", float(time_limit))
     highs.passModel(_to_highs(lp))
@@ -50,17 +87,30 @@ def solve(
     info = highs.getInfo()
     solution = highs.getSolution()
     optimal = status == highspy.HighsModelStatus.kOptimal
+    feasible = info.primal_solution_status == FEASIBLE
+    usable = optimal or (lp.integrality is not None and feasible and status in STOPPED_EARLY)
     n_rows, n_cols = lp.shape
+    is_mip = lp.integrality is not None
     return Solution(
         status=highs.modelStatusToString(status),
-        optimal=optimal,
-        objective=float(info.objective_function_value) if optimal else float("nan"),
-        x=np.asarray(solution.col_value) if optimal else np.zeros(n_cols),
-        row_dual=np.asarray(solution.row_dual) if optimal else np.zeros(n_rows),
-        col_dual=np.asarray(solution.col_dual) if optimal else np.zeros(n_cols),
+        usable=usable,
+        objective=float(info.objective_function_value) if usable else float("nan"),
+        gap=float(info.mip_gap) if usable and is_mip else (0.0 if usable else float("nan")),
+        x=np.asarray(solution.col_value) if usable else np.zeros(n_cols),
+        row_dual=np.asarray(solution.row_dual) if usable and not is_mip else np.zeros(n_rows),
+        col_dual=np.asarray(solution.col_dual) if usable and not is_mip else np.zeros(n_cols),
         seconds=seconds,
         iterations=int(info.simplex_iteration_count) + int(info.ipm_iteration_count),
     )
+
+
+FEASIBLE = 2  # HiGHS' kSolutionStatusFeasible
+STOPPED_EARLY = (
+    highspy.HighsModelStatus.kTimeLimit,
+    highspy.HighsModelStatus.kIterationLimit,
+    highspy.HighsModelStatus.kSolutionLimit,
+    highspy.HighsModelStatus.kInterrupt,
+)
 
 
 def _to_highs(lp: LinearProgram) -> highspy.HighsLp:
@@ -80,4 +130,6 @@ def _to_highs(lp: LinearProgram) -> highspy.HighsLp:
     model.a_matrix_.index_ = lp.matrix.indices
     model.a_matrix_.value_ = lp.matrix.data
     model.sense_ = highspy.ObjSense.kMinimize
+    if lp.integrality is not None:
+        model.integrality_ = [highspy.HighsVarType(int(kind)) for kind in lp.integrality]
     return model

@@ -44,7 +44,9 @@ def render_report(result: PlanResult) -> str:
         title=html.escape(f"Production plan: {result.scenario}"),
         meta=html.escape(
             f"{result.weeks[0]} to {result.weeks[-1]} ({len(result.weeks)} weeks) · "
-            f"solver status {result.status} · LP {result.size.rows:,} rows × "
+            f"solver status {result.status}"
+            f"{f' (integer plan, gap {result.gap:.2%})' if result.integer else ''} · "
+            f"LP {result.size.rows:,} rows × "
             f"{result.size.columns:,} columns · {cost_summary(result)}"
         ),
         cards=_cards(result, yearly),

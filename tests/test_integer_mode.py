@@ -1,0 +1,93 @@
+"""Integer mode: whole cars, purchases in whole lots of at least the minimum order quantity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import evramp
+from evramp.model import BomLine, Item, Scenario, Supplier
+from tests.checks import check_plan
+from tests.factory import one_car_one_shop, order
+from tests.test_invariants import plants
+
+
+def cell_plant(**supplier: float) -> Scenario:
+    """30 cars due every week for 4 weeks, one cell per car, cells at 1 each."""
+    return one_car_one_shop(
+        weeks=4,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="CELL", kind="part", holding_cost=0.1)),
+        bom=(BomLine(parent="CAR", child="CELL", quantity=1),),
+        suppliers=(Supplier(supplier="S", item="CELL", lead_time=0, price=1.0, **supplier),),
+        demand=tuple(order(f"O{w}", 30, w) for w in range(4)),
+    )
+
+
+def test_integer_mode_builds_whole_cars() -> None:
+    scenario = one_car_one_shop(weeks=4, jobs_per_week=10.5)
+    relaxed = evramp.plan(scenario)
+    whole = evramp.plan(scenario, integer=True)
+    assert relaxed.output["quantity"].tolist() == pytest.approx([10.5] * 4)
+    assert whole.output["quantity"].tolist() == [10.0] * 4
+    assert whole.integer and not relaxed.integer
+    assert whole.gap <= 1e-4
+    assert whole.objective >= relaxed.objective  # a MIP never beats its relaxation
+    check_plan(scenario, whole)
+
+
+def test_purchases_come_in_whole_lots() -> None:
+    scenario = cell_plant(lot_multiple=40)
+    result = evramp.plan(scenario, integer=True)
+    bought = result.purchases["quantity"].to_numpy()
+    assert np.allclose(bought % 40, 0)
+    # 120 cells are needed; three lots of 40 cover them exactly, just in time for the holding cost.
+    assert bought.sum() == pytest.approx(120)
+    assert result.purchases["release_week"].tolist() == result.weeks[:3]
+    check_plan(scenario, result)
+
+
+def test_no_purchase_below_the_minimum_order_quantity() -> None:
+    scenario = cell_plant(moq=100)
+    result = evramp.plan(scenario, integer=True)
+    bought = result.purchases["quantity"].to_numpy()
+    assert (bought >= 100 - 1e-6).all()
+    assert bought.sum() >= 120 - 1e-6
+    check_plan(scenario, result)
+    relaxed = evramp.plan(scenario)  # the LP ignores lot sizing: just in time, 30 a week
+    assert relaxed.purchases["quantity"].tolist() == pytest.approx([30.0] * 4)
+
+
+def test_capacity_below_the_moq_makes_a_line_unusable_in_integer_mode() -> None:
+    scenario = cell_plant(moq=100, capacity=50)
+    result = evramp.plan(scenario, integer=True)
+    assert result.purchases.empty
+    assert result.output.empty
+
+
+def test_integer_mode_reports_shadow_prices_of_the_integer_plan() -> None:
+    scenario = one_car_one_shop(weeks=3, jobs_per_week=10.0)
+    result = evramp.plan(scenario, integer=True)
+    assert (result.capacity["shadow_price"] > 0).all()  # every week is bound by the shop
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plants(lot_sizing=True))
+def test_random_plants_in_integer_mode_keep_every_invariant(scenario: Scenario) -> None:
+    result = evramp.plan(scenario, integer=True, time_limit=20)
+    check_plan(scenario, result)
+    vehicles = {i.id for i in scenario.items if i.kind != "part"}
+    built = result.builds[result.builds["item"].isin(vehicles)]["quantity"].to_numpy()
+    assert np.allclose(built, np.round(built))
+    shipped = result.shipments.groupby(["variant", "week"])["quantity"].sum().to_numpy()
+    assert np.allclose(shipped, np.round(shipped))
+    lines = {(s.supplier, s.item): s for s in scenario.suppliers}
+    for purchase in result.purchases.itertuples():
+        line = lines[(str(purchase.supplier), str(purchase.item))]
+        quantity = float(purchase.quantity)  # type: ignore[arg-type]
+        assert quantity >= line.moq - 1e-6
+        if line.lot_multiple:
+            lots = quantity / line.lot_multiple
+            assert abs(lots - round(lots)) < 1e-6
+    relaxed = evramp.plan(scenario)
+    assert result.objective >= relaxed.objective - 1e-6 * (1 + abs(relaxed.objective))
