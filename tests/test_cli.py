@@ -150,3 +150,28 @@ def test_ctrl_c_stops_without_a_traceback_and_writes_nothing(tmp_path: Path) -> 
     assert "Traceback" not in stderr
     assert "interrupted" in stderr
     assert not out.exists()
+
+
+def test_explain_lists_what_binds_and_the_problems() -> None:
+    process = run("explain", "--top", "2")
+    assert process.returncode == 0, process.stderr
+    assert "Binding constraints" in process.stdout
+    assert re.search(
+        r"one more (job|unit) of \S+ (delivered )?in \d{4}-W\d\d is worth", process.stdout
+    )
+    assert "Problems" in process.stdout
+
+
+def test_explain_traces_a_late_order_and_refuses_an_unknown_one(
+    default_plan: evramp.PlanResult,
+) -> None:
+    orders = default_plan.orders
+    late = str(orders[orders["weeks_late"] > 0]["demand"].iloc[0])
+    process = run("explain", late)
+    assert process.returncode == 0, process.stderr
+    assert late in process.stdout
+    assert "Held back" in process.stdout
+    unknown = run("explain", "NO-SUCH-ORDER")
+    assert unknown.returncode == EXIT_BAD_INPUT
+    assert "unknown demand id 'NO-SUCH-ORDER'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr

@@ -23,6 +23,7 @@ from evramp import __version__
 from evramp.io import builtin_scenario_path, load_scenario, write_tables
 from evramp.model import Scenario, ScenarioInvalid
 from evramp.plan import PlanFailed, PlanResult, plan
+from evramp.plan.explain import binding_weeks, peg, problems
 from evramp.report import (
     binding_constraints,
     cost_summary,
@@ -105,6 +106,61 @@ def plan_command(
     console.print("\n[bold]Files written[/bold]")
     for path in written:
         console.print(f"  {path}")
+
+
+@app.command("explain")
+def explain_command(
+    demand_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ORDER_ID]",
+            help="A demand line to trace to the shop weeks and parts that held it back.",
+            show_default=False,
+        ),
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario", "-s", help="Scenario folder or built-in name.", show_default=False
+        ),
+    ] = None,
+    top: Annotated[
+        int, typer.Option(help="How many constraints and problems to list.", min=1)
+    ] = 10,
+) -> None:
+    """Why the plan is what it is: binding constraints and problems, or why one order is late."""
+    folder = _scenario_folder(scenario)
+    loaded = _step("Reading scenario", lambda: _load(folder))
+    result = _step(
+        f"Planning {loaded.calendar.horizon_weeks} weeks", lambda: _plan(loaded, None, False)
+    )
+    if demand_id is not None:
+        _print_pegging(loaded, result, demand_id)
+        return
+    weeks = binding_weeks(result, loaded)
+    console.print("\n[bold]Binding constraints[/bold] (the three most valuable weeks of each)")
+    for number, constraint in enumerate(binding_constraints(result, top=top), start=1):
+        console.print(f"  {number}. {constraint.describe()}", markup=False)
+        mine = weeks[(weeks["kind"] == constraint.kind) & (weeks["name"] == constraint.name)]
+        for sentence in mine.nlargest(3, "shadow_price")["sentence"]:
+            console.print(f"       {sentence}", markup=False)
+    found = problems(loaded, result)
+    console.print(
+        f"\n[bold]Problems[/bold] ({len(found):,}; the {min(top, len(found))} most valuable)"
+    )
+    for description in found["description"].head(top):
+        console.print(f"  - {description}", markup=False)
+
+
+def _print_pegging(scenario: Scenario, result: PlanResult, demand_id: str) -> None:
+    try:
+        pegging = peg(scenario, result, demand_id)
+    except KeyError as unknown:
+        errors.print(f"[red]error:[/red] {unknown.args[0]}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    console.print()
+    for line in pegging.describe():
+        console.print(line, markup=False)
 
 
 @app.command("validate")

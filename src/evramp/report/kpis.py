@@ -8,9 +8,7 @@ import numpy as np
 import pandas as pd
 
 from evramp.plan import PlanResult
-
-SHADOW_TOLERANCE = 1e-6
-RELATIVE_SHADOW = 1e-3
+from evramp.plan.explain import binding_weeks
 
 
 @dataclass(frozen=True)
@@ -82,55 +80,22 @@ def on_time_rate(result: PlanResult, kind: str | None = None) -> float:
 
 
 def binding_constraints(result: PlanResult, top: int | None = None) -> list[Binding]:
-    """Shops and parts whose capacity limited the plan, most binding weeks first."""
-    found = [*_binding_shops(result.capacity), *_binding_parts(result.supply)]
+    """Shops and parts whose capacity limited the plan, most binding weeks first (the weeks of
+    `evramp.plan.explain.binding_weeks`)."""
+    weeks = binding_weeks(result)
+    found = [
+        Binding(
+            kind=str(kind),
+            name=str(name),
+            weeks=len(rows),
+            first_week=str(rows["week"].min()),
+            last_week=str(rows["week"].max()),
+            mean_shadow_price=float(rows["shadow_price"].mean()),
+        )
+        for (kind, name), rows in weeks.groupby(["kind", "name"], sort=True)
+    ]
     found.sort(key=lambda b: (-b.weeks, -b.mean_shadow_price, b.name))
     return found[:top] if top is not None else found
-
-
-def _binding_shops(capacity: pd.DataFrame) -> list[Binding]:
-    tight = capacity[
-        (capacity["capacity"] > 0)
-        & (capacity["load"] >= capacity["capacity"] - 1e-6)
-        & _material(capacity["shadow_price"])
-    ]
-    return [_binding("shop", str(shop), rows) for shop, rows in tight.groupby("shop", sort=True)]
-
-
-def _binding_parts(supply: pd.DataFrame) -> list[Binding]:
-    """A part binds in a week when every supplier line of it delivers at its capacity."""
-    if supply.empty:
-        return []
-    lines = supply.assign(at_limit=_material(supply["shadow_price"]))
-    weekly = lines.groupby(["item", "week"], sort=True).agg(
-        at_limit=("at_limit", "all"),
-        shadow_price=("shadow_price", "min"),
-        capacity=("capacity", "sum"),
-    )
-    tight = weekly[weekly["at_limit"] & (weekly["capacity"] > 0)].reset_index()
-    return [_binding("part", str(item), rows) for item, rows in tight.groupby("item", sort=True)]
-
-
-def _material(shadow: pd.Series) -> pd.Series:
-    """Shadow prices worth naming: above a thousandth of the largest of their kind.
-
-    LP duals are exact but often tiny and scattered (one cent of holding cost saved); a planner
-    asks what holds output back, and weeks not launched yet (capacity 0) are not that either.
-    """
-    largest = float(shadow.max()) if len(shadow) else 0.0
-    return shadow > max(SHADOW_TOLERANCE, RELATIVE_SHADOW * largest)
-
-
-def _binding(kind: str, name: str, rows: pd.DataFrame) -> Binding:
-    weeks = sorted(rows["week"])
-    return Binding(
-        kind=kind,
-        name=name,
-        weeks=len(weeks),
-        first_week=weeks[0],
-        last_week=weeks[-1],
-        mean_shadow_price=float(rows["shadow_price"].mean()),
-    )
 
 
 def _period(week: str, freq: str) -> str:
