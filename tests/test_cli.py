@@ -76,6 +76,10 @@ def test_report_is_one_self_contained_file(
     external = re.findall(r"<(?:script|link)[^>]+(?:src|href)=[\"']https?://", html)
     assert external == []
     assert "Weekly output against capacity and demand" in html
+    assert "What binds each week" in html
+    # The 2024 ramp is held back by the paint shop, later weeks by final assembly.
+    assert "binds: shop paint" in html
+    assert "binds: shop assembly" in html
 
 
 def test_validate_accepts_the_default_scenario() -> None:

@@ -101,7 +101,7 @@ def plan_command(
         lambda: _plan(loaded, time_limit, integer),
     )
     target = (out or Path("out") / folder.name).resolve()
-    written = _step("Writing plan and report", lambda: _write(result, target))
+    written = _step("Writing plan and report", lambda: _write(result, target, loaded))
     _print_plan(result)
     console.print("\n[bold]Files written[/bold]")
     for path in written:
@@ -227,9 +227,9 @@ def _plan(scenario: Scenario, time_limit: float | None, integer: bool) -> PlanRe
         raise typer.Exit(EXIT_NO_PLAN) from None
 
 
-def _write(result: PlanResult, target: Path) -> list[Path]:
+def _write(result: PlanResult, target: Path, scenario: Scenario) -> list[Path]:
     tables = write_tables(target / "plan", result.tables())
-    report = write_report(result, target / "report.html")
+    report = write_report(result, target / "report.html", scenario)
     return [*tables.values(), report]
 
 

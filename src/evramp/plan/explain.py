@@ -43,7 +43,16 @@ AT_CAPACITY = 1e-6
 QUANTITY_TOLERANCE = 1e-6
 """Vehicles, jobs and units below this are rounding, not a problem."""
 
-BINDING_COLUMNS = ["kind", "name", "week", "shadow_price", "capacity", "used", "sentence"]
+BINDING_COLUMNS = [
+    "kind",
+    "name",
+    "week",
+    "shadow_price",
+    "capacity",
+    "used",
+    "per_vehicle",
+    "sentence",
+]
 CAUSE_COLUMNS = ["kind", "name", "week", "shadow_price", "usage", "unit", "value", "sentence"]
 CULPRIT_COLUMNS = [
     "kind",
@@ -111,6 +120,12 @@ def _binding_frame(result: PlanResult, tree: _Tree | None, relative: float) -> p
         return _empty(BINDING_COLUMNS)
     frame = pd.concat(found, ignore_index=True)
     labels = _iso_labels(result.weeks)
+    frame["per_vehicle"] = [
+        _per_vehicle(kind, name, float(price), tree)
+        for kind, name, price in zip(
+            frame["kind"], frame["name"], frame["shadow_price"], strict=True
+        )
+    ]
     frame["sentence"] = [
         _binding_sentence(kind, name, labels[week], float(price), tree)
         for kind, name, week, price in zip(
@@ -160,6 +175,18 @@ def _binding_parts(supply: pd.DataFrame, relative: float) -> pd.DataFrame:
             "used": tight["used"].to_numpy(dtype=np.float64),
         }
     )
+
+
+def _per_vehicle(kind: str, name: str, price: float, tree: _Tree | None) -> float:
+    """What one more vehicle's worth of the shop or part is worth: the shadow price times the
+    most any variant uses of it; NaN without the scenario."""
+    if tree is None:
+        return float("nan")
+    if kind == "shop":
+        jobs = [per_shop.get(name, 0.0) for per_shop in tree.shop_jobs.values()]
+        return price * max(jobs, default=1.0)
+    heaviest = tree.heaviest_user.get(name)
+    return price * heaviest[1] if heaviest is not None else price
 
 
 def _binding_sentence(kind: str, name: str, week: str, price: float, tree: _Tree | None) -> str:

@@ -8,12 +8,15 @@ from pathlib import Path
 from string import Template
 
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from evramp.io import write_text_atomic
+from evramp.model import Scenario
 from evramp.plan import PlanResult
+from evramp.plan.explain import binding_weeks
 from evramp.report.kpis import (
     binding_constraints,
     cost_summary,
@@ -23,17 +26,18 @@ from evramp.report.kpis import (
 )
 
 
-def write_report(result: PlanResult, path: Path) -> Path:
-    """Write the report of `result` to `path` (replaced atomically)."""
-    return write_text_atomic(path, render_report(result))
+def write_report(result: PlanResult, path: Path, scenario: Scenario | None = None) -> Path:
+    """Write the report of `result` to `path` (replaced atomically). With the scenario, each
+    week's main binding constraint is the one worth most per vehicle."""
+    return write_text_atomic(path, render_report(result, scenario))
 
 
-def render_report(result: PlanResult) -> str:
+def render_report(result: PlanResult, scenario: Scenario | None = None) -> str:
     template = Template(
         resources.files("evramp.report").joinpath("templates/report.html").read_text("utf-8")
     )
     chart = pio.to_html(
-        output_chart(result),
+        output_chart(result, scenario),
         include_plotlyjs=True,
         full_html=False,
         default_width="100%",
@@ -74,15 +78,20 @@ def _cards(result: PlanResult, yearly: pd.DataFrame) -> str:
     )
 
 
-def output_chart(result: PlanResult) -> go.Figure:
-    """Weekly output per variant against shop capacity and demand, and the cumulative view."""
+def output_chart(result: PlanResult, scenario: Scenario | None = None) -> go.Figure:
+    """Weekly output per variant against shop capacity and demand, what binds each week, and
+    the cumulative view."""
     figure = make_subplots(
-        rows=2,
+        rows=3,
         cols=1,
         shared_xaxes=True,
-        row_heights=[0.62, 0.38],
-        vertical_spacing=0.07,
-        subplot_titles=("Weekly output against capacity and demand", "Cumulative vehicles"),
+        row_heights=[0.58, 0.06, 0.36],
+        vertical_spacing=0.06,
+        subplot_titles=(
+            "Weekly output against capacity and demand",
+            "What binds each week",
+            "Cumulative vehicles",
+        ),
     )
     weeks = pd.Index(result.weeks)
     output = result.output.pivot_table(
@@ -123,8 +132,9 @@ def output_chart(result: PlanResult) -> go.Figure:
     }
     for name, series in cumulative.items():
         figure.add_trace(
-            go.Scatter(x=weeks, y=series.round(0), name=f"cumulative {name}", mode="lines"), 2, 1
+            go.Scatter(x=weeks, y=series.round(0), name=f"cumulative {name}", mode="lines"), 3, 1
         )
+    _binding_strip(figure, result, weeks, scenario)
     figure.update_layout(
         barmode="stack",
         bargap=0.05,
@@ -133,8 +143,35 @@ def output_chart(result: PlanResult) -> go.Figure:
         margin={"l": 60, "r": 20, "t": 60, "b": 40},
     )
     figure.update_yaxes(title_text="vehicles (jobs) per week", row=1, col=1)
-    figure.update_yaxes(title_text="vehicles", row=2, col=1)
+    figure.update_yaxes(showticklabels=False, row=2, col=1)
+    figure.update_yaxes(title_text="vehicles", row=3, col=1)
     return figure
+
+
+def _binding_strip(
+    figure: go.Figure, result: PlanResult, weeks: pd.Index, scenario: Scenario | None
+) -> None:
+    """One coloured cell a week: the main binding constraint of that week, the one whose extra
+    vehicle's worth of capacity is worth most (without the scenario: the highest shadow price)."""
+    binding = binding_weeks(result, scenario)
+    if binding.empty:
+        return
+    value = binding["per_vehicle"].fillna(binding["shadow_price"])
+    main = binding.assign(value=value).sort_values(["week", "value"], ascending=[True, False])
+    main = main.drop_duplicates("week").sort_values("week")
+    palette = plotly.colors.qualitative.Dark24
+    for n, ((kind, name), rows) in enumerate(main.groupby(["kind", "name"], sort=False)):
+        figure.add_trace(
+            go.Bar(
+                x=rows["week"],
+                y=[1] * len(rows),
+                name=f"binds: {kind} {name}",
+                marker={"color": palette[n % len(palette)]},
+                hovertemplate="%{x}: " + f"{kind} {name}<extra></extra>",
+            ),
+            2,
+            1,
+        )
 
 
 def _monthly_rate(due: pd.Series) -> pd.Series:
