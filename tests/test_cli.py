@@ -179,3 +179,15 @@ def test_explain_traces_a_late_order_and_refuses_an_unknown_one(
     assert unknown.returncode == EXIT_BAD_INPUT
     assert "unknown demand id 'NO-SUCH-ORDER'" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+def test_mrp_writes_purchase_orders_and_a_summary(tmp_path: Path) -> None:
+    process = run("mrp", "--out", str(tmp_path), "--top", "3")
+    assert process.returncode == 0, process.stderr
+    assert "planned purchase orders worth" in process.stdout
+    assert "rounded up to lots" in process.stdout
+    orders = pd.read_csv(tmp_path / "mrp" / "purchase_orders.csv")
+    assert {"order", "status", "supplier", "item", "quantity", "release_week"} <= set(
+        orders.columns
+    )
+    assert set(orders["status"]) == {"firm", "planned"}

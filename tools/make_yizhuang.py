@@ -82,6 +82,19 @@ RAMPS: list[
     ("assembly", TRIAL_START, 50, SOP, "", "learning", 0.85, 60000, 300),
 ]
 
+# Lot sizing of supplier lines (supplier, item): (minimum order quantity, lot multiple); used by
+# `evramp mrp` to round planned orders and by integer mode. Assumptions: chips come on reels
+# and in trays, cells by the pallet, the V8s in transport racks of 8.
+LOT_SIZES: dict[tuple[str, str], tuple[float, float]] = {
+    ("Infineon", "MCU-AUTO-32"): (10000, 2500),
+    ("MCU-SUP-B", "MCU-AUTO-32"): (5000, 2500),
+    ("NVIDIA", "SOC-ORIN-X"): (60, 60),
+    ("NVIDIA", "SOC-ORIN-N"): (60, 60),
+    ("Qualcomm", "SOC-QCOM-8295"): (100, 50),
+    ("CATL", "CELL-NCM-612"): (2000, 500),
+    ("Xiaomi-EMotor", "EM-V8S"): (8, 8),
+}
+
 # --- variants ------------------------------------------------------------------------------------
 
 
@@ -977,9 +990,16 @@ class Builder:
         )
         table(
             "suppliers.csv",
-            ["supplier", "item", "capacity", "lead_time", "price"],
+            ["supplier", "item", "capacity", "lead_time", "price", "moq", "lot_multiple"],
             [
-                [s, i, "" if c is None else float(c), lt, float(p)]
+                [
+                    s,
+                    i,
+                    "" if c is None else float(c),
+                    lt,
+                    float(p),
+                    *LOT_SIZES.get((s, i), ("", "")),
+                ]
                 for s, i, c, lt, p in self.suppliers
             ],
         )

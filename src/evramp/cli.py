@@ -24,6 +24,7 @@ from evramp.io import builtin_scenario_path, load_scenario, write_tables
 from evramp.model import Scenario, ScenarioInvalid
 from evramp.plan import PlanFailed, PlanResult, plan
 from evramp.plan.explain import binding_weeks, peg, problems
+from evramp.plan.mrp import purchase_orders
 from evramp.report import (
     binding_constraints,
     cost_summary,
@@ -106,6 +107,65 @@ def plan_command(
     console.print("\n[bold]Files written[/bold]")
     for path in written:
         console.print(f"  {path}")
+
+
+@app.command("mrp")
+def mrp_command(
+    scenario: ScenarioArgument = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder for mrp/purchase_orders.csv.", show_default=False),
+    ] = None,
+    integer: Annotated[
+        bool, typer.Option("--integer", help="Plan in integer mode (whole cars and lots) first.")
+    ] = False,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds the solver may take.", min=0.0)
+    ] = None,
+    top: Annotated[int, typer.Option(help="How many orders and suppliers to list.", min=1)] = 10,
+) -> None:
+    """Planned purchase orders: what to buy, from whom, and when to release it."""
+    folder = _scenario_folder(scenario)
+    loaded = _step("Reading scenario", lambda: _load(folder))
+    result = _step(
+        f"Planning {loaded.calendar.horizon_weeks} weeks",
+        lambda: _plan(loaded, time_limit, integer),
+    )
+    orders = purchase_orders(loaded, result)
+    target = (out or Path("out") / folder.name).resolve()
+    written = _step(
+        "Writing purchase orders", lambda: write_tables(target / "mrp", {"purchase_orders": orders})
+    )
+    _print_orders(orders, top)
+    console.print("\n[bold]Files written[/bold]")
+    for path in written.values():
+        console.print(f"  {path}")
+
+
+def _print_orders(orders: pd.DataFrame, top: int) -> None:
+    planned = orders[orders["status"] == "planned"]
+    console.print(
+        f"\n{len(planned):,} planned purchase orders worth {planned['cost'].sum():,.0f}, "
+        f"{int((orders['status'] == 'firm').sum()):,} firm; "
+        f"{int(planned['beyond_need'].gt(0).sum()):,} rounded up to lots "
+        f"({planned['beyond_need'].sum():,.0f} units beyond need), "
+        f"{int(planned['over_capacity'].sum()):,} above the supplier's capacity"
+    )
+    table = Table(title=f"The first {top} releases", title_justify="left")
+    for column in ("order", "release_week", "supplier", "item", "quantity", "receipt_week"):
+        table.add_column(column, justify="right" if column == "quantity" else "left")
+    for row in planned.head(top).itertuples(index=False):
+        table.add_row(
+            str(row.order),
+            str(row.release_week),
+            str(row.supplier),
+            str(row.item),
+            f"{float(row.quantity):,.0f}",  # type: ignore[arg-type]
+            str(row.receipt_week),
+        )
+    console.print(table)
+    by_supplier = planned.groupby("supplier")["cost"].sum().nlargest(top)
+    console.print(_frame_table(f"Top {top} suppliers by value", by_supplier.to_frame("value")))
 
 
 @app.command("explain")
