@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -42,6 +43,20 @@ EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
 def _piped_width() -> int:
     columns = os.environ.get("COLUMNS", "")
     return int(columns) if columns.isdigit() else 120
+
+
+class Priorities(StrEnum):
+    strict = "strict"
+    weighted = "weighted"
+
+
+PrioritiesOption = Annotated[
+    Priorities,
+    typer.Option(
+        help="strict: no order waits for a lower-priority one (one solve per priority level); "
+        "weighted: each level weighs lateness 10x the next (one solve, no guarantee)."
+    ),
+]
 
 
 app = typer.Typer(
@@ -93,13 +108,14 @@ def plan_command(
             "combine with --time-limit, the gap is reported).",
         ),
     ] = False,
+    priorities: PrioritiesOption = Priorities.strict,
 ) -> None:
     """Plan a scenario and write the plan (CSV files) and an HTML report."""
     folder = _scenario_folder(scenario)
     loaded = _step("Reading scenario", lambda: _load(folder))
     result = _step(
         f"Planning {loaded.calendar.horizon_weeks} weeks{' in integer mode' * integer}",
-        lambda: _plan(loaded, time_limit, integer),
+        lambda: _plan(loaded, time_limit, integer, priorities),
     )
     target = (out or Path("out") / folder.name).resolve()
     written = _step("Writing plan and report", lambda: _write(result, target, loaded))
@@ -279,9 +295,19 @@ def _load(folder: Path) -> Scenario:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _plan(scenario: Scenario, time_limit: float | None, integer: bool) -> PlanResult:
+def _plan(
+    scenario: Scenario,
+    time_limit: float | None,
+    integer: bool,
+    priorities: Priorities = Priorities.strict,
+) -> PlanResult:
     try:
-        return plan(scenario, time_limit=time_limit, integer=integer)
+        return plan(
+            scenario,
+            time_limit=time_limit,
+            integer=integer,
+            strict_priorities=priorities is Priorities.strict,
+        )
     except PlanFailed as failed:
         errors.print(f"[red]error:[/red] {failed}; no plan written", markup=True)
         raise typer.Exit(EXIT_NO_PLAN) from None

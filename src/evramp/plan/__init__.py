@@ -29,6 +29,7 @@ def plan(
     reduce: bool = True,
     algorithm: str = DEFAULT_ALGORITHM,
     integer: bool = False,
+    strict_priorities: bool = True,
 ) -> PlanResult:
     """The optimal capacity- and material-constrained plan of `scenario`.
 
@@ -36,7 +37,11 @@ def plan(
     `simplex`, `pdlp` or `choose`); `reduce=False` keeps every part in the LP (same optimum, a
     larger model: for checking the reduction). `integer` plans whole vehicles and assemblies and
     purchases in whole lots of at least their minimum order quantity (a MIP; `time_limit` then
-    bounds the search and the result reports the gap).
+    bounds the search and the result reports the gap). `strict_priorities` minimises lateness
+    priority by priority (lexicographically) before anything else, so that no lower-priority
+    order is ever served at the expense of a higher one (one solve per priority level); with
+    `strict_priorities=False` each level weighs lateness ten times more than the next instead
+    (one solve, usually the same plan, but no guarantee).
     Raises `ScenarioInvalid` for a scenario with problems and `PlanFailed` when HiGHS does not
     reach an optimal solution (infeasible, unbounded, or out of time).
     """
@@ -46,7 +51,7 @@ def plan(
     free = find_free_parts(data, lot_sizing=integer) if reduce else FreeParts.none()
     reduced = without_free_parts(data, free)
     clock.lap("compile")
-    lp = build_lp(reduced, integer=integer)
+    lp = build_lp(reduced, integer=integer, strict_priorities=strict_priorities)
     clock.lap("build")
     solution = solve(lp, time_limit=time_limit, algorithm=algorithm)
     clock.lap("solve")

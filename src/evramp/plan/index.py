@@ -23,7 +23,7 @@ MIN_HOLDING_COST = 1e-3
 # A tiny lateness cost per car-week, so that orders without a penalty still ship on time when
 # they can.
 MIN_LATENESS_PENALTY = 1.0
-PRIORITY_STEP = 10.0
+PRIORITY_DOMINANCE = 2.0
 
 
 @dataclass(frozen=True)
@@ -153,17 +153,30 @@ def _supplier_capacity(scenario: Scenario) -> FloatArray:
     return capacity
 
 
+def priority_weights(priority: IntArray, penalty: FloatArray, price: FloatArray) -> FloatArray:
+    """Lateness penalty per class, raised level by level: from the lowest priority up, each
+    level adds PRIORITY_DOMINANCE × the largest (penalty + price) of the levels below it."""
+    weighted = penalty.copy()
+    below = 0.0  # the largest penalty + price among lower priorities seen so far
+    for level in sorted(set(priority.tolist()), reverse=True):
+        mine = priority == level
+        weighted[mine] += PRIORITY_DOMINANCE * below
+        below = max(below, float((weighted[mine] + price[mine]).max()))
+    return weighted
+
+
 def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandClasses:
     """Aggregate demand lines into classes (variant, priority): the LP never sees single orders.
 
-    A class's price and lateness penalty are the quantity-weighted means of its lines; the
-    penalty is multiplied by ten for each step up in the priorities the scenario uses.
+    A class's price and lateness penalty are the quantity-weighted means of its lines. So that
+    a higher priority is never traded for a lower one, each priority level's lateness penalty
+    is raised above twice the largest penalty plus price of any class of a lower priority: a
+    vehicle-week of a higher priority then costs more than any lower-priority vehicle could
+    gain, by being on time or by being shipped at all (see `priority_weights`).
     """
     calendar = scenario.calendar
     keys = sorted({(order.variant, order.priority) for order in scenario.demand})
     class_index = {key: c for c, key in enumerate(keys)}
-    priorities = sorted({priority for _, priority in keys}, reverse=True)
-    weight = {p: PRIORITY_STEP**rank for rank, p in enumerate(priorities)}
 
     demand = np.zeros((len(keys), calendar.horizon_weeks))
     quantity = np.zeros(len(keys))
@@ -176,7 +189,7 @@ def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandCla
         revenue[c] += order.quantity * order.price
         penalty[c] += order.quantity * max(order.lateness_penalty, MIN_LATENESS_PENALTY)
     scale = np.divide(1.0, quantity, out=np.zeros_like(quantity), where=quantity > 0)
-    class_weight = np.array([weight[p] for _, p in keys])
+    class_priority = np.array([p for _, p in keys], dtype=np.int64)
 
     order_key = sorted(
         range(len(scenario.demand)),
@@ -189,10 +202,10 @@ def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandCla
     lines = [scenario.demand[n] for n in order_key]
     return DemandClasses(
         variant=np.array([item_index[v] for v, _ in keys], dtype=np.int64),
-        priority=np.array([p for _, p in keys], dtype=np.int64),
+        priority=class_priority,
         due=demand,
         price=revenue * scale,
-        penalty=penalty * scale * class_weight,
+        penalty=priority_weights(class_priority, penalty * scale, revenue * scale),
         orders=Orders(
             ids=[o.id for o in lines],
             klass=np.array([class_index[(o.variant, o.priority)] for o in lines], dtype=np.int64),

@@ -44,6 +44,9 @@ class LinearProgram:
     """HiGHS variable types per column (integer mode), None for a pure LP."""
     column_scale: FloatArray | None = None
     """Units per column unit (lot-sized purchases count lots); None when all are 1."""
+    stages: tuple[FloatArray, ...] = ()
+    """Strict priorities: objectives minimised one after the other before `cost`, each held at
+    its optimum afterwards (lateness of priority 1, then 2, ...)."""
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -54,9 +57,12 @@ class LinearProgram:
 CONTINUOUS, INTEGER, SEMI_CONTINUOUS, SEMI_INTEGER = 0, 1, 2, 3
 
 
-def build_lp(data: PlanData, integer: bool = False) -> LinearProgram:
+def build_lp(
+    data: PlanData, integer: bool = False, strict_priorities: bool = False
+) -> LinearProgram:
     """The planning LP; with `integer`, whole vehicles and assemblies, whole shipments, and
-    purchases in whole lots of at least their minimum order quantity (a MIP)."""
+    purchases in whole lots of at least their minimum order quantity (a MIP). With
+    `strict_priorities`, lateness is minimised priority by priority before anything else."""
     weeks = data.weeks
     columns = Columns(
         **stack_blocks(
@@ -97,7 +103,22 @@ def build_lp(data: PlanData, integer: bool = False) -> LinearProgram:
         row_lower=lower,
         row_upper=upper,
     )
+    if strict_priorities:
+        lp = replace(lp, stages=_priority_stages(data, columns))
     return _with_integers(data, lp) if integer else lp
+
+
+def _priority_stages(data: PlanData, columns: Columns) -> tuple[FloatArray, ...]:
+    """One objective per priority level but the last: that level's lateness in car-weeks,
+    weighted by its orders' penalties (the last level is left to the full objective)."""
+    levels = np.unique(data.demand.priority)
+    stages = []
+    for level in levels[:-1]:
+        cost = np.zeros(columns.count)
+        penalty = np.where(data.demand.priority == level, data.demand.penalty, 0.0)
+        cost[columns.backlog.offset : columns.backlog.stop] = np.repeat(penalty, data.weeks)
+        stages.append(cost)
+    return tuple(stages)
 
 
 def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
@@ -133,6 +154,7 @@ def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
     return replace(
         lp,
         cost=lp.cost * scale,
+        stages=tuple(stage * scale for stage in lp.stages),
         col_lower=lower,
         col_upper=upper,
         matrix=sp.csc_array(lp.matrix @ sp.diags_array(scale)),
