@@ -96,9 +96,15 @@ def check_shop_capacity(scenario: Scenario, result: PlanResult) -> None:
     jobs = per_item_week(
         result, result.builds.assign(quantity=result.builds["jobs"]), "shop", "week", shops
     )
-    table = result.capacity.pivot(index="shop", columns="week", values="capacity")
-    capacity = table.reindex(index=shops, columns=result.weeks).to_numpy()
+
+    def per_shop(column: str) -> np.ndarray:
+        table = result.capacity.pivot(index="shop", columns="week", values=column)
+        return table.reindex(index=shops, columns=result.weeks).to_numpy()
+
+    capacity = per_shop("capacity") + per_shop("overtime_jobs")
     assert (jobs <= capacity + TOL * (1 + capacity)).all(), "a shop is loaded over its capacity"
+    most = np.array([s.overtime_hours for s in scenario.shops])[:, None]
+    assert (per_shop("overtime_hours") <= most + TOL).all(), "more overtime than allowed"
     per_routing = {(r.item, r.shop): r.jobs_per_unit for r in scenario.routings}
     builds = result.builds
     per_unit = np.array(

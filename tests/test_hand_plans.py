@@ -368,3 +368,71 @@ def test_strict_priorities_never_starve_a_higher_priority_order() -> None:
     check_plan(scenario, strict)
     weighted = evramp.plan(scenario, strict_priorities=False)
     assert sum(weekly(weighted, "shipments", demand="HIGH")) < 4.0  # the documented limit
+
+
+def test_a_second_shift_from_a_date_doubles_capacity() -> None:
+    from evramp.model import ShiftChange
+
+    scenario = one_car_one_shop(
+        weeks=5,
+        shifts=(ShiftChange(shop="GA", start=week_start(3), shifts_per_day=2, days_per_week=5),),
+    )
+    result = evramp.plan(scenario)
+    assert capacity_of(result) == [100.0, 100.0, 100.0, 200.0, 200.0]
+    assert weekly(result) == [100.0, 100.0, 100.0, 200.0, 200.0]
+    check_plan(scenario, result)
+
+
+@pytest.mark.parametrize(("cost_per_hour", "expected"), [(10.0, 125.0), (10_000.0, 100.0)])
+def test_overtime_is_worked_when_it_pays(cost_per_hour: float, expected: float) -> None:
+    """40 scheduled hours give 100 jobs, so an hour gives 2.5 cars; 10 overtime hours allowed.
+    At 10 an hour (4 a car) overtime pays against 1,000 of revenue a car; at 10,000 (4,000 a
+    car) it does not."""
+    ga = shop("GA", 100.0).model_copy(
+        update={"overtime_hours": 10.0, "overtime_cost": cost_per_hour}
+    )
+    scenario = one_car_one_shop(
+        weeks=4,
+        shops=(ga,),
+        calendar=calendar(4, [Shutdown(name="stop", start=week_start(2), weeks=1)]),
+    )
+    result = evramp.plan(scenario)
+    assert weekly(result) == [expected, expected, 0.0, expected]  # no overtime in a shutdown
+    hours = result.capacity["overtime_hours"].tolist()
+    assert hours == pytest.approx([10.0, 10.0, 0.0, 10.0] if expected > 100 else [0.0] * 4)
+    assert result.costs["overtime"] == pytest.approx(sum(hours) * cost_per_hour)
+    check_plan(scenario, result)
+
+
+def test_three_priority_levels_with_tiny_quantities_still_solve() -> None:
+    """Found by hypothesis: with three levels held one after the other, interior point and
+    presolve once called this plant infeasible (a 1e-7 car on hand)."""
+    from evramp.model import Inventory, SupplierCapacity
+
+    scenario = one_car_one_shop(
+        weeks=3,
+        items=(
+            Item(id="V0", kind="vehicle"),
+            Item(id="A0", kind="assembly"),
+            Item(id="P0", kind="part"),
+        ),
+        bom=(
+            BomLine(parent="V0", child="A0", quantity=1.0),
+            BomLine(parent="V0", child="P0", quantity=1.0),
+        ),
+        shops=(shop("GA", 6.8),),
+        routings=(Routing(item="V0", shop="GA"), Routing(item="A0", shop="GA")),
+        suppliers=(Supplier(supplier="S", item="P0", lead_time=1),),
+        supplier_capacity=(
+            SupplierCapacity(supplier="S", item="P0", start=week_start(0), capacity=2.0),
+        ),
+        inventory=(Inventory(item="V0", on_hand=1e-7),),
+        demand=(
+            order("D0", 1, 0, variant="V0", priority=3, penalty=0.0, price=100.0),
+            order("D1", 1, 0, variant="V0", priority=2, penalty=0.0, price=100.0),
+            order("D2", 3, 0, variant="V0", priority=1, penalty=0.0, price=100.0),
+        ),
+    )
+    result = evramp.plan(scenario)
+    assert result.status == "Optimal"
+    check_plan(scenario, result)

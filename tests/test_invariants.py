@@ -22,6 +22,7 @@ from evramp.model import (
     Receipt,
     Routing,
     Scenario,
+    ShiftChange,
     Shop,
     Shutdown,
     Supplier,
@@ -47,8 +48,19 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             shifts_per_day=draw(st.integers(1, 2)),
             days_per_week=draw(st.integers(1, 6)),
             availability=draw(st.sampled_from([1.0, 0.85, 0.5])),
+            overtime_hours=draw(st.sampled_from([0.0, 0.0, 8.0])),
+            overtime_cost=draw(st.floats(0, 500)),
         )
         for s in range(draw(st.integers(1, 3)))
+    ]
+    shift_changes = [
+        ShiftChange(
+            shop=shops[-1].id,
+            start=day(0, weeks),
+            shifts_per_day=draw(st.integers(1, 3)),
+            days_per_week=draw(st.integers(1, 7)),
+        )
+        for _ in range(draw(st.integers(0, 1)))
     ]
     vehicles = [f"V{v}" for v in range(draw(st.integers(1, 3)))]
     assemblies = [f"A{a}" for a in range(draw(st.integers(0, 2)))]
@@ -176,6 +188,7 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
         receipts=tuple(receipts),
         phases=tuple(phases),
         ramps=tuple(ramps),
+        shifts=tuple(shift_changes),
     )
 
 
@@ -277,7 +290,13 @@ def test_a_part_with_ample_supply_is_planned_just_in_time_outside_the_lp() -> No
 def test_the_objective_is_the_sum_of_its_reported_terms(scenario: Scenario) -> None:
     result = evramp.plan(scenario)
     costs = result.costs
-    total = costs["purchases"] + costs["holding"] + costs["lateness"] - costs["revenue"]
+    total = (
+        costs["purchases"]
+        + costs["holding"]
+        + costs["lateness"]
+        + costs["overtime"]
+        - costs["revenue"]
+    )
     assert abs(total - result.objective) <= 1e-6 * (1.0 + abs(result.objective))
 
 

@@ -97,6 +97,25 @@ class Shop(Record):
     """Share of scheduled time the shop produces (OEE)."""
     hours_per_shift: Annotated[float, Field(gt=0, le=24)] | None = None
     """Overrides the calendar's hours per shift for this shop."""
+    overtime_hours: Annotated[float, Field(ge=0, le=168)] = 0.0
+    """Most extra hours a week the shop may work beyond its shifts (0: no overtime)."""
+    overtime_cost: NonNegative = 0.0
+    """Cost of one hour of overtime."""
+
+
+class ShiftChange(Record):
+    """A new shift pattern of a shop from `start` on (one shift in the ramp, two later)."""
+
+    shop: Id
+    """The shop."""
+    start: dt.date
+    """First week of the new pattern; later rows win."""
+    shifts_per_day: Annotated[int, Field(ge=1, le=3)]
+    """Shifts worked per day from then on."""
+    days_per_week: Annotated[int, Field(ge=1, le=7)]
+    """Days worked per week from then on."""
+    hours_per_shift: Annotated[float, Field(gt=0, le=24)] | None = None
+    """Hours per shift from then on; empty keeps the shop's (or the calendar's)."""
 
 
 class Phase(Record):

@@ -17,6 +17,7 @@ from evramp.model.records import (
     Receipt,
     Record,
     Routing,
+    ShiftChange,
     Shop,
     Supplier,
     SupplierCapacity,
@@ -48,6 +49,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("items", "items.csv", Item, True, "vehicles, assemblies and parts"),
     TableSpec("bom", "bom.csv", BomLine, True, "bill of material: parent, child, quantity"),
     TableSpec("shops", "shops.csv", Shop, True, "shops with their rate and shift pattern"),
+    TableSpec("shifts", "shifts.csv", ShiftChange, False, "shift patterns that change over time"),
     TableSpec("phases", "phases.csv", Phase, False, "capacity added to a shop from a date"),
     TableSpec("ramps", "ramp.csv", Ramp, False, "trial production and ramp-up to full rate"),
     TableSpec("routings", "routings.csv", Routing, True, "which shops make an item, lead time"),
@@ -80,6 +82,7 @@ class Scenario:
     suppliers: tuple[Supplier, ...]
     demand: tuple[Demand, ...]
     phases: tuple[Phase, ...] = ()
+    shifts: tuple[ShiftChange, ...] = ()
     ramps: tuple[Ramp, ...] = ()
     supplier_capacity: tuple[SupplierCapacity, ...] = ()
     inventory: tuple[Inventory, ...] = ()

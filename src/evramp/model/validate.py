@@ -51,6 +51,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "shops": ("id",),
     "phases": ("shop", "name"),
     "ramps": ("shop",),
+    "shifts": ("shop", "start"),
     "routings": ("item", "shop"),
     "suppliers": ("supplier", "item"),
     "supplier_capacity": ("supplier", "item", "start"),
@@ -90,7 +91,12 @@ _ITEM_REFERENCES = (
     ("inventory", "item"),
     ("receipts", "item"),
 )
-_SHOP_REFERENCES = (("routings", "shop"), ("phases", "shop"), ("ramps", "shop"))
+_SHOP_REFERENCES = (
+    ("routings", "shop"),
+    ("phases", "shop"),
+    ("ramps", "shop"),
+    ("shifts", "shop"),
+)
 
 
 def check_references(scenario: Scenario) -> Iterator[ScenarioError]:
@@ -294,15 +300,24 @@ def check_horizon(scenario: Scenario) -> Iterator[ScenarioError]:
 
 
 def check_shift_hours(scenario: Scenario) -> Iterator[ScenarioError]:
-    for index, shop in _rows(scenario, "shops"):
-        hours = shop.hours_per_shift or scenario.calendar.hours_per_shift
-        if shop.shifts_per_day * hours > 24:
+    default = scenario.calendar.hours_per_shift
+    shop_hours = {shop.id: shop.hours_per_shift or default for shop in scenario.shops}
+    patterns = [
+        ("shops", index, shop.shifts_per_day, shop_hours[shop.id])
+        for index, shop in _rows(scenario, "shops")
+    ] + [
+        ("shifts", index, change.shifts_per_day, change.hours_per_shift or shop_hours[change.shop])
+        for index, change in _rows(scenario, "shifts")
+        if change.shop in shop_hours
+    ]
+    for table, index, shifts, hours in patterns:
+        if shifts * hours > 24:
             yield _error(
                 scenario,
-                "shops",
+                table,
                 index,
                 "shifts_per_day",
-                f"{shop.shifts_per_day} shifts of {hours:g} h do not fit in a day of 24 h",
+                f"{shifts} shifts of {hours:g} h do not fit in a day of 24 h",
             )
 
 

@@ -8,6 +8,11 @@ from evramp.plan.index import PlanData
 from evramp.plan.layout import FloatArray, IntArray
 
 
+def most_jobs(data: PlanData) -> FloatArray:
+    """The most jobs each shop can do each week: its capacity plus all the overtime allowed."""
+    return data.shop_capacity + data.overtime_hours[:, None] * data.overtime_jobs_per_hour
+
+
 def max_consumption(data: PlanData) -> FloatArray:
     """Upper bound of what builds can consume of each item in each week, shape (items, weeks)."""
     tightest, jobs = _tightest_routing(data)
@@ -21,14 +26,14 @@ def max_consumption(data: PlanData) -> FloatArray:
     largest = np.zeros(len(pairs))
     np.maximum.at(largest, where.ravel(), ratio)
     bound = np.zeros((len(data.item_ids), data.weeks))
-    np.add.at(bound, pairs[:, 0], data.shop_capacity[pairs[:, 1]] * largest[:, None])
+    np.add.at(bound, pairs[:, 0], most_jobs(data)[pairs[:, 1]] * largest[:, None])
     return bound
 
 
 def _tightest_routing(data: PlanData) -> tuple[IntArray, FloatArray]:
     """For each made item, the routing shop that allows the fewest units over the horizon,
     and the jobs per unit it takes there."""
-    units = data.shop_capacity.sum(axis=1)[data.routing_shop] / data.routing_jobs
+    units = most_jobs(data).sum(axis=1)[data.routing_shop] / data.routing_jobs
     order = np.lexsort((units, data.routing_made))  # by made item, then fewest units first
     first = order[np.r_[True, np.diff(data.routing_made[order]) != 0]]
     tightest = np.zeros(len(data.made_item), dtype=np.int64)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from evramp.model import Calendar, Phase, Ramp, Scenario, Shop
+from evramp.model import Calendar, Phase, Ramp, Scenario
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -23,10 +23,23 @@ def ramp_shape(curve: str, x: FloatArray) -> FloatArray:
     return s_curve(x) if curve == "s-curve" else np.asarray(np.clip(x, 0.0, 1.0), dtype=np.float64)
 
 
-def weekly_hours(shop: Shop, calendar: Calendar) -> float:
-    """Productive hours per week: shifts × hours × days × availability."""
-    hours = shop.hours_per_shift or calendar.hours_per_shift
-    return hours * shop.shifts_per_day * shop.days_per_week * shop.availability
+def scheduled_hours(scenario: Scenario) -> FloatArray:
+    """Paid hours of each shop in each week: shifts × days × hours per shift, following the
+    shop's shift changes (`shifts.csv`) from their start on. Shape (shops, weeks)."""
+    calendar = scenario.calendar
+    shop_index = {shop.id: s for s, shop in enumerate(scenario.shops)}
+    own_hours = [shop.hours_per_shift or calendar.hours_per_shift for shop in scenario.shops]
+    per_week = [
+        hours * shop.shifts_per_day * shop.days_per_week
+        for hours, shop in zip(own_hours, scenario.shops, strict=True)
+    ]
+    profile = np.outer(per_week, np.ones(calendar.horizon_weeks))
+    for change in sorted(scenario.shifts, key=lambda c: c.start):
+        s = shop_index[change.shop]
+        hours = change.hours_per_shift or own_hours[s]
+        first = max(calendar.week_of(change.start), 0)
+        profile[s, first:] = hours * change.shifts_per_day * change.days_per_week
+    return profile
 
 
 def shop_capacity(scenario: Scenario) -> FloatArray:
@@ -34,9 +47,10 @@ def shop_capacity(scenario: Scenario) -> FloatArray:
     calendar = scenario.calendar
     weeks = np.arange(calendar.horizon_weeks, dtype=np.float64)
     shop_index = {shop.id: s for s, shop in enumerate(scenario.shops)}
-    hours = np.array([weekly_hours(shop, calendar) for shop in scenario.shops])
+    availability = np.array([shop.availability for shop in scenario.shops])
+    hours = scheduled_hours(scenario) * availability[:, None]
     rates = np.array([shop.rate for shop in scenario.shops], dtype=np.float64)
-    full: FloatArray = np.outer(rates * hours, np.ones_like(weeks))
+    full: FloatArray = rates[:, None] * hours
     for phase in scenario.phases:
         s = shop_index[phase.shop]
         full[s] += phase.added_rate * hours[s] * _phase_in(phase, calendar, weeks)

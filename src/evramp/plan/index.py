@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from evramp.model import Scenario
-from evramp.plan.capacity import shop_capacity
+from evramp.plan.capacity import scheduled_hours, shop_capacity
 from evramp.plan.learning import LearningCurves, learning_curves
 
 FloatArray = npt.NDArray[np.float64]
@@ -68,6 +68,9 @@ class PlanData:
     bom_gross: FloatArray  # (B,) quantity / yield
     shop_ids: list[str]
     shop_capacity: FloatArray  # (S, T) jobs per week (learning shops: at full rate)
+    overtime_jobs_per_hour: FloatArray  # (S, T) jobs one overtime hour adds (0: none possible)
+    overtime_hours: FloatArray  # (S,) most overtime hours a week
+    overtime_cost: FloatArray  # (S,) cost of an overtime hour
     learning: LearningCurves
     routing_made: IntArray  # (R,) made-item index
     routing_shop: IntArray  # (R,)
@@ -100,6 +103,9 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         lead_time[m] = max(lead_time[m], routing.lead_time)
 
     holding = np.array([item.holding_cost for item in scenario.items]) + MIN_HOLDING_COST
+    capacity = shop_capacity(scenario)
+    # An overtime hour adds what a scheduled hour gives that week (ramp and shutdowns included).
+    hours = scheduled_hours(scenario)
     receipts = np.zeros((len(item_ids), weeks))
     for receipt in scenario.receipts:
         receipts[item_index[receipt.item], calendar.week_of(receipt.due)] += receipt.quantity
@@ -121,7 +127,12 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         bom_child=np.array([item_index[b.child] for b in scenario.bom], dtype=np.int64),
         bom_gross=np.array([b.quantity / b.yield_ for b in scenario.bom]),
         shop_ids=[shop.id for shop in scenario.shops],
-        shop_capacity=shop_capacity(scenario),
+        shop_capacity=capacity,
+        overtime_jobs_per_hour=np.divide(
+            capacity, hours, out=np.zeros_like(capacity), where=hours > 0
+        ),
+        overtime_hours=np.array([shop.overtime_hours for shop in scenario.shops]),
+        overtime_cost=np.array([shop.overtime_cost for shop in scenario.shops]),
         learning=learning_curves(scenario),
         routing_made=np.array([made_index[r.item] for r in scenario.routings], dtype=np.int64),
         routing_shop=np.array([shop_index[r.shop] for r in scenario.routings], dtype=np.int64),

@@ -64,10 +64,11 @@ class Columns:
     ship: Block  # ship[c, t]: vehicles of demand class c shipped in week t
     backlog: Block  # backlog[c, t]: vehicles of class c due by t and not yet shipped
     experience: Block  # experience[n, t]: jobs done by learning shop n before week t
+    overtime: Block  # overtime[s, t]: overtime hours of shop s in week t
 
     @property
     def count(self) -> int:
-        return self.experience.stop
+        return self.overtime.stop
 
 
 @dataclass(frozen=True)

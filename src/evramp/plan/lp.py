@@ -73,6 +73,7 @@ def build_lp(
             ship=len(data.demand.variant),
             backlog=len(data.demand.variant),
             experience=len(data.learning),
+            overtime=len(data.shop_ids),
         )
     )
     routings = (data.routing_shop, data.routing_made, data.routing_jobs)
@@ -191,6 +192,10 @@ def _column_bounds(data: PlanData, columns: Columns) -> tuple[FloatArray, FloatA
     build_late = weeks[None, :] + data.made_lead_time[:, None] >= data.weeks
     upper[columns.build.offset : columns.build.stop] = np.where(build_late, 0.0, np.inf).ravel()
     upper[columns.buy.offset : columns.buy.stop] = release_capacity(data).ravel()
+    possible = data.overtime_jobs_per_hour > 0
+    upper[columns.overtime.offset : columns.overtime.stop] = np.where(
+        possible, data.overtime_hours[:, None], 0.0
+    ).ravel()
     return np.zeros(columns.count), upper
 
 
@@ -215,4 +220,5 @@ def _objective(data: PlanData, columns: Columns) -> FloatArray:
     cost[columns.stock.offset : columns.stock.stop] = np.repeat(data.holding_cost, weeks)
     cost[columns.ship.offset : columns.ship.stop] = -np.repeat(data.demand.price, weeks)
     cost[columns.backlog.offset : columns.backlog.stop] = np.repeat(data.demand.penalty, weeks)
+    cost[columns.overtime.offset : columns.overtime.stop] = np.repeat(data.overtime_cost, weeks)
     return cost

@@ -155,6 +155,7 @@ def expand_solution(
         stock=stock,
         ship=columns.ship.take(x),
         shop_capacity=capacity,
+        overtime=columns.overtime.take(x),
         shop_shadow=np.where(np.abs(shop_shadow) < TOLERANCE, 0.0, shop_shadow),
         buy_shadow=buy_shadow,
     )

@@ -61,11 +61,13 @@ class PlanResult:
     shipments: pd.DataFrame  # demand, variant, kind, week, quantity
     backlog: pd.DataFrame  # demand, variant, kind, week, quantity (due and not shipped)
     orders: pd.DataFrame  # one row per demand line with shipped, on time and lateness
-    capacity: pd.DataFrame  # shop, week, capacity, load, shadow_price
+    capacity: (
+        pd.DataFrame
+    )  # shop, week, capacity, load, overtime_hours, overtime_jobs, shadow_price
     supply: pd.DataFrame  # supplier, item, week, capacity, received, shadow_price
     costs: dict[str, float]
-    """The objective's terms: revenue, purchases, holding, lateness (priority-weighted);
-    objective = purchases + holding + lateness - revenue."""
+    """The objective's terms: revenue, purchases, holding, lateness (priority-weighted) and
+    overtime; objective = purchases + holding + lateness + overtime - revenue."""
 
     @property
     def optimal(self) -> bool:
@@ -95,6 +97,7 @@ class PlanArrays:
     stock: FloatArray  # (I, T) end-of-week stock
     ship: FloatArray  # (C, T) vehicles shipped per class
     shop_capacity: FloatArray  # (S, T) jobs per week, learning curves included
+    overtime: FloatArray  # (S, T) overtime hours
     shop_shadow: FloatArray  # (S, T) objective gained per extra job
     buy_shadow: FloatArray  # (L, T) objective gained per extra unit released
 
@@ -135,6 +138,7 @@ def _costs(data: PlanData, arrays: PlanArrays) -> dict[str, float]:
         "purchases": float(data.line_price @ arrays.buy.sum(axis=1)),
         "holding": float(data.holding_cost @ arrays.stock.sum(axis=1)),
         "lateness": float(data.demand.penalty @ np.maximum(backlog, 0.0).sum(axis=1)),
+        "overtime": float(data.overtime_cost @ arrays.overtime.sum(axis=1)),
     }
 
 
@@ -227,6 +231,8 @@ def _capacity(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
             "week": _weeks(data, week),
             "capacity": arrays.shop_capacity.ravel(),
             "load": load.ravel(),
+            "overtime_hours": arrays.overtime.ravel(),
+            "overtime_jobs": (arrays.overtime * data.overtime_jobs_per_hour).ravel(),
             "shadow_price": arrays.shop_shadow.ravel(),
         }
     )

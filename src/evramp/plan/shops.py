@@ -1,4 +1,5 @@
-"""Shop capacity: the jobs of all builds routed through a shop fit its capacity each week."""
+"""Shop capacity: the jobs of all builds routed through a shop fit its capacity each week,
+plus what overtime adds (jobs per overtime hour × hours, each hour at its cost)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,16 @@ def shop_rows(data: PlanData, columns: Columns) -> Triplets:
     rows = Block(0, len(data.shop_ids), weeks)
     routing = np.repeat(np.arange(len(data.routing_shop)), weeks)
     week = np.tile(np.arange(weeks), len(data.routing_shop))
-    part = (
+    builds = (
         rows.at(data.routing_shop[routing], week),
         columns.build.at(data.routing_made[routing], week),
         data.routing_jobs[routing],
     )
+    shop, shop_week = rows.grid()
+    overtime = (
+        rows.at(shop, shop_week),
+        columns.overtime.at(shop, shop_week),
+        -data.overtime_jobs_per_hour.ravel(),
+    )
     upper = data.shop_capacity.ravel()
-    return triplets([part], np.full(rows.size, -np.inf), upper)
+    return triplets([builds, overtime], np.full(rows.size, -np.inf), upper)

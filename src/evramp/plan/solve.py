@@ -85,7 +85,7 @@ def _run(lp: LinearProgram, time_limit: float | None, algorithm: str) -> Solutio
         if not _hold_stage(highs, lp, stage):
             break
     highs.changeColsCost(len(lp.cost), np.arange(len(lp.cost), dtype=np.int32), lp.cost)
-    highs.run()
+    _run_with_retry(highs, staged=bool(lp.stages))
     seconds = time.perf_counter() - started
     status = highs.getModelStatus()
     info = highs.getInfo()
@@ -117,7 +117,7 @@ def _hold_stage(highs: highspy.Highs, lp: LinearProgram, stage: FloatArray) -> b
     point solve 0.8 s."""
     columns = np.arange(len(stage), dtype=np.int32)
     highs.changeColsCost(len(stage), columns, stage)
-    highs.run()
+    _run_with_retry(highs, staged=True)
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return False
     best = float(highs.getInfo().objective_function_value)
@@ -126,8 +126,26 @@ def _hold_stage(highs: highspy.Highs, lp: LinearProgram, stage: FloatArray) -> b
     return True
 
 
-STAGE_SLACK = 1e-7
-"""Relative slack when a priority level's lateness is held at its optimum (numerical noise)."""
+STAGE_SLACK = 1e-6
+INFEASIBLE = (
+    highspy.HighsModelStatus.kInfeasible,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
+
+
+def _run_with_retry(highs: highspy.Highs, staged: bool) -> None:
+    """Run; a model with held priority rows is feasible by construction (each row holds a level
+    at an optimum just reached), so an 'infeasible' verdict there comes from presolve's
+    tolerances on those nearly tight rows (seen with interior point): solve again without."""
+    highs.run()
+    if staged and highs.getModelStatus() in INFEASIBLE:
+        highs.setOptionValue("presolve", "off")
+        highs.run()
+        highs.setOptionValue("presolve", "choose")
+
+
+"""Relative slack when a priority level's lateness is held at its optimum: 1e-7 let presolve
+call a three-level model infeasible with interior point."""
 FEASIBLE = 2  # HiGHS' kSolutionStatusFeasible
 STOPPED_EARLY = (
     highspy.HighsModelStatus.kTimeLimit,

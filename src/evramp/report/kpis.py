@@ -37,8 +37,9 @@ def cost_summary(result: PlanResult) -> str:
     costs = result.costs
     return (
         f"revenue {_money(costs['revenue'])}, purchases {_money(costs['purchases'])}, "
-        f"holding {_money(costs['holding'])}, lateness penalties {_money(costs['lateness'])} "
-        f"(weighted by priority); objective {_money(result.objective)}"
+        f"holding {_money(costs['holding'])}, overtime {_money(costs['overtime'])}, "
+        f"lateness penalties {_money(costs['lateness'])} (weighted by priority); "
+        f"objective {_money(result.objective)}"
     )
 
 
