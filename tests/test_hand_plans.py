@@ -436,3 +436,24 @@ def test_three_priority_levels_with_tiny_quantities_still_solve() -> None:
     result = evramp.plan(scenario)
     assert result.status == "Optimal"
     check_plan(scenario, result)
+
+
+def test_work_in_progress_finishes_and_feeds_its_parent_without_the_shop() -> None:
+    """60 bodies started before the plan finish in week 1 (a receipt of a made item); the body
+    shop is closed all horizon, so exactly those 60 bodies become cars, from week 1 on."""
+    from evramp.model import Receipt
+
+    scenario = one_car_one_shop(
+        weeks=4,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="BODY", kind="assembly")),
+        bom=(BomLine(parent="CAR", child="BODY", quantity=1),),
+        shops=(shop("GA", 100.0), shop("BODYSHOP", 100.0)),
+        routings=(Routing(item="CAR", shop="GA"), Routing(item="BODY", shop="BODYSHOP")),
+        calendar=calendar(
+            4, [Shutdown(name="closed", start=week_start(0), weeks=4, shops=("BODYSHOP",))]
+        ),
+        receipts=(Receipt(item="BODY", due=week_start(1), quantity=60),),
+    )
+    result = evramp.plan(scenario)
+    assert weekly(result) == [0.0, 60.0, 0.0, 0.0]
+    check_plan(scenario, result)

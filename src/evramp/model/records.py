@@ -256,7 +256,9 @@ class Inventory(Record):
 
 
 class Receipt(Record):
-    """A scheduled receipt: goods already on order, arriving in the week of `due`."""
+    """A scheduled receipt: goods already on order, arriving in the week of `due`. For a made
+    item (an assembly or a vehicle) it is work in progress started before the plan, finishing
+    in that week."""
 
     item: Id
     """The item."""

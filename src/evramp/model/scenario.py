@@ -63,7 +63,13 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec("demand", "demand.csv", Demand, True, "customer orders and forecast"),
     TableSpec("inventory", "inventory.csv", Inventory, False, "stock on hand at the start"),
-    TableSpec("receipts", "receipts.csv", Receipt, False, "goods already on order"),
+    TableSpec(
+        "receipts",
+        "receipts.csv",
+        Receipt,
+        False,
+        "goods already on order, and work in progress finishing in a week",
+    ),
 )
 TABLE_BY_NAME: Mapping[str, TableSpec] = {t.name: t for t in TABLES}
 SCENARIO_FILE = "scenario.yaml"
