@@ -165,6 +165,11 @@ def check_supplier_capacity(scenario: Scenario, result: PlanResult) -> None:
             result, mine["release_week"]
         )
         assert (lead_ok == line.lead_time).all(), "a purchase ignores the supplier's lead time"
+        if line.share is not None:
+            all_lines = result.purchases[result.purchases["item"] == line.item]["quantity"].sum()
+            assert mine["quantity"].sum() >= line.share * all_lines - TOL * (1 + all_lines), (
+                f"supplier {line.supplier} gets less than its share of {line.item}"
+            )
 
 
 def check_demand(scenario: Scenario, result: PlanResult) -> None:

@@ -457,3 +457,28 @@ def test_work_in_progress_finishes_and_feeds_its_parent_without_the_shop() -> No
     result = evramp.plan(scenario)
     assert weekly(result) == [0.0, 60.0, 0.0, 0.0]
     check_plan(scenario, result)
+
+
+def test_a_quota_gives_the_dearer_supplier_its_share() -> None:
+    """100 cars, one cell each; CATL at 1, BYD at 2 with a 30 % quota: 70 from CATL, 30 from
+    BYD. Without the quota all 100 come from the cheaper CATL."""
+    cells = (Item(id="CAR", kind="vehicle"), Item(id="CELL", kind="part"))
+
+    def plant(share: float | None) -> evramp.Scenario:
+        return one_car_one_shop(
+            weeks=2,
+            items=cells,
+            bom=(BomLine(parent="CAR", child="CELL", quantity=1),),
+            suppliers=(
+                Supplier(supplier="CATL", item="CELL", price=1.0),
+                Supplier(supplier="BYD", item="CELL", price=2.0, share=share),
+            ),
+            demand=(order("O1", 100, 1),),
+        )
+
+    for share, expected in ((0.3, {"CATL": 70.0, "BYD": 30.0}), (None, {"CATL": 100.0})):
+        scenario = plant(share)
+        result = evramp.plan(scenario)
+        bought = result.purchases.groupby("supplier")["quantity"].sum()
+        assert bought.to_dict() == pytest.approx(expected)
+        check_plan(scenario, result)

@@ -103,6 +103,7 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             price=draw(st.floats(0, 50)),
             moq=draw(st.sampled_from([0.0, 0.0, 25.0, 60.0])) if lot_sizing else 0.0,
             lot_multiple=draw(st.sampled_from([None, None, 10.0, 24.0])) if lot_sizing else None,
+            share=draw(st.sampled_from([None, None, 0.3])) if n == 1 else None,
         )
         for part in parts
         for n in range(draw(st.integers(1, 2)))

@@ -607,6 +607,14 @@ CASES = [
         ),
         "ramp.csv:2: learning_rate: must be < 1, got 1",
     ),
+    case(
+        "quotas above 100 %",
+        in_order(
+            append_line("suppliers.csv", "CATL2,CELL,,1,41,0,,0.6"),
+            append_line("suppliers.csv", "CATL3,CELL,,1,42,0,,0.5"),
+        ),
+        "suppliers.csv:6: share: the shares of 'CELL' add up to 1.1 by this line; at most 1",
+    ),
 ]
 
 # A few cases also go through `evramp plan`, which must refuse them before writing anything.

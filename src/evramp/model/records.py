@@ -210,6 +210,8 @@ class Supplier(Record):
     """Minimum order quantity: a purchase is 0 or at least this (integer mode)."""
     lot_multiple: Annotated[float | None, Field(gt=0)] = None
     """Purchases are whole multiples of this (integer mode); empty means any quantity."""
+    share: Annotated[float | None, Field(gt=0, le=1)] = None
+    """Quota: this line gets at least this share of the item's purchases over the horizon."""
 
 
 class SupplierCapacity(Record):

@@ -321,6 +321,24 @@ def check_shift_hours(scenario: Scenario) -> Iterator[ScenarioError]:
             )
 
 
+def check_shares(scenario: Scenario) -> Iterator[ScenarioError]:
+    """The quotas of one item's supplier lines cannot promise more than all of it."""
+    total: dict[str, float] = {}
+    for index, line in _rows(scenario, "suppliers"):
+        if line.share is None:
+            continue
+        total[line.item] = total.get(line.item, 0.0) + line.share
+        if total[line.item] > 1 + 1e-9:
+            yield _error(
+                scenario,
+                "suppliers",
+                index,
+                "share",
+                f"the shares of {line.item!r} add up to {total[line.item]:g} by this line; "
+                "at most 1",
+            )
+
+
 def _vehicles_exist(scenario: Scenario) -> Iterator[ScenarioError]:
     if not any(item.kind == "vehicle" for item in scenario.items):
         yield ScenarioError("items.csv", 0, "kind", "no vehicle; a plan needs at least one")
@@ -334,6 +352,7 @@ CHECKS: tuple[Check, ...] = (
     check_units,
     check_horizon,
     check_shift_hours,
+    check_shares,
     _vehicles_exist,
 )
 

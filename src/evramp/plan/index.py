@@ -82,6 +82,7 @@ class PlanData:
     line_capacity: FloatArray  # (L, T), inf where unlimited
     line_moq: FloatArray  # (L,) minimum order quantity, 0 when none
     line_lot: FloatArray  # (L,) lot multiple, 0 when none
+    line_share: FloatArray  # (L,) quota share of its item's purchases, 0 when none
     on_hand: FloatArray  # (I,)
     receipts: FloatArray  # (I, T)
     demand: DemandClasses
@@ -144,6 +145,7 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         line_capacity=_supplier_capacity(scenario),
         line_moq=np.array([line.moq for line in scenario.suppliers]),
         line_lot=np.array([line.lot_multiple or 0.0 for line in scenario.suppliers]),
+        line_share=np.array([line.share or 0.0 for line in scenario.suppliers]),
         on_hand=on_hand,
         receipts=receipts,
         demand=_demand_classes(scenario, item_index),

@@ -18,6 +18,7 @@ from evramp.plan.index import PlanData
 from evramp.plan.layout import Block, Columns, FloatArray, IntArray, Triplets, stack_blocks
 from evramp.plan.learning import chord_rows, experience_rows
 from evramp.plan.material import material_rows
+from evramp.plan.shares import quota_lines, share_rows
 from evramp.plan.shops import shop_rows
 
 
@@ -28,6 +29,7 @@ class Rows:
     demand: Block  # backlog balance[c, t]
     experience: Block  # cumulative jobs of learning shop n[n, t]
     learning: Block  # chord k of a learning curve[k, t]
+    shares: Block  # quota of supplier line n[n] (one row each, over the horizon)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ def build_lp(
         "demand": demand_rows(data, columns),
         "experience": experience_rows(data.learning, routings, columns),
         "learning": chord_rows(data.learning, routings, data.shop_capacity, columns),
+        "shares": share_rows(data, columns),
     }
     row_blocks = stack_blocks(
         weeks,
@@ -92,6 +95,8 @@ def build_lp(
         experience=len(data.learning),
         learning=len(data.learning.chord_curve),
     )
+    last = row_blocks["learning"]
+    row_blocks["shares"] = Block(last.stop, len(quota_lines(data)), 1)
     matrix, lower, upper = _stack(families, row_blocks, columns.count)
     col_lower, col_upper = _column_bounds(data, columns)
     lp = LinearProgram(
@@ -176,7 +181,7 @@ def _stack(
     rows = np.concatenate([f.rows + blocks[name].offset for name, f in families.items()])
     cols = np.concatenate([f.cols for f in families.values()])
     values = np.concatenate([f.values for f in families.values()])
-    n_rows = sum(block.size for block in blocks.values())
+    n_rows = max(block.stop for block in blocks.values())
     matrix = sp.csc_array((values, (rows, cols)), shape=(n_rows, n_cols))
     matrix.sum_duplicates()
     lower = np.concatenate([f.lower for f in families.values()])

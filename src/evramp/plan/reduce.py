@@ -60,6 +60,8 @@ def find_free_parts(data: PlanData, lot_sizing: bool = False) -> FreeParts:
         if item in made or stocked[item]:
             continue
         candidates = np.flatnonzero(data.line_item == item)
+        if (data.line_share[candidates] > 0).any():
+            continue  # a quota splits purchases between lines: not just in time from one
         if (
             lot_sizing
             and (data.line_moq[candidates] > 0).any() | (data.line_lot[candidates] > 0).any()
@@ -116,6 +118,7 @@ def without_free_parts(data: PlanData, free: FreeParts) -> PlanData:
         line_capacity=data.line_capacity[kept_lines],
         line_moq=data.line_moq[kept_lines],
         line_lot=data.line_lot[kept_lines],
+        line_share=data.line_share[kept_lines],
         on_hand=data.on_hand[keep],
         receipts=data.receipts[keep],
         demand=replace(data.demand, variant=new_index[data.demand.variant]),
