@@ -361,12 +361,12 @@ def test_strict_priorities_never_starve_a_higher_priority_order() -> None:
     priorities build them first (2 a week), leaving 40 jobs for 40 L cars in week 2. A weighted
     objective would rather make 80 more L cars and leave H late; strict never does."""
     scenario = two_classes(high_jobs=20.0, weeks=3)
-    strict = evramp.plan(scenario)  # strict is the default
+    strict = evramp.plan(scenario, strict_priorities=True)
     # Each level is held at its optimum with a relative slack of 1e-7 (numerical noise).
     assert weekly(strict, "shipments", demand="HIGH") == pytest.approx([2.0, 2.0, 0.0], abs=1e-4)
     assert weekly(strict, "shipments", demand="LOW") == pytest.approx([0.0, 0.0, 40.0], abs=1e-4)
     check_plan(scenario, strict)
-    weighted = evramp.plan(scenario, strict_priorities=False)
+    weighted = evramp.plan(scenario)  # the default, weighted
     assert sum(weekly(weighted, "shipments", demand="HIGH")) < 4.0  # the documented limit
 
 

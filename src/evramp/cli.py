@@ -53,8 +53,9 @@ class Priorities(StrEnum):
 PrioritiesOption = Annotated[
     Priorities,
     typer.Option(
-        help="strict: no order waits for a lower-priority one (one solve per priority level); "
-        "weighted: each level weighs lateness 10x the next (one solve, no guarantee)."
+        help="weighted: a higher priority's lateness outweighs anything a lower one can gain "
+        "(one solve); strict: lexicographic, no order ever waits for a lower-priority one "
+        "(one solve per priority level)."
     ),
 ]
 
@@ -108,7 +109,7 @@ def plan_command(
             "combine with --time-limit, the gap is reported).",
         ),
     ] = False,
-    priorities: PrioritiesOption = Priorities.strict,
+    priorities: PrioritiesOption = Priorities.weighted,
 ) -> None:
     """Plan a scenario and write the plan (CSV files) and an HTML report."""
     folder = _scenario_folder(scenario)
@@ -299,7 +300,7 @@ def _plan(
     scenario: Scenario,
     time_limit: float | None,
     integer: bool,
-    priorities: Priorities = Priorities.strict,
+    priorities: Priorities = Priorities.weighted,
 ) -> PlanResult:
     try:
         return plan(

@@ -29,7 +29,7 @@ def plan(
     reduce: bool = True,
     algorithm: str = DEFAULT_ALGORITHM,
     integer: bool = False,
-    strict_priorities: bool = True,
+    strict_priorities: bool = False,
 ) -> PlanResult:
     """The optimal capacity- and material-constrained plan of `scenario`.
 
@@ -37,11 +37,12 @@ def plan(
     `simplex`, `pdlp` or `choose`); `reduce=False` keeps every part in the LP (same optimum, a
     larger model: for checking the reduction). `integer` plans whole vehicles and assemblies and
     purchases in whole lots of at least their minimum order quantity (a MIP; `time_limit` then
-    bounds the search and the result reports the gap). `strict_priorities` minimises lateness
-    priority by priority (lexicographically) before anything else, so that no lower-priority
-    order is ever served at the expense of a higher one (one solve per priority level); with
-    `strict_priorities=False` each level weighs lateness ten times more than the next instead
-    (one solve, usually the same plan, but no guarantee).
+    bounds the search and the result reports the gap). By default each priority level's
+    lateness outweighs anything a lower-priority vehicle can gain (one solve);
+    `strict_priorities` minimises lateness priority by priority (lexicographically) before
+    anything else, so that no lower-priority order is ever served at the expense of a higher
+    one, even where one high-priority vehicle uses many times the bottleneck of a low-priority
+    one (one solve per priority level).
     Raises `ScenarioInvalid` for a scenario with problems and `PlanFailed` when HiGHS does not
     reach an optimal solution (infeasible, unbounded, or out of time).
     """
