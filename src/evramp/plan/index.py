@@ -166,26 +166,28 @@ def _supplier_capacity(scenario: Scenario) -> FloatArray:
     return capacity
 
 
-def priority_weights(priority: IntArray, penalty: FloatArray, price: FloatArray) -> FloatArray:
+def priority_weights(priority: IntArray, penalty: FloatArray) -> FloatArray:
     """Lateness penalty per class, raised level by level: from the lowest priority up, each
-    level adds PRIORITY_DOMINANCE × the largest (penalty + price) of the levels below it."""
+    level adds PRIORITY_DOMINANCE × the largest (raised) penalty of the levels below it, so one
+    vehicle-week late of a higher priority costs more than two of any lower one.
+
+    Prices are left out on purpose: adding them would make a priority-1 vehicle-week weigh
+    millions, and every shadow price with it; the strict mode gives the hard guarantee."""
     weighted = penalty.copy()
-    below = 0.0  # the largest penalty + price among lower priorities seen so far
+    below = 0.0  # the largest raised penalty among lower priorities seen so far
     for level in sorted(set(priority.tolist()), reverse=True):
         mine = priority == level
         weighted[mine] += PRIORITY_DOMINANCE * below
-        below = max(below, float((weighted[mine] + price[mine]).max()))
+        below = max(below, float(weighted[mine].max()))
     return weighted
 
 
 def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandClasses:
     """Aggregate demand lines into classes (variant, priority): the LP never sees single orders.
 
-    A class's price and lateness penalty are the quantity-weighted means of its lines. So that
-    a higher priority is never traded for a lower one, each priority level's lateness penalty
-    is raised above twice the largest penalty plus price of any class of a lower priority: a
-    vehicle-week of a higher priority then costs more than any lower-priority vehicle could
-    gain, by being on time or by being shipped at all (see `priority_weights`).
+    A class's price and lateness penalty are the quantity-weighted means of its lines; each
+    priority level's penalty is raised above twice the largest penalty of the levels below it
+    (see `priority_weights`).
     """
     calendar = scenario.calendar
     keys = sorted({(order.variant, order.priority) for order in scenario.demand})
@@ -218,7 +220,7 @@ def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandCla
         priority=class_priority,
         due=demand,
         price=revenue * scale,
-        penalty=priority_weights(class_priority, penalty * scale, revenue * scale),
+        penalty=priority_weights(class_priority, penalty * scale),
         orders=Orders(
             ids=[o.id for o in lines],
             klass=np.array([class_index[(o.variant, o.priority)] for o in lines], dtype=np.int64),
