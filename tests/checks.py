@@ -94,9 +94,8 @@ def check_material_balance(scenario: Scenario, result: PlanResult) -> None:
 def check_shop_capacity(scenario: Scenario, result: PlanResult) -> None:
     """Jobs of the builds routed through a shop never exceed its capacity."""
     shops = [s.id for s in scenario.shops]
-    jobs = per_item_week(
-        result, result.builds.assign(quantity=result.builds["jobs"]), "shop", "week", shops
-    )
+    with_setups = result.builds["jobs"] + result.builds["setup_jobs"]
+    jobs = per_item_week(result, result.builds.assign(quantity=with_setups), "shop", "week", shops)
 
     def per_shop(column: str) -> np.ndarray:
         table = result.capacity.pivot(index="shop", columns="week", values=column)

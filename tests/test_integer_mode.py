@@ -102,3 +102,26 @@ def test_a_price_of_1e_minus_185_is_noise_not_a_solver_error() -> None:
     result = evramp.plan(scenario, integer=True, time_limit=20)
     assert result.status == "Optimal"
     check_plan(scenario, result)
+
+
+def test_setups_batch_production_as_a_lot_sizing_model_would() -> None:
+    """30 cars due a week for 4 weeks; a setup takes 20 of the shop's 100 jobs and costs 500;
+    holding a car a week costs 10. Four setups cost 2,000; two setups of 60 cost 1,000 plus
+    600 of holding; one setup cannot make 120 (80 fit after it). Optimum: 60, 0, 60, 0."""
+    from evramp.model import Routing
+
+    scenario = one_car_one_shop(
+        weeks=4,
+        items=(Item(id="CAR", kind="vehicle", holding_cost=10.0),),
+        routings=(Routing(item="CAR", shop="GA", setup_time=20.0, setup_cost=500.0),),
+        demand=tuple(order(f"O{w}", 30, w, penalty=1e5) for w in range(4)),
+    )
+    result = evramp.plan(scenario, integer=True)
+    assert result.output["quantity"].tolist() == [60.0, 60.0]
+    assert result.output["week"].tolist() == [result.weeks[0], result.weeks[2]]
+    assert result.costs["setups"] == pytest.approx(1000.0)
+    load = result.capacity["load"].tolist()
+    assert load == pytest.approx([80.0, 0.0, 80.0, 0.0])  # 60 jobs + the 20-job setup
+    check_plan(scenario, result)
+    relaxed = evramp.plan(scenario)  # LP mode leaves setups out: just in time
+    assert relaxed.output["quantity"].tolist() == pytest.approx([30.0] * 4)

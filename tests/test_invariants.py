@@ -88,6 +88,8 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             shop=shop.id,
             jobs_per_unit=draw(st.sampled_from([1.0, 0.5, 2.0])),
             lead_time=draw(st.integers(0, 2)),
+            setup_time=draw(st.sampled_from([0.0, 5.0])) if lot_sizing else 0.0,
+            setup_cost=draw(st.sampled_from([0.0, 200.0])) if lot_sizing else 0.0,
         )
         for made in vehicles + assemblies
         for shop in draw(
@@ -296,6 +298,7 @@ def test_the_objective_is_the_sum_of_its_reported_terms(scenario: Scenario) -> N
         + costs["holding"]
         + costs["lateness"]
         + costs["overtime"]
+        + costs["setups"]
         - costs["revenue"]
     )
     assert abs(total - result.objective) <= 1e-6 * (1.0 + abs(result.objective))

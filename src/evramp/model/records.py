@@ -191,6 +191,11 @@ class Routing(Record):
     """Jobs of the shop's capacity one unit takes."""
     lead_time: Weeks = 0
     """Weeks from the start of a build (components consumed) until the unit is available."""
+    setup_time: NonNegative = 0.0
+    """Jobs of the shop's capacity used once in each week the item is made there (integer
+    mode)."""
+    setup_cost: NonNegative = 0.0
+    """Cost of setting up for the item once in each week it is made there (integer mode)."""
 
 
 class Supplier(Record):

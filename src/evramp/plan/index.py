@@ -75,6 +75,8 @@ class PlanData:
     routing_made: IntArray  # (R,) made-item index
     routing_shop: IntArray  # (R,)
     routing_jobs: FloatArray  # (R,)
+    routing_setup_time: FloatArray  # (R,) jobs a week's setup takes (integer mode)
+    routing_setup_cost: FloatArray  # (R,)
     line_supplier: list[str]
     line_item: IntArray  # (L,)
     line_lead_time: IntArray  # (L,)
@@ -138,6 +140,8 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         routing_made=np.array([made_index[r.item] for r in scenario.routings], dtype=np.int64),
         routing_shop=np.array([shop_index[r.shop] for r in scenario.routings], dtype=np.int64),
         routing_jobs=np.array([r.jobs_per_unit for r in scenario.routings]),
+        routing_setup_time=np.array([r.setup_time for r in scenario.routings]),
+        routing_setup_cost=np.array([r.setup_cost for r in scenario.routings]),
         line_supplier=[line.supplier for line in scenario.suppliers],
         line_item=np.array([item_index[line.item] for line in scenario.suppliers], dtype=np.int64),
         line_lead_time=np.array([line.lead_time for line in scenario.suppliers], dtype=np.int64),

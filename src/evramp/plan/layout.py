@@ -65,10 +65,11 @@ class Columns:
     backlog: Block  # backlog[c, t]: vehicles of class c due by t and not yet shipped
     experience: Block  # experience[n, t]: jobs done by learning shop n before week t
     overtime: Block  # overtime[s, t]: overtime hours of shop s in week t
+    setup: Block  # setup[k, t]: 1 if routing k (with a setup) is set up in week t (integer mode)
 
     @property
     def count(self) -> int:
-        return self.overtime.stop
+        return self.setup.stop
 
 
 @dataclass(frozen=True)

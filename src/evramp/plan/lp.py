@@ -18,6 +18,7 @@ from evramp.plan.index import PlanData
 from evramp.plan.layout import Block, Columns, FloatArray, IntArray, Triplets, stack_blocks
 from evramp.plan.learning import chord_rows, experience_rows
 from evramp.plan.material import material_rows
+from evramp.plan.setups import setup_routings, setup_rows
 from evramp.plan.shares import quota_lines, share_rows
 from evramp.plan.shops import shop_rows
 
@@ -30,6 +31,7 @@ class Rows:
     experience: Block  # cumulative jobs of learning shop n[n, t]
     learning: Block  # chord k of a learning curve[k, t]
     shares: Block  # quota of supplier line n[n] (one row each, over the horizon)
+    setups: Block  # build of routing k's item only in weeks it is set up[k, t]
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ def build_lp(
             backlog=len(data.demand.variant),
             experience=len(data.learning),
             overtime=len(data.shop_ids),
+            setup=len(setup_routings(data)) if integer else 0,
         )
     )
     routings = (data.routing_shop, data.routing_made, data.routing_jobs)
@@ -88,6 +91,7 @@ def build_lp(
         "experience": experience_rows(data.learning, routings, columns),
         "learning": chord_rows(data.learning, routings, data.shop_capacity, columns),
         "shares": share_rows(data, columns),
+        "setups": setup_rows(data, columns),
     }
     row_blocks = stack_blocks(
         weeks,
@@ -99,6 +103,7 @@ def build_lp(
     )
     last = row_blocks["learning"]
     row_blocks["shares"] = Block(last.stop, len(quota_lines(data)), 1)
+    row_blocks["setups"] = Block(row_blocks["shares"].stop, columns.setup.entities, weeks)
     matrix, lower, upper = _stack(families, row_blocks, columns.count)
     col_lower, col_upper = _column_bounds(data, columns)
     lp = LinearProgram(
@@ -140,6 +145,7 @@ def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
         np.where(whole, INTEGER, CONTINUOUS), data.weeks
     )
     kind[columns.ship.offset : columns.ship.stop] = INTEGER
+    kind[columns.setup.offset : columns.setup.stop] = INTEGER
     lot = np.where(data.line_lot > 0, data.line_lot, 1.0)
     scale = np.ones(columns.count)
     scale[columns.buy.offset : columns.buy.stop] = np.repeat(lot, data.weeks)
@@ -199,6 +205,7 @@ def _column_bounds(data: PlanData, columns: Columns) -> tuple[FloatArray, FloatA
     build_late = weeks[None, :] + data.made_lead_time[:, None] >= data.weeks
     upper[columns.build.offset : columns.build.stop] = np.where(build_late, 0.0, np.inf).ravel()
     upper[columns.buy.offset : columns.buy.stop] = release_capacity(data).ravel()
+    upper[columns.setup.offset : columns.setup.stop] = 1.0
     possible = data.overtime_jobs_per_hour > 0
     upper[columns.overtime.offset : columns.overtime.stop] = np.where(
         possible, data.overtime_hours[:, None], 0.0
@@ -228,6 +235,10 @@ def _objective(data: PlanData, columns: Columns) -> FloatArray:
     cost[columns.ship.offset : columns.ship.stop] = -np.repeat(data.demand.price, weeks)
     cost[columns.backlog.offset : columns.backlog.stop] = np.repeat(data.demand.penalty, weeks)
     cost[columns.overtime.offset : columns.overtime.stop] = np.repeat(data.overtime_cost, weeks)
+    setups = setup_routings(data)[: columns.setup.entities]
+    cost[columns.setup.offset : columns.setup.stop] = np.repeat(
+        data.routing_setup_cost[setups], weeks
+    )
     # Costs below a billionth are noise that only hurts the solver (a price of 1e-185 made
     # HiGHS stop with a solve error); the smallest real cost here is the 1e-3 holding floor.
     return np.where(np.abs(cost) < TINY_COST, 0.0, cost)

@@ -29,6 +29,7 @@ from evramp.plan.layout import FloatArray, IntArray
 from evramp.plan.learning import learned_capacity
 from evramp.plan.lp import LinearProgram
 from evramp.plan.result import PlanArrays
+from evramp.plan.setups import setup_routings
 from evramp.plan.solve import Solution
 
 
@@ -159,9 +160,16 @@ def expand_solution(
         ship=columns.ship.take(x),
         shop_capacity=capacity,
         overtime=columns.overtime.take(x),
+        setup=_setups_per_routing(data, columns.setup.take(x)),
         shop_shadow=np.where(np.abs(shop_shadow) < TOLERANCE, 0.0, shop_shadow),
         buy_shadow=buy_shadow,
     )
+
+
+def _setups_per_routing(data: PlanData, setup: FloatArray) -> FloatArray:
+    full = np.zeros((len(data.routing_made), data.weeks))
+    full[setup_routings(data)[: len(setup)]] = np.round(setup)
+    return full
 
 
 def just_in_time_purchases(data: PlanData, free: FreeParts, build: FloatArray) -> FloatArray:

@@ -54,7 +54,7 @@ class PlanResult:
     weeks: list[str]
     vehicle_shops: list[str]
     """Shops that vehicles themselves are routed through (final assembly, usually)."""
-    builds: pd.DataFrame  # item, shop, week, quantity, jobs, available_week
+    builds: pd.DataFrame  # item, shop, week, quantity, jobs, setup_jobs, available_week
     output: pd.DataFrame  # variant, week, quantity: vehicles completed
     purchases: pd.DataFrame  # supplier, item, release_week, receipt_week, quantity, cost
     stock: pd.DataFrame  # item, week, quantity (end of week; zero rows left out)
@@ -66,8 +66,9 @@ class PlanResult:
     )  # shop, week, capacity, load, overtime_hours, overtime_jobs, shadow_price
     supply: pd.DataFrame  # supplier, item, week, capacity, received, shadow_price
     costs: dict[str, float]
-    """The objective's terms: revenue, purchases, holding, lateness (priority-weighted) and
-    overtime; objective = purchases + holding + lateness + overtime - revenue."""
+    """The objective's terms: revenue, purchases, holding, lateness (priority-weighted),
+    overtime and setups; objective = purchases + holding + lateness + overtime + setups
+    - revenue."""
 
     @property
     def optimal(self) -> bool:
@@ -98,6 +99,7 @@ class PlanArrays:
     ship: FloatArray  # (C, T) vehicles shipped per class
     shop_capacity: FloatArray  # (S, T) jobs per week, learning curves included
     overtime: FloatArray  # (S, T) overtime hours
+    setup: FloatArray  # (R, T) 1 where a routing is set up that week (integer mode)
     shop_shadow: FloatArray  # (S, T) objective gained per extra job
     buy_shadow: FloatArray  # (L, T) objective gained per extra unit released
 
@@ -120,7 +122,7 @@ def extract(
         seconds=seconds,
         weeks=data.week_start,
         vehicle_shops=_vehicle_shops(data),
-        builds=_builds(data, arrays.build),
+        builds=_builds(data, arrays.build, arrays.setup),
         output=_output(data, arrays.build),
         purchases=_purchases(data, arrays.buy),
         stock=_stock(data, arrays.stock),
@@ -139,6 +141,7 @@ def _costs(data: PlanData, arrays: PlanArrays) -> dict[str, float]:
         "holding": float(data.holding_cost @ arrays.stock.sum(axis=1)),
         "lateness": float(data.demand.penalty @ np.maximum(backlog, 0.0).sum(axis=1)),
         "overtime": float(data.overtime_cost @ arrays.overtime.sum(axis=1)),
+        "setups": float(data.routing_setup_cost @ arrays.setup.sum(axis=1)),
     }
 
 
@@ -156,7 +159,7 @@ def _weeks(data: PlanData, week: IntArray) -> np.ndarray:
     return np.asarray(data.week_start, dtype=object)[week]
 
 
-def _builds(data: PlanData, build: FloatArray) -> pd.DataFrame:
+def _builds(data: PlanData, build: FloatArray, setup: FloatArray) -> pd.DataFrame:
     routing, week = np.nonzero(build[data.routing_made] > 0)
     made = data.routing_made[routing]
     quantity = build[made, week]
@@ -168,6 +171,7 @@ def _builds(data: PlanData, build: FloatArray) -> pd.DataFrame:
             "week": _weeks(data, week),
             "quantity": quantity,
             "jobs": quantity * data.routing_jobs[routing],
+            "setup_jobs": setup[routing, week] * data.routing_setup_time[routing],
             "available_week": _weeks(data, np.minimum(available, data.weeks - 1)),
         }
     )
@@ -224,6 +228,7 @@ def _capacity(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
     shops, weeks = len(data.shop_ids), data.weeks
     load = np.zeros((shops, weeks))
     np.add.at(load, data.routing_shop, arrays.build[data.routing_made] * data.routing_jobs[:, None])
+    np.add.at(load, data.routing_shop, arrays.setup * data.routing_setup_time[:, None])
     shop, week = np.divmod(np.arange(shops * weeks), weeks)
     return pd.DataFrame(
         {

@@ -7,6 +7,7 @@ import numpy as np
 
 from evramp.plan.index import PlanData
 from evramp.plan.layout import Block, Columns, Triplets, triplets
+from evramp.plan.setups import setup_load
 
 
 def shop_rows(data: PlanData, columns: Columns) -> Triplets:
@@ -26,4 +27,5 @@ def shop_rows(data: PlanData, columns: Columns) -> Triplets:
         -data.overtime_jobs_per_hour.ravel(),
     )
     upper = data.shop_capacity.ravel()
-    return triplets([builds, overtime], np.full(rows.size, -np.inf), upper)
+    parts = [builds, overtime, setup_load(data, columns, rows)]
+    return triplets(parts, np.full(rows.size, -np.inf), upper)

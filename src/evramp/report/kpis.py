@@ -38,6 +38,7 @@ def cost_summary(result: PlanResult) -> str:
     return (
         f"revenue {_money(costs['revenue'])}, purchases {_money(costs['purchases'])}, "
         f"holding {_money(costs['holding'])}, overtime {_money(costs['overtime'])}, "
+        f"setups {_money(costs['setups'])}, "
         f"lateness penalties {_money(costs['lateness'])} (weighted by priority); "
         f"objective {_money(result.objective)}"
     )

@@ -1,0 +1,66 @@
+"""Setups (integer mode): making an item on a shop in a week costs a setup, once that week.
+
+    build[m,t] <= M[k,t] · setup[k,t]        setup[k,t] in {0, 1}, per routing k with a setup
+    shop load  += setup_time_k · setup[k,t]  objective += setup_cost_k · setup[k,t]
+
+M[k,t] is as small as stays valid: what the shop could make of the item that week after the
+setup (capacity plus overtime), and, for a vehicle, no more than all its demand in the horizon.
+With it the capacitated lot-sizing problem (one shop, items with demand, setup times and costs)
+is a special case of a scenario; see benchmarks/lotsizing.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from evramp.plan.bounds import most_jobs
+from evramp.plan.index import PlanData
+from evramp.plan.layout import Block, Columns, FloatArray, IntArray, Triplets, triplets
+
+
+def setup_routings(data: PlanData) -> IntArray:
+    """Routing rows that have a setup time or cost."""
+    return np.flatnonzero((data.routing_setup_time > 0) | (data.routing_setup_cost > 0))
+
+
+def largest_builds(data: PlanData, routings: IntArray) -> FloatArray:
+    """M[k,t]: the most of the item one week's setup on that shop can be for, (K, T)."""
+    shop = data.routing_shop[routings]
+    room = most_jobs(data)[shop] - data.routing_setup_time[routings, None]
+    bound = np.maximum(room, 0.0) / data.routing_jobs[routings, None]
+    made_item = data.made_item[data.routing_made[routings]]
+    for row, item in enumerate(made_item):
+        classes = data.demand.variant == item
+        if data.item_kind[item] == "vehicle":
+            bound[row] = np.minimum(bound[row], data.demand.due[classes].sum())
+    return np.asarray(bound, dtype=np.float64)
+
+
+def setup_load(
+    data: PlanData, columns: Columns, shop_rows: Block
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Jobs the setups take in their shop's capacity row."""
+    routings = setup_routings(data)[: columns.setup.entities]
+    k, week = columns.setup.grid()
+    return (
+        shop_rows.at(data.routing_shop[routings][k], week),
+        columns.setup.at(k, week),
+        data.routing_setup_time[routings][k],
+    )
+
+
+def setup_rows(data: PlanData, columns: Columns) -> Triplets:
+    """build[m,t] - M[k,t] · setup[k,t] <= 0 for each routing with a setup."""
+    routings = setup_routings(data)[: columns.setup.entities]
+    rows = Block(0, len(routings), data.weeks)
+    k, week = rows.grid()
+    bound = largest_builds(data, routings) if len(routings) else np.zeros((0, data.weeks))
+    parts = [
+        (
+            rows.at(k, week),
+            columns.build.at(data.routing_made[routings][k], week),
+            np.ones(rows.size),
+        ),
+        (rows.at(k, week), columns.setup.at(k, week), -bound.ravel()),
+    ]
+    return triplets(parts, np.full(rows.size, -np.inf), np.zeros(rows.size))
