@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
+import evramp
+
 MODULE_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "lotsizing.py"
 
 
@@ -185,3 +187,17 @@ def test_smallest_real_instance_is_solved_to_optimality() -> None:
     # Neither the README nor the file footer gives an optimum to compare with. 37809 is the
     # optimum solve_direct proves (gap 0); it guards the reader and the model against regressions.
     assert result.objective == pytest.approx(37809.0, abs=1e-6)
+
+
+def test_evramp_plans_the_hand_computed_instance_to_the_same_optimum(tiny: Path) -> None:
+    """The instance as an evramp scenario, integer mode with setups: the same optimum of 300,
+    every order on time, the same production."""
+    instance = lotsizing.read_instance(tiny)
+    ours = lotsizing.solve_with_evramp(instance, time_limit=30)
+    assert ours.status == "Optimal"
+    assert ours.on_time
+    assert ours.objective == pytest.approx(300.0, abs=1e-6)
+    scenario = lotsizing.to_scenario(instance)
+    plan = evramp.plan(scenario, integer=True, mip_gap=0.0)
+    made = plan.output.pivot_table(index="variant", columns="week", values="quantity").fillna(0)
+    np.testing.assert_allclose(made.to_numpy(), [[20, 40, 0], [20, 0, 30]], atol=1e-6)

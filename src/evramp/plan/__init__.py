@@ -10,7 +10,7 @@ from evramp.plan.index import compile_scenario
 from evramp.plan.lp import build_lp
 from evramp.plan.reduce import FreeParts, expand_solution, find_free_parts, without_free_parts
 from evramp.plan.result import ModelSize, PlanResult, Verdict, extract
-from evramp.plan.solve import ALGORITHMS, DEFAULT_ALGORITHM, solve
+from evramp.plan.solve import ALGORITHMS, DEFAULT_ALGORITHM, MIP_GAP, solve
 
 
 class PlanFailed(RuntimeError):
@@ -30,6 +30,7 @@ def plan(
     algorithm: str = DEFAULT_ALGORITHM,
     integer: bool = False,
     strict_priorities: bool = False,
+    mip_gap: float = MIP_GAP,
 ) -> PlanResult:
     """The optimal capacity- and material-constrained plan of `scenario`.
 
@@ -42,7 +43,8 @@ def plan(
     `strict_priorities` minimises lateness priority by priority (lexicographically) before
     anything else, so that no lower-priority order is ever served at the expense of a higher
     one, even where one high-priority vehicle uses many times the bottleneck of a low-priority
-    one (one solve per priority level).
+    one (one solve per priority level). `mip_gap` is the relative gap at which integer mode
+    stops (HiGHS' default 1e-4; 0 to prove optimality).
     Raises `ScenarioInvalid` for a scenario with problems and `PlanFailed` when HiGHS does not
     reach an optimal solution (infeasible, unbounded, or out of time).
     """
@@ -54,7 +56,7 @@ def plan(
     clock.lap("compile")
     lp = build_lp(reduced, integer=integer, strict_priorities=strict_priorities)
     clock.lap("build")
-    solution = solve(lp, time_limit=time_limit, algorithm=algorithm)
+    solution = solve(lp, time_limit=time_limit, algorithm=algorithm, mip_gap=mip_gap)
     clock.lap("solve")
     if not solution.usable:
         raise PlanFailed(scenario.name, solution.status)

@@ -40,7 +40,10 @@ MIP_GAP = 1e-4
 
 
 def solve(
-    lp: LinearProgram, time_limit: float | None = None, algorithm: str = DEFAULT_ALGORITHM
+    lp: LinearProgram,
+    time_limit: float | None = None,
+    algorithm: str = DEFAULT_ALGORITHM,
+    mip_gap: float = MIP_GAP,
 ) -> Solution:
     """Solve with HiGHS, single-threaded so that the same scenario gives the same plan.
 
@@ -52,7 +55,7 @@ def solve(
     if lp.integrality is None:
         return _run(lp, time_limit, algorithm)
     started = time.perf_counter()
-    mip = _run(lp, time_limit, "choose")
+    mip = _run(lp, time_limit, "choose", mip_gap)
     if not mip.usable:
         return mip
     buy = np.zeros(len(lp.cost), dtype=bool)
@@ -70,13 +73,15 @@ def solve(
     )
 
 
-def _run(lp: LinearProgram, time_limit: float | None, algorithm: str) -> Solution:
+def _run(
+    lp: LinearProgram, time_limit: float | None, algorithm: str, mip_gap: float = MIP_GAP
+) -> Solution:
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", 0)
     highs.setOptionValue("solver", algorithm)
-    highs.setOptionValue("mip_rel_gap", MIP_GAP)
+    highs.setOptionValue("mip_rel_gap", mip_gap)
     if time_limit is not None:
         highs.setOptionValue("time_limit", float(time_limit))
     started = time.perf_counter()
