@@ -60,6 +60,19 @@ PrioritiesOption = Annotated[
 ]
 
 
+TimeLimitOption = Annotated[
+    float | None, typer.Option(help="Seconds the solver may take.", min=0.0)
+]
+IntegerOption = Annotated[
+    bool,
+    typer.Option(
+        "--integer",
+        help="Whole cars, setups, purchases in whole lots of at least the MOQ (a MIP; slower: "
+        "combine with --time-limit, the gap is reported).",
+    ),
+]
+
+
 app = typer.Typer(
     name="evramp",
     help="Plan the production ramp-up of an electric-vehicle plant.",
@@ -98,17 +111,8 @@ def plan_command(
             "--out", "-o", help="Folder for plan/*.csv and report.html.", show_default=False
         ),
     ] = None,
-    time_limit: Annotated[
-        float | None, typer.Option(help="Seconds the solver may take.", min=0.0)
-    ] = None,
-    integer: Annotated[
-        bool,
-        typer.Option(
-            "--integer",
-            help="Whole cars, purchases in whole lots of at least the MOQ (a MIP; slower: "
-            "combine with --time-limit, the gap is reported).",
-        ),
-    ] = False,
+    time_limit: TimeLimitOption = None,
+    integer: IntegerOption = False,
     priorities: PrioritiesOption = Priorities.weighted,
 ) -> None:
     """Plan a scenario and write the plan (CSV files) and an HTML report."""
@@ -133,12 +137,8 @@ def mrp_command(
         Path | None,
         typer.Option("--out", "-o", help="Folder for mrp/purchase_orders.csv.", show_default=False),
     ] = None,
-    integer: Annotated[
-        bool, typer.Option("--integer", help="Plan in integer mode (whole cars and lots) first.")
-    ] = False,
-    time_limit: Annotated[
-        float | None, typer.Option(help="Seconds the solver may take.", min=0.0)
-    ] = None,
+    integer: IntegerOption = False,
+    time_limit: TimeLimitOption = None,
     top: Annotated[int, typer.Option(help="How many orders and suppliers to list.", min=1)] = 10,
 ) -> None:
     """Planned purchase orders: what to buy, from whom, and when to release it."""
