@@ -18,7 +18,7 @@ from evramp.plan.index import PlanData
 from evramp.plan.layout import Block, Columns, FloatArray, IntArray, Triplets, stack_blocks
 from evramp.plan.learning import chord_rows, experience_rows
 from evramp.plan.material import material_rows
-from evramp.plan.setups import setup_routings, setup_rows
+from evramp.plan.setups import remaining_demand_rows, setup_routings, setup_rows
 from evramp.plan.shares import quota_lines, share_rows
 from evramp.plan.shops import shop_rows
 
@@ -32,6 +32,7 @@ class Rows:
     learning: Block  # chord k of a learning curve[k, t]
     shares: Block  # quota of supplier line n[n] (one row each, over the horizon)
     setups: Block  # build of routing k's item only in weeks it is set up[k, t]
+    setup_cuts: Block  # a vehicle's set-up week makes no more than is still due[k, t]
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def build_lp(
         "learning": chord_rows(data.learning, routings, data.shop_capacity, columns),
         "shares": share_rows(data, columns),
         "setups": setup_rows(data, columns),
+        "setup_cuts": remaining_demand_rows(data, columns),
     }
     row_blocks = stack_blocks(
         weeks,
@@ -104,6 +106,7 @@ def build_lp(
     last = row_blocks["learning"]
     row_blocks["shares"] = Block(last.stop, len(quota_lines(data)), 1)
     row_blocks["setups"] = Block(row_blocks["shares"].stop, columns.setup.entities, weeks)
+    row_blocks["setup_cuts"] = Block(row_blocks["setups"].stop, columns.setup.entities, weeks)
     matrix, lower, upper = _stack(families, row_blocks, columns.count)
     col_lower, col_upper = _column_bounds(data, columns)
     lp = LinearProgram(

@@ -64,3 +64,38 @@ def setup_rows(data: PlanData, columns: Columns) -> Triplets:
         (rows.at(k, week), columns.setup.at(k, week), -bound.ravel()),
     ]
     return triplets(parts, np.full(rows.size, -np.inf), np.zeros(rows.size))
+
+
+def remaining_demand_rows(data: PlanData, columns: Columns) -> Triplets:
+    """For a vehicle: build[m,t] - D(t+L..) · setup[k,t] - backlog[t+L-1] <= 0.
+
+    A set-up week makes at most what is still due from the week the build completes (t + L)
+    plus what is already late then: anything more would only be held, at a cost, so no optimal
+    plan does it. With no backlog this is the textbook lot-sizing bound that keeps the
+    relaxation tight; without a setup it allows nothing, like the row above.
+    """
+    routings = setup_routings(data)[: columns.setup.entities]
+    made = data.routing_made[routings]
+    vehicle = np.array([data.item_kind[data.made_item[m]] == "vehicle" for m in made], dtype=bool)
+    rows = Block(0, len(routings), data.weeks)
+    k, week = rows.grid()
+    lead = data.made_lead_time[made][k]
+    done = week + lead
+    keep = vehicle[k] & (done < data.weeks)
+    k, week, done = k[keep], week[keep], done[keep]
+    item = data.made_item[made][k]
+    due_from = np.cumsum(data.demand.due[:, ::-1], axis=1)[:, ::-1]  # (C, T): due from t on
+    remaining = np.zeros((len(data.item_ids), data.weeks))
+    np.add.at(remaining, data.demand.variant, due_from)
+    parts = [
+        (rows.at(k, week), columns.build.at(made[k], week), np.ones(len(k))),
+        (rows.at(k, week), columns.setup.at(k, week), -remaining[item, done]),
+    ]
+    # Already late when the build completes: the backlog of every class of the vehicle.
+    classes_of = [np.flatnonzero(data.demand.variant == i) for i in item]
+    late = [(n, c) for n, cs in enumerate(classes_of) for c in cs if done[n] >= 1]
+    if late:
+        n, c = (np.array(v, dtype=np.int64) for v in zip(*late, strict=True))
+        parts.append((rows.at(k[n], week[n]), columns.backlog.at(c, done[n] - 1), -np.ones(len(n))))
+    upper = np.where(np.isin(np.arange(rows.size), rows.at(k, week)), 0.0, np.inf)
+    return triplets(parts, np.full(rows.size, -np.inf), upper)
