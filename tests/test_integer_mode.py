@@ -125,3 +125,31 @@ def test_setups_batch_production_as_a_lot_sizing_model_would() -> None:
     check_plan(scenario, result)
     relaxed = evramp.plan(scenario)  # LP mode leaves setups out: just in time
     assert relaxed.output["quantity"].tolist() == pytest.approx([30.0] * 4)
+
+
+def test_a_setup_takes_time_from_a_shop_on_its_learning_curve() -> None:
+    """Learning rate 0.5 from 10 jobs of experience (the rate equals the experience, full rate
+    100 from 100 on) with a 5-job setup each week: the shop builds experience - 5 and learns
+    from what it builds: 5, 10, 20, 40, 80, then 95 at full rate. Found by hypothesis: chords
+    once left setup time out."""
+    from evramp.model import Ramp, Routing
+    from tests.factory import START
+
+    ramp = Ramp(
+        shop="GA",
+        trial_start=START,
+        trial_rate=0.0,
+        sop=START,
+        curve="learning",
+        learning_rate=0.5,
+        full_volume=100,
+        start_volume=10,
+    )
+    scenario = one_car_one_shop(
+        weeks=6,
+        routings=(Routing(item="CAR", shop="GA", setup_time=5.0),),
+        ramps=(ramp,),
+    )
+    result = evramp.plan(scenario, integer=True)
+    assert result.output["quantity"].tolist() == [5.0, 10.0, 20.0, 40.0, 80.0, 95.0]
+    check_plan(scenario, result)

@@ -691,7 +691,7 @@ def test_a_single_bad_number_is_reported_as_a_scenario_error(folder: Path) -> No
 def test_bom_cycle_is_named(folder: Path) -> None:
     """A cycle through three items is shown in BOM order, and reported once."""
     append_line("items.csv", "MODULE,assembly,Cell module,ea,0,0")(folder)
-    append_line("routings.csv", "MODULE,battery,1,0")(folder)
+    append_line("routings.csv", "MODULE,battery,1,0,0,0")(folder)
     set_cell("bom.csv", 8, "child", "MODULE")(folder)  # BATT -> MODULE
     append_line("bom.csv", "MODULE,CELL,12,1,")(folder)  # line 9
     append_line("bom.csv", "MODULE,BATT,1,1,")(folder)  # line 10 closes the cycle

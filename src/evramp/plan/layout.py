@@ -87,6 +87,14 @@ class Triplets:
         return len(self.lower)
 
 
+def with_parts(family: Triplets, parts: list[tuple[IntArray, IntArray, FloatArray]]) -> Triplets:
+    """The same rows with more non-zeros."""
+    joined = triplets(
+        [(family.rows, family.cols, family.values), *parts], family.lower, family.upper
+    )
+    return joined
+
+
 def triplets(
     parts: list[tuple[IntArray, IntArray, FloatArray]], lower: FloatArray, upper: FloatArray
 ) -> Triplets:

@@ -15,10 +15,23 @@ import scipy.sparse as sp
 from evramp.plan.bounds import max_consumption
 from evramp.plan.demand import demand_rows
 from evramp.plan.index import PlanData
-from evramp.plan.layout import Block, Columns, FloatArray, IntArray, Triplets, stack_blocks
+from evramp.plan.layout import (
+    Block,
+    Columns,
+    FloatArray,
+    IntArray,
+    Triplets,
+    stack_blocks,
+    with_parts,
+)
 from evramp.plan.learning import chord_rows, experience_rows
 from evramp.plan.material import material_rows
-from evramp.plan.setups import remaining_demand_rows, setup_routings, setup_rows
+from evramp.plan.setups import (
+    remaining_demand_rows,
+    setup_load_in_chords,
+    setup_routings,
+    setup_rows,
+)
 from evramp.plan.shares import quota_lines, share_rows
 from evramp.plan.shops import shop_rows
 
@@ -90,7 +103,10 @@ def build_lp(
         "shops": shop_rows(data, columns),
         "demand": demand_rows(data, columns),
         "experience": experience_rows(data.learning, routings, columns),
-        "learning": chord_rows(data.learning, routings, data.shop_capacity, columns),
+        "learning": with_parts(
+            chord_rows(data.learning, routings, data.shop_capacity, columns),
+            [setup_load_in_chords(data, columns)],
+        ),
         "shares": share_rows(data, columns),
         "setups": setup_rows(data, columns),
         "setup_cuts": remaining_demand_rows(data, columns),

@@ -49,6 +49,24 @@ def setup_load(
     )
 
 
+def setup_load_in_chords(data: PlanData, columns: Columns) -> tuple[IntArray, IntArray, FloatArray]:
+    """Setups take their shop's time under a learning curve too: their jobs in every chord row
+    of the shop (numbered within the learning family)."""
+    routings = setup_routings(data)[: columns.setup.entities]
+    curves = data.learning
+    chord_shop = curves.shop[curves.chord_curve]
+    chord, k = np.nonzero(chord_shop[:, None] == data.routing_shop[routings][None, :])
+    rows = Block(0, len(chord_shop), data.weeks)
+    weeks = np.arange(data.weeks)
+    pair = np.repeat(np.arange(len(chord)), data.weeks)
+    week = np.tile(weeks, len(chord))
+    return (
+        rows.at(chord[pair], week),
+        columns.setup.at(k[pair], week),
+        data.routing_setup_time[routings][k[pair]],
+    )
+
+
 def setup_rows(data: PlanData, columns: Columns) -> Triplets:
     """build[m,t] - M[k,t] · setup[k,t] <= 0 for each routing with a setup."""
     routings = setup_routings(data)[: columns.setup.entities]
