@@ -131,7 +131,10 @@ def check_learning_curves(scenario: Scenario, result: PlanResult) -> None:
         share = np.minimum(1.0, (experience / ramp.full_volume) ** -np.log2(ramp.learning_rate))
         sop = scenario.calendar.week_of(ramp.sop)
         weeks = np.arange(len(result.weeks)) >= sop
-        allowed = full[s] * share
+        # At full rate the curve no longer binds: overtime may add to it (docs/planning-model.md).
+        table = result.capacity.pivot(index="shop", columns="week", values="overtime_jobs")
+        overtime = table.reindex(index=shops, columns=result.weeks).to_numpy()[s]
+        allowed = full[s] * share + np.where(share >= 1.0, overtime, 0.0)
         assert (jobs[s][weeks] <= allowed[weeks] + TOL * (1 + allowed[weeks])).all(), (
             f"shop {shops[s]} works faster than its learning curve allows"
         )

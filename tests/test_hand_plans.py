@@ -482,3 +482,14 @@ def test_a_quota_gives_the_dearer_supplier_its_share() -> None:
         bought = result.purchases.groupby("supplier")["quantity"].sum()
         assert bought.to_dict() == pytest.approx(expected)
         check_plan(scenario, result)
+
+
+def test_overtime_adds_to_a_learning_shop_once_it_reaches_full_rate() -> None:
+    """Learning rate 0.5 from 10 jobs: 10, 20, 40, 80 a week; with 160 jobs of experience the
+    shop is past full rate (100), and 10 cheap overtime hours add 25 jobs: 125. Found by
+    hypothesis: the invariant checker once forgot overtime at full rate."""
+    ga = shop("GA", 100.0).model_copy(update={"overtime_hours": 10.0, "overtime_cost": 1.0})
+    scenario = one_car_one_shop(weeks=5, shops=(ga,), ramps=(learning_ramp(0.5, 100, 10),))
+    result = evramp.plan(scenario)
+    assert weekly(result) == pytest.approx([10.0, 20.0, 40.0, 80.0, 125.0])
+    check_plan(scenario, result)
