@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from evramp.model import Calendar, Demand, Item, Routing, Scenario, Shop, Shutdown
+from evramp.model import Calendar, Demand, Item, Ramp, Routing, Scenario, Shop, Shutdown
 
 START = dt.date(2024, 1, 1)  # a Monday
 HOURS_PER_WEEK = 40.0  # one 8-hour shift, five days, availability 1
@@ -74,3 +74,17 @@ def one_car_one_shop(
     }
     fields.update(changes)
     return Scenario(**fields)  # type: ignore[arg-type]
+
+
+def learning_ramp(rate: float, full_volume: float, start_volume: float) -> Ramp:
+    """Shop GA on a learning curve from the first week, no trial production."""
+    return Ramp(
+        shop="GA",
+        trial_start=START,
+        trial_rate=0.0,
+        sop=START,
+        curve="learning",
+        learning_rate=rate,
+        full_volume=full_volume,
+        start_volume=start_volume,
+    )

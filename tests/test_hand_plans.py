@@ -11,7 +11,7 @@ import evramp
 from evramp.model import BomLine, Item, Phase, Ramp, Routing, Shutdown, Supplier
 from evramp.plan import PlanResult
 from tests.checks import check_plan
-from tests.factory import calendar, one_car_one_shop, order, shop
+from tests.factory import calendar, learning_ramp, one_car_one_shop, order, shop
 from tests.factory import week as week_start
 
 
@@ -282,19 +282,6 @@ def test_changing_a_record_changes_the_plan() -> None:
     base = one_car_one_shop(weeks=3)
     slower = dataclasses.replace(base, shops=(shop("GA", 50.0),))
     assert weekly(evramp.plan(slower)) == [50.0, 50.0, 50.0]
-
-
-def learning_ramp(rate: float, full_volume: float, start_volume: float) -> Ramp:
-    return Ramp(
-        shop="GA",
-        trial_start=week_start(0),
-        trial_rate=0.0,
-        sop=week_start(0),
-        curve="learning",
-        learning_rate=rate,
-        full_volume=full_volume,
-        start_volume=start_volume,
-    )
 
 
 def test_learning_curve_doubles_the_rate_with_each_doubling_of_volume() -> None:

@@ -132,19 +132,10 @@ def test_a_setup_takes_time_from_a_shop_on_its_learning_curve() -> None:
     100 from 100 on) with a 5-job setup each week: the shop builds experience - 5 and learns
     from what it builds: 5, 10, 20, 40, 80, then 95 at full rate. Found by hypothesis: chords
     once left setup time out."""
-    from evramp.model import Ramp, Routing
-    from tests.factory import START
+    from evramp.model import Routing
+    from tests.factory import learning_ramp
 
-    ramp = Ramp(
-        shop="GA",
-        trial_start=START,
-        trial_rate=0.0,
-        sop=START,
-        curve="learning",
-        learning_rate=0.5,
-        full_volume=100,
-        start_volume=10,
-    )
+    ramp = learning_ramp(0.5, 100, 10)
     scenario = one_car_one_shop(
         weeks=6,
         routings=(Routing(item="CAR", shop="GA", setup_time=5.0),),

@@ -310,18 +310,9 @@ def test_the_checker_catches_a_shop_faster_than_its_learning_curve() -> None:
     import pytest
 
     from tests.checks import check_learning_curves
-    from tests.factory import one_car_one_shop
+    from tests.factory import learning_ramp, one_car_one_shop
 
-    ramp = Ramp(
-        shop="GA",
-        trial_start=START,
-        trial_rate=0.0,
-        sop=START,
-        curve="learning",
-        learning_rate=0.5,
-        full_volume=100,
-        start_volume=10,
-    )
+    ramp = learning_ramp(0.5, 100, 10)
     scenario = one_car_one_shop(weeks=4, ramps=(ramp,))
     result = evramp.plan(scenario)
     check_learning_curves(scenario, result)
