@@ -244,7 +244,8 @@ class Demand(Record):
     due: dt.date
     """Week the vehicles are due; shipping earlier is not allowed."""
     priority: Annotated[int, Field(ge=1, le=9)] = 1
-    """1 is the most important; each step down weighs lateness ten times less."""
+    """1 is the most important; lateness of a higher priority outweighs any lower one (see
+    `--priorities`)."""
     price: NonNegative = 0.0
     """Revenue per vehicle shipped."""
     lateness_penalty: NonNegative = 0.0
