@@ -80,8 +80,8 @@ CONTINUOUS, INTEGER, SEMI_CONTINUOUS, SEMI_INTEGER = 0, 1, 2, 3
 def build_lp(
     data: PlanData, integer: bool = False, strict_priorities: bool = False
 ) -> LinearProgram:
-    """The planning LP; with `integer`, whole vehicles and assemblies, whole shipments, and
-    purchases in whole lots of at least their minimum order quantity (a MIP). With
+    """The planning LP; with `integer`, whole vehicles and assemblies, whole shipments,
+    purchases in whole lots of at least their minimum order quantity, and setups (a MIP). With
     `strict_priorities`, lateness is minimised priority by priority before anything else."""
     weeks = data.weeks
     columns = Columns(
