@@ -59,7 +59,6 @@ class PlanData:
     item_ids: list[str]
     item_kind: list[str]
     holding_cost: FloatArray  # (I,)
-    unit_cost: FloatArray  # (I,)
     made_item: IntArray  # (M,) item index of each made item
     made_lead_time: IntArray  # (M,)
     made_cost: FloatArray  # (M,) cost per unit built (parts planned outside the LP)
@@ -122,7 +121,6 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         item_ids=item_ids,
         item_kind=[item.kind for item in scenario.items],
         holding_cost=holding,
-        unit_cost=np.array([item.unit_cost for item in scenario.items]),
         made_item=np.array([item_index[i] for i in made_ids], dtype=np.int64),
         made_lead_time=lead_time,
         made_cost=np.zeros(len(made_ids)),

@@ -44,6 +44,17 @@ class Block:
         return values[self.offset : self.stop].reshape(self.entities, self.weeks)
 
 
+def delay(values: FloatArray, lead: IntArray) -> FloatArray:
+    """Each row moved `lead[row]` weeks later (what starts in week t arrives in t + lead);
+    what would arrive after the horizon is dropped, the first `lead` weeks are 0."""
+    weeks = values.shape[1]
+    delayed = np.zeros_like(values)
+    for shift in np.unique(lead):
+        rows = lead == shift
+        delayed[rows, shift:] = values[rows, : weeks - shift]
+    return delayed
+
+
 def stack_blocks(weeks: int, **entities: int) -> dict[str, Block]:
     """Lay out blocks one after another, in the order given."""
     blocks: dict[str, Block] = {}

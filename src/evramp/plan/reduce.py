@@ -57,10 +57,14 @@ def find_free_parts(data: PlanData, lot_sizing: bool = False) -> FreeParts:
     deliverable = _deliverable(data)
     items: list[int] = []
     lines: list[int] = []
-    for item in np.unique(data.line_item):
+    if not len(data.line_item):
+        return FreeParts.none()
+    order = np.argsort(data.line_item, kind="stable")
+    firsts = np.flatnonzero(np.r_[True, np.diff(data.line_item[order]) != 0])
+    for candidates in np.split(order, firsts[1:]):  # the supplier lines of one item each
+        item = data.line_item[candidates[0]]
         if item in made or stocked[item]:
             continue
-        candidates = np.flatnonzero(data.line_item == item)
         if (data.line_share[candidates] > 0).any():
             continue  # a quota splits purchases between lines: not just in time from one
         if (
@@ -106,7 +110,6 @@ def without_free_parts(data: PlanData, free: FreeParts) -> PlanData:
         item_ids=[i for i, k in zip(data.item_ids, keep, strict=True) if k],
         item_kind=[i for i, k in zip(data.item_kind, keep, strict=True) if k],
         holding_cost=data.holding_cost[keep],
-        unit_cost=data.unit_cost[keep],
         made_item=new_index[data.made_item],
         made_cost=made_cost,
         bom_made=data.bom_made[~free_bom],

@@ -13,7 +13,7 @@ import pandas as pd
 
 from evramp.plan.allocate import TOLERANCE, allocate
 from evramp.plan.index import PlanData
-from evramp.plan.layout import FloatArray, IntArray
+from evramp.plan.layout import FloatArray, IntArray, delay
 from evramp.plan.lp import release_capacity
 
 
@@ -180,10 +180,7 @@ def _builds(data: PlanData, build: FloatArray, setup: FloatArray) -> pd.DataFram
 def _output(data: PlanData, build: FloatArray) -> pd.DataFrame:
     """Vehicles completed per variant and week (a build completes after its lead time)."""
     vehicles = [m for m, i in enumerate(data.made_item) if data.item_kind[i] == "vehicle"]
-    completed = np.zeros((len(vehicles), data.weeks))
-    for row, m in enumerate(vehicles):
-        lead = int(data.made_lead_time[m])
-        completed[row, lead:] = build[m, : data.weeks - lead]
+    completed = delay(build[vehicles], data.made_lead_time[vehicles])
     variant, week = np.nonzero(completed > 0)
     ids = np.asarray(data.item_ids, dtype=object)[
         data.made_item[np.asarray(vehicles, dtype=np.int64)]
@@ -249,11 +246,8 @@ def _supply(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
     buy = arrays.buy
     at_limit = buy >= release_capacity(data) - 1e-6
     shadow = np.where(at_limit & (arrays.buy_shadow > TOLERANCE), arrays.buy_shadow, 0.0)
-    received = np.zeros_like(buy)
-    marginal = np.zeros_like(buy)
-    for n, lead in enumerate(data.line_lead_time):
-        received[n, lead:] = buy[n, : data.weeks - lead]
-        marginal[n, lead:] = shadow[n, : data.weeks - lead]
+    received = delay(buy, data.line_lead_time)
+    marginal = delay(shadow, data.line_lead_time)
     line, week = np.divmod(np.arange(buy.size), data.weeks)
     capacity = data.line_capacity.ravel()
     return pd.DataFrame(
