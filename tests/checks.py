@@ -35,6 +35,12 @@ def per_item_week(
     return table
 
 
+def per_shop(result: PlanResult, column: str, shops: list[str]) -> np.ndarray:
+    """A column of the plan's capacity table as an array of shape (shops, weeks)."""
+    table = result.capacity.pivot(index="shop", columns="week", values=column)
+    return table.reindex(index=shops, columns=result.weeks).to_numpy()
+
+
 def builds_per_item(result: PlanResult, ids: list[str]) -> np.ndarray:
     """Units started per item and week (a build appears once per routing shop)."""
     first = result.builds.drop_duplicates(["item", "week"])
@@ -97,14 +103,12 @@ def check_shop_capacity(scenario: Scenario, result: PlanResult) -> None:
     with_setups = result.builds["jobs"] + result.builds["setup_jobs"]
     jobs = per_item_week(result, result.builds.assign(quantity=with_setups), "shop", "week", shops)
 
-    def per_shop(column: str) -> np.ndarray:
-        table = result.capacity.pivot(index="shop", columns="week", values=column)
-        return table.reindex(index=shops, columns=result.weeks).to_numpy()
-
-    capacity = per_shop("capacity") + per_shop("overtime_jobs")
+    capacity = per_shop(result, "capacity", shops) + per_shop(result, "overtime_jobs", shops)
     assert (jobs <= capacity + TOL * (1 + capacity)).all(), "a shop is loaded over its capacity"
     most = np.array([s.overtime_hours for s in scenario.shops])[:, None]
-    assert (per_shop("overtime_hours") <= most + TOL).all(), "more overtime than allowed"
+    assert (per_shop(result, "overtime_hours", shops) <= most + TOL).all(), (
+        "more overtime than allowed"
+    )
     per_routing = {(r.item, r.shop): r.jobs_per_unit for r in scenario.routings}
     builds = result.builds
     per_unit = np.array(
@@ -132,8 +136,7 @@ def check_learning_curves(scenario: Scenario, result: PlanResult) -> None:
         sop = scenario.calendar.week_of(ramp.sop)
         weeks = np.arange(len(result.weeks)) >= sop
         # At full rate the curve no longer binds: overtime may add to it (docs/planning-model.md).
-        table = result.capacity.pivot(index="shop", columns="week", values="overtime_jobs")
-        overtime = table.reindex(index=shops, columns=result.weeks).to_numpy()[s]
+        overtime = per_shop(result, "overtime_jobs", shops)[s]
         allowed = full[s] * share + np.where(share >= 1.0, overtime, 0.0)
         assert (jobs[s][weeks] <= allowed[weeks] + TOL * (1 + allowed[weeks])).all(), (
             f"shop {shops[s]} works faster than its learning curve allows"
