@@ -144,3 +144,66 @@ def test_a_setup_takes_time_from_a_shop_on_its_learning_curve() -> None:
     result = evramp.plan(scenario, integer=True)
     assert result.output["quantity"].tolist() == [5.0, 10.0, 20.0, 40.0, 80.0, 95.0]
     check_plan(scenario, result)
+
+
+def two_cars_with_setups(**car_b: object) -> Scenario:
+    """Cars A and B share a shop of 17 jobs a week; each week one is set up (3 jobs, cost 40),
+    holding costs 1 a car-week. Odd demands make an LP's split between them a choice."""
+    from evramp.model import Routing
+
+    return one_car_one_shop(
+        weeks=6,
+        jobs_per_week=17.0,
+        items=(
+            Item(id="A", kind="vehicle", holding_cost=1.0),
+            Item(id="B", kind="vehicle", holding_cost=1.0),
+        ),
+        routings=(
+            Routing(item="A", shop="GA", setup_time=3.0, setup_cost=40.0),
+            Routing(item="B", shop="GA", setup_time=3.0, setup_cost=40.0, **car_b),
+        ),
+        demand=tuple(
+            order(f"{v}{w}", q, w, variant=v, penalty=1e4)
+            for v, qs in (("A", (5, 3, 7, 1, 9, 5)), ("B", (2, 7, 5, 3, 1, 7)))
+            for w, q in enumerate(qs)
+        ),
+    )
+
+
+def test_whole_cars_implied_by_a_network_are_not_branched_on_yet_come_out_whole() -> None:
+    """One job per car, whole capacities and setup times, no components: for fixed setups the
+    builds are a network flow, so integer mode leaves them continuous and its final LP returns
+    a whole vertex. Anything else (here 1.5 jobs per car of B) keeps them integer."""
+    from evramp.plan.index import compile_scenario
+    from evramp.plan.integrality import whole_builds_implied, whole_shipments_implied
+
+    network = two_cars_with_setups()
+    data = compile_scenario(network)
+    assert whole_builds_implied(data).tolist() == [True, True]
+    assert whole_shipments_implied(data).all()
+    assert not whole_builds_implied(compile_scenario(two_cars_with_setups(jobs_per_unit=1.5))).any()
+    for scenario in (network, two_cars_with_setups(jobs_per_unit=1.5)):
+        result = evramp.plan(scenario, integer=True, mip_gap=0.0)
+        assert result.status == "Optimal"
+        check_plan(scenario, result)
+        for frame in (result.builds, result.shipments, result.backlog):
+            quantities = frame["quantity"].to_numpy()
+            assert np.array_equal(quantities, np.round(quantities)), frame
+    # Declaring the builds integer or not changes nothing but the search: the same optimum.
+    declared = _plan_with_every_car_declared_integer(network)
+    assert evramp.plan(network, integer=True, mip_gap=0.0).objective == pytest.approx(declared)
+
+
+def _plan_with_every_car_declared_integer(scenario: Scenario) -> float:
+    from dataclasses import replace
+
+    from evramp.plan.index import compile_scenario
+    from evramp.plan.lp import INTEGER, build_lp
+    from evramp.plan.solve import solve
+
+    lp = build_lp(compile_scenario(scenario), integer=True)
+    assert lp.integrality is not None
+    kind = lp.integrality.copy()
+    for block in (lp.columns.build, lp.columns.ship):
+        kind[block.offset : block.stop] = INTEGER
+    return solve(replace(lp, integrality=kind), mip_gap=0.0).objective

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from evramp.plan.bounds import max_consumption
 from evramp.plan.demand import demand_rows
 from evramp.plan.index import PlanData
+from evramp.plan.integrality import whole_builds_implied, whole_shipments_implied
 from evramp.plan.layout import (
     Block,
     Columns,
@@ -160,10 +161,13 @@ def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
     columns = lp.columns
     kind = np.full(columns.count, CONTINUOUS, dtype=np.int64)
     whole = np.isin(np.asarray(data.item_kind)[data.made_item], ["vehicle", "assembly"])
+    whole &= ~whole_builds_implied(data)
     kind[columns.build.offset : columns.build.stop] = np.repeat(
         np.where(whole, INTEGER, CONTINUOUS), data.weeks
     )
-    kind[columns.ship.offset : columns.ship.stop] = INTEGER
+    kind[columns.ship.offset : columns.ship.stop] = np.repeat(
+        np.where(whole_shipments_implied(data), CONTINUOUS, INTEGER), data.weeks
+    )
     kind[columns.setup.offset : columns.setup.stop] = INTEGER
     lot = np.where(data.line_lot > 0, data.line_lot, 1.0)
     scale = np.ones(columns.count)

@@ -9,7 +9,7 @@ import highspy
 import numpy as np
 
 from evramp.plan.layout import FloatArray
-from evramp.plan.lp import CONTINUOUS, LinearProgram
+from evramp.plan.lp import CONTINUOUS, INTEGER, SEMI_INTEGER, LinearProgram
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def solve(
     if lp.integrality is None:
         return _run(lp, time_limit, algorithm)
     started = time.perf_counter()
-    mip = _run(lp, time_limit, "choose", mip_gap)
+    mip = _vertex(lp, _run(lp, time_limit, "choose", mip_gap))
     if not mip.usable:
         return mip
     buy = np.zeros(len(lp.cost), dtype=bool)
@@ -70,6 +70,43 @@ def solve(
         col_dual=relaxed.col_dual,
         seconds=time.perf_counter() - started,
         iterations=mip.iterations + relaxed.iterations,
+    )
+
+
+def _vertex(lp: LinearProgram, mip: Solution) -> Solution:
+    """The MIP plan with its continuous columns moved to a vertex of the LP that fixes every
+    integer column at the plan's value: the same objective or better, and whole shipments
+    where the network argument of `lp._whole_shipments_implied` says a vertex has them (HiGHS'
+    heuristics may return a plan between vertices)."""
+    if not mip.usable:
+        return mip
+    assert lp.integrality is not None
+    whole = np.isin(lp.integrality, (INTEGER, SEMI_INTEGER))
+    value = np.where(whole, np.round(mip.x), mip.x)
+    fixed = lp.integrality != CONTINUOUS
+    lower = np.where(fixed, value, lp.col_lower)
+    upper = np.where(fixed, value, lp.col_upper)
+    # The set-up weeks' demand rows are cuts that no optimal plan violates; with the setups
+    # fixed they may only cut the whole vertices off, so the polish goes without them.
+    cuts = slice(lp.rows.setup_cuts.offset, lp.rows.setup_cuts.stop)
+    row_lower, row_upper = lp.row_lower.copy(), lp.row_upper.copy()
+    row_lower[cuts], row_upper[cuts] = -np.inf, np.inf
+    fixed_lp = replace(
+        lp,
+        col_lower=lower,
+        col_upper=upper,
+        row_lower=row_lower,
+        row_upper=row_upper,
+        integrality=None,
+    )
+    polished = _run(fixed_lp, None, "simplex")
+    if not polished.usable:  # rounding left a tolerance's worth of infeasibility: keep the MIP's
+        return mip
+    return replace(
+        mip,
+        x=polished.x,
+        objective=polished.objective,
+        iterations=mip.iterations + polished.iterations,
     )
 
 
