@@ -295,7 +295,7 @@ def _horizon(scenario: Scenario) -> str:
 
 def _load(folder: Path) -> Scenario:
     try:
-        return load_scenario(folder)
+        scenario = load_scenario(folder)
     except ScenarioInvalid as invalid:
         count = len(invalid.errors)
         errors.print(
@@ -303,6 +303,10 @@ def _load(folder: Path) -> Scenario:
         )
         errors.print(invalid.summary(), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    # Cut the horizon into buckets now, inside the reading step: the next step's label counts
+    # them, and a Ctrl-C between two steps would not be reported (see _step).
+    len(scenario.calendar.buckets)
+    return scenario
 
 
 def _plan(

@@ -123,17 +123,20 @@ class Buckets:
         lo = (start - self.first).days
         return slice(min(max(lo, 0), total), min(max(lo + days, 0), total))
 
-    def working(self, days_per_week: IntArray) -> BoolArray:
+    def working(self, days_per_week: int | IntArray) -> BoolArray:
         """Whether each day is worked, (..., D), for a pattern of `days_per_week` per bucket
-        (..., T): a shop working d days a week works Monday to the d-th day."""
-        return self.weekday < np.asarray(days_per_week)[..., self.day_bucket]
+        (..., T) or throughout: a shop working d days a week works Monday to the d-th day."""
+        pattern = np.asarray(days_per_week)
+        if pattern.ndim == 0:
+            pattern = np.full(len(self), pattern)
+        return self.weekday < pattern[..., self.day_bucket]
 
     def per_bucket(self, days: npt.ArrayLike) -> FloatArray:
         """Sum over each bucket's days of a per-day array (..., D) -> (..., T)."""
         values = np.asarray(days, dtype=np.float64)
         return np.add.reduceat(values, self._offsets[:-1], axis=-1)
 
-    def working_days(self, days_per_week: IntArray) -> FloatArray:
+    def working_days(self, days_per_week: int | IntArray) -> FloatArray:
         """Working days in each bucket, (..., T), for a pattern of `days_per_week` per bucket."""
         return self.per_bucket(self.working(days_per_week))
 
