@@ -2,10 +2,17 @@
 
 The checks use only the scenario's records and the published tables (builds, purchases,
 shipments, stock, capacity), never the LP, so they catch errors in the model as well as in
-the mapping of its solution.
+the mapping of its solution. They hold for every bucket (day, week, month): a bucket is found
+from the first days the plan publishes (`result.weeks`), and the few conversions from figures
+per week are recomputed here by hand, not taken from the planner.
 """
 
 from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -15,6 +22,26 @@ from evramp.plan import PlanResult
 from evramp.plan.capacity import ramps_by_shop, shop_capacity
 
 TOL = 1e-5
+
+
+def bucket_of(result: PlanResult, day: dt.date) -> int:
+    """Index of the plan's bucket that contains `day` (-1 before the horizon)."""
+    return bisect.bisect_right(result.weeks, day.isoformat()) - 1
+
+
+def bucket_days(scenario: Scenario, result: PlanResult) -> list[list[dt.date]]:
+    """The calendar days of each bucket of the plan."""
+    edges = [dt.date.fromisoformat(w) for w in result.weeks] + [scenario.calendar.end]
+    return [
+        [start + dt.timedelta(days=n) for n in range((end - start).days)]
+        for start, end in itertools.pairwise(edges)
+    ]
+
+
+def lead_buckets(scenario: Scenario, weeks: int) -> int:
+    """A lead time in weeks as whole buckets, rounded up (a month counted as 30.436875 days)."""
+    days = {"day": 1.0, "week": 7.0, "month": 365.2425 / 12}[scenario.calendar.bucket]
+    return math.ceil(7 * weeks / days - 1e-9)
 
 
 def week_index(result: PlanResult, weeks: pd.Series) -> np.ndarray:
@@ -70,7 +97,7 @@ def check_material_balance(scenario: Scenario, result: PlanResult) -> None:
     started = builds_per_item(result, ids)
     lead = {r.item: 0 for r in scenario.routings}
     for r in scenario.routings:
-        lead[r.item] = max(lead[r.item], r.lead_time)
+        lead[r.item] = max(lead[r.item], lead_buckets(scenario, r.lead_time))
     completed = np.zeros_like(started)
     for item, weeks_needed in lead.items():
         i = row[item]
@@ -85,7 +112,7 @@ def check_material_balance(scenario: Scenario, result: PlanResult) -> None:
     inflow = completed + received
     inflow[:, 0] += [sum(s.on_hand for s in scenario.inventory if s.item == item) for item in ids]
     for receipt in scenario.receipts:
-        inflow[row[receipt.item], scenario.calendar.week_of(receipt.due)] += receipt.quantity
+        inflow[row[receipt.item], bucket_of(result, receipt.due)] += receipt.quantity
     projected = np.cumsum(inflow - consumed - shipped, axis=1)
     stock = per_item_week(result, result.stock, "item", "week", ids)
     scale = 1.0 + np.abs(projected)
@@ -105,7 +132,7 @@ def check_shop_capacity(scenario: Scenario, result: PlanResult) -> None:
 
     capacity = per_shop(result, "capacity", shops) + per_shop(result, "overtime_jobs", shops)
     assert (jobs <= capacity + TOL * (1 + capacity)).all(), "a shop is loaded over its capacity"
-    most = np.array([s.overtime_hours for s in scenario.shops])[:, None]
+    most = overtime_allowed(scenario, result)
     assert (per_shop(result, "overtime_hours", shops) <= most + TOL).all(), (
         "more overtime than allowed"
     )
@@ -117,6 +144,24 @@ def check_shop_capacity(scenario: Scenario, result: PlanResult) -> None:
     assert np.allclose(builds["jobs"].to_numpy(), per_unit * builds["quantity"].to_numpy()), (
         "jobs differ from the routing"
     )
+
+
+def overtime_allowed(scenario: Scenario, result: PlanResult) -> np.ndarray:
+    """Most overtime hours of each shop in each bucket: its weekly allowance × the bucket's
+    working days / the days a week of its shift pattern then (shutdowns left out: they only
+    lower it). A shop working d days a week works Monday to the d-th day."""
+    days = bucket_days(scenario, result)
+    allowed = np.zeros((len(scenario.shops), len(days)))
+    for s, shop in enumerate(scenario.shops):
+        pattern = [shop.days_per_week] * len(days)
+        for change in sorted(scenario.shifts, key=lambda c: c.start):
+            if change.shop == shop.id:
+                first = max(bucket_of(result, change.start), 0)
+                pattern[first:] = [change.days_per_week] * (len(days) - first)
+        for t, (bucket, per_week) in enumerate(zip(days, pattern, strict=True)):
+            working = sum(1 for day in bucket if day.weekday() < per_week)
+            allowed[s, t] = shop.overtime_hours * working / per_week
+    return allowed
 
 
 def check_learning_curves(scenario: Scenario, result: PlanResult) -> None:
@@ -133,7 +178,7 @@ def check_learning_curves(scenario: Scenario, result: PlanResult) -> None:
         assert ramp.learning_rate is not None and ramp.full_volume is not None
         experience = ramp.start_volume + np.concatenate([[0.0], np.cumsum(jobs[s])[:-1]])
         share = np.minimum(1.0, (experience / ramp.full_volume) ** -np.log2(ramp.learning_rate))
-        sop = scenario.calendar.week_of(ramp.sop)
+        sop = bucket_of(result, ramp.sop)
         weeks = np.arange(len(result.weeks)) >= sop
         # At full rate the curve no longer binds: overtime may add to it (docs/planning-model.md).
         overtime = per_shop(result, "overtime_jobs", shops)[s]
@@ -144,8 +189,9 @@ def check_learning_curves(scenario: Scenario, result: PlanResult) -> None:
 
 
 def check_supplier_capacity(scenario: Scenario, result: PlanResult) -> None:
-    """Deliveries on each supplier line respect its capacity profile, week by week."""
-    calendar = scenario.calendar
+    """Deliveries on each supplier line respect its capacity profile, bucket by bucket: the
+    capacity per week × the bucket's calendar days / 7."""
+    weeks_long = np.array([len(days) / 7 for days in bucket_days(scenario, result)])
     for line in scenario.suppliers:
         limit = np.full(len(result.weeks), np.inf if line.capacity is None else line.capacity)
         changes = sorted(
@@ -157,7 +203,8 @@ def check_supplier_capacity(scenario: Scenario, result: PlanResult) -> None:
             key=lambda c: c.start,
         )
         for change in changes:
-            limit[max(calendar.week_of(change.start), 0) :] = change.capacity
+            limit[max(bucket_of(result, change.start), 0) :] = change.capacity
+        limit = limit * weeks_long
         mine = result.purchases[
             (result.purchases["supplier"] == line.supplier)
             & (result.purchases["item"] == line.item)
@@ -170,7 +217,9 @@ def check_supplier_capacity(scenario: Scenario, result: PlanResult) -> None:
         lead_ok = week_index(result, mine["receipt_week"]) - week_index(
             result, mine["release_week"]
         )
-        assert (lead_ok == line.lead_time).all(), "a purchase ignores the supplier's lead time"
+        assert (lead_ok == lead_buckets(scenario, line.lead_time)).all(), (
+            "a purchase ignores the supplier's lead time"
+        )
         if line.share is not None:
             all_lines = result.purchases[result.purchases["item"] == line.item]["quantity"].sum()
             assert mine["quantity"].sum() >= line.share * all_lines - TOL * (1 + all_lines), (
@@ -183,9 +232,9 @@ def check_demand(scenario: Scenario, result: PlanResult) -> None:
     due = {d.id: d for d in scenario.demand}
     ships = result.shipments
     if not ships.empty:
-        # A due date inside a week makes that whole week due.
+        # A due date inside a bucket makes that whole bucket due.
         due_week = np.array(
-            [scenario.calendar.week_of(due[d].due) for d in ships["demand"]], dtype=np.int64
+            [bucket_of(result, due[d].due) for d in ships["demand"]], dtype=np.int64
         )
         assert (week_index(result, ships["week"]) >= due_week).all(), "shipped before due"
     shipped = ships.groupby("demand")["quantity"].sum()

@@ -26,6 +26,7 @@ from evramp.model import Scenario, ScenarioInvalid
 from evramp.plan import PlanFailed, PlanResult, plan
 from evramp.plan.explain import binding_weeks, peg, problems
 from evramp.plan.mrp import purchase_orders
+from evramp.plan.result import bucket_columns
 from evramp.report import (
     binding_constraints,
     cost_summary,
@@ -119,7 +120,7 @@ def plan_command(
     folder = _scenario_folder(scenario)
     loaded = _step("Reading scenario", lambda: _load(folder))
     result = _step(
-        f"Planning {loaded.calendar.horizon_weeks} weeks{' in integer mode' * integer}",
+        f"Planning {_horizon(loaded)}{' in integer mode' * integer}",
         lambda: _plan(loaded, time_limit, integer, priorities),
     )
     target = (out or Path("out") / folder.name).resolve()
@@ -145,21 +146,22 @@ def mrp_command(
     folder = _scenario_folder(scenario)
     loaded = _step("Reading scenario", lambda: _load(folder))
     result = _step(
-        f"Planning {loaded.calendar.horizon_weeks} weeks",
+        f"Planning {_horizon(loaded)}",
         lambda: _plan(loaded, time_limit, integer),
     )
     orders = purchase_orders(loaded, result)
     target = (out or Path("out") / folder.name).resolve()
+    table = bucket_columns(orders, result.bucket)
     written = _step(
-        "Writing purchase orders", lambda: write_tables(target / "mrp", {"purchase_orders": orders})
+        "Writing purchase orders", lambda: write_tables(target / "mrp", {"purchase_orders": table})
     )
-    _print_orders(orders, top)
+    _print_orders(orders, top, result.bucket)
     console.print("\n[bold]Files written[/bold]")
     for path in written.values():
         console.print(f"  {path}")
 
 
-def _print_orders(orders: pd.DataFrame, top: int) -> None:
+def _print_orders(orders: pd.DataFrame, top: int, bucket: str) -> None:
     planned = orders[orders["status"] == "planned"]
     console.print(
         f"\n{len(planned):,} planned purchase orders worth {planned['cost'].sum():,.0f}, "
@@ -170,7 +172,8 @@ def _print_orders(orders: pd.DataFrame, top: int) -> None:
     )
     table = Table(title=f"The first {top} releases", title_justify="left")
     for column in ("order", "release_week", "supplier", "item", "quantity", "receipt_week"):
-        table.add_column(column, justify="right" if column == "quantity" else "left")
+        name = column.replace("week", bucket)
+        table.add_column(name, justify="right" if column == "quantity" else "left")
     for row in planned.head(top).itertuples(index=False):
         table.add_row(
             str(row.order),
@@ -208,14 +211,14 @@ def explain_command(
     """Why the plan is what it is: binding constraints and problems, or why one order is late."""
     folder = _scenario_folder(scenario)
     loaded = _step("Reading scenario", lambda: _load(folder))
-    result = _step(
-        f"Planning {loaded.calendar.horizon_weeks} weeks", lambda: _plan(loaded, None, False)
-    )
+    result = _step(f"Planning {_horizon(loaded)}", lambda: _plan(loaded, None, False))
     if demand_id is not None:
         _print_pegging(loaded, result, demand_id)
         return
     weeks = binding_weeks(result, loaded)
-    console.print("\n[bold]Binding constraints[/bold] (the three most valuable weeks of each)")
+    console.print(
+        f"\n[bold]Binding constraints[/bold] (the three most valuable {result.noun(3)} of each)"
+    )
     for number, constraint in enumerate(binding_constraints(result, top=top), start=1):
         console.print(f"  {number}. {constraint.describe()}", markup=False)
         mine = weeks[(weeks["kind"] == constraint.kind) & (weeks["name"] == constraint.name)]
@@ -284,9 +287,15 @@ def _scenario_folder(scenario: str | None) -> Path:
         return path  # load_scenario reports the missing folder
 
 
+def _horizon(scenario: Scenario) -> str:
+    """`178 weeks`, `1,246 days`, `41 months`: what is planned."""
+    count = len(scenario.calendar.buckets)
+    return f"{count:,} {scenario.calendar.buckets.noun(count)}"
+
+
 def _load(folder: Path) -> Scenario:
     try:
-        return load_scenario(folder)
+        scenario = load_scenario(folder)
     except ScenarioInvalid as invalid:
         count = len(invalid.errors)
         errors.print(
@@ -294,6 +303,10 @@ def _load(folder: Path) -> Scenario:
         )
         errors.print(invalid.summary(), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    # Cut the horizon into buckets now, inside the reading step: the next step's label counts
+    # them, and a Ctrl-C between two steps would not be reported (see _step).
+    len(scenario.calendar.buckets)
+    return scenario
 
 
 def _plan(

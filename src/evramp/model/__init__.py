@@ -1,5 +1,6 @@
 """The core: typed records of a scenario and their validation. Imports nothing else of evramp."""
 
+from evramp.model.buckets import BucketKind, Buckets, bucket_label
 from evramp.model.errors import ScenarioError, ScenarioInvalid
 from evramp.model.records import (
     BomLine,
@@ -24,6 +25,8 @@ __all__ = [
     "SCENARIO_FILE",
     "TABLES",
     "BomLine",
+    "BucketKind",
+    "Buckets",
     "Calendar",
     "Demand",
     "Inventory",
@@ -41,6 +44,7 @@ __all__ = [
     "Supplier",
     "SupplierCapacity",
     "TableSpec",
+    "bucket_label",
     "ensure_valid",
     "validate",
 ]

@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from evramp.model.buckets import BucketKind, Buckets, horizon_buckets
+
 Id = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/+]*$"),
@@ -109,7 +111,8 @@ class ShiftChange(Record):
     shop: Id
     """The shop."""
     start: dt.date
-    """First week of the new pattern; later rows win."""
+    """First day of the new pattern (it applies from the bucket containing it); later rows
+    win."""
     shifts_per_day: Annotated[int, Field(ge=1, le=3)]
     """Shifts worked per day from then on."""
     days_per_week: Annotated[int, Field(ge=1, le=7)]
@@ -126,7 +129,7 @@ class Phase(Record):
     name: Id
     """Name of the phase (e.g. `phase2`)."""
     start: dt.date
-    """First week of the added capacity."""
+    """First day of the added capacity (from the bucket containing it)."""
     added_rate: Positive
     """Jobs per hour added at full rate."""
     ramp_weeks: Weeks = 0
@@ -142,9 +145,11 @@ class Ramp(Record):
     ]
     """A shop id, or `*` for every shop without a ramp row of its own."""
     trial_start: dt.date
-    """First week of trial production; nothing is built before it."""
+    """First day of trial production (from the bucket containing it); nothing is built
+    before it."""
     trial_rate: NonNegative
-    """Jobs per week during trial production (before start of production)."""
+    """Jobs per week during trial production (before start of production); a bucket gets its
+    share of working days."""
     sop: dt.date
     """Start of production: from here the rate climbs to full rate."""
     curve: RampCurve = "s-curve"
@@ -190,12 +195,13 @@ class Routing(Record):
     jobs_per_unit: Positive = 1.0
     """Jobs of the shop's capacity one unit takes."""
     lead_time: Weeks = 0
-    """Weeks from the start of a build (components consumed) until the unit is available."""
+    """Weeks from the start of a build (components consumed) until the unit is available
+    (in whole buckets, rounded up)."""
     setup_time: NonNegative = 0.0
-    """Jobs of the shop's capacity used once in each week the item is made there (integer
+    """Jobs of the shop's capacity used once in each bucket the item is made there (integer
     mode)."""
     setup_cost: NonNegative = 0.0
-    """Cost of setting up for the item once in each week it is made there (integer mode)."""
+    """Cost of setting up for the item once in each bucket it is made there (integer mode)."""
 
 
 class Supplier(Record):
@@ -208,7 +214,8 @@ class Supplier(Record):
     capacity: NonNegative | None = None
     """Units per week the supplier can deliver; empty means unlimited."""
     lead_time: Weeks = 0
-    """Weeks from releasing a purchase order to receiving the goods."""
+    """Weeks from releasing a purchase order to receiving the goods (in whole buckets, rounded
+    up)."""
     price: NonNegative = 0.0
     """Purchase price per unit."""
     moq: NonNegative = 0.0
@@ -227,7 +234,8 @@ class SupplierCapacity(Record):
     item: Id
     """The supplier line's item."""
     start: dt.date
-    """First week of the new capacity (a step; later rows win)."""
+    """First day of the new capacity (a step from the bucket containing it; later rows
+    win)."""
     capacity: NonNegative
     """Units per week the line can deliver from `start` on."""
 
@@ -242,7 +250,8 @@ class Demand(Record):
     quantity: Positive
     """Vehicles."""
     due: dt.date
-    """Week the vehicles are due; shipping earlier is not allowed."""
+    """Date due: the vehicles are due in the bucket containing it; shipping earlier is not
+    allowed."""
     priority: Annotated[int, Field(ge=1, le=9)] = 1
     """1 is the most important; lateness of a higher priority outweighs any lower one (see
     `--priorities`)."""
@@ -260,18 +269,18 @@ class Inventory(Record):
     item: Id
     """The item."""
     on_hand: NonNegative
-    """Units in stock at the start of the first week."""
+    """Units in stock at the start of the plan."""
 
 
 class Receipt(Record):
-    """A scheduled receipt: goods already on order, arriving in the week of `due`. For a made
+    """A scheduled receipt: goods already on order, arriving in the bucket of `due`. For a made
     item (an assembly or a vehicle) it is work in progress started before the plan, finishing
-    in that week."""
+    in that bucket."""
 
     item: Id
     """The item."""
     due: dt.date
-    """Week of arrival."""
+    """Date of arrival (in the bucket containing it)."""
     quantity: Positive
     """Units arriving."""
 
@@ -282,7 +291,8 @@ class Shutdown(Record):
     name: str
     """Name of the shutdown."""
     start: dt.date
-    """First week closed."""
+    """A day of the first week closed: a shutdown closes whole weeks, Monday to Sunday (with
+    daily or monthly buckets it must be a Monday)."""
     weeks: Annotated[int, Field(ge=1, le=520)] = 1
     """Number of weeks closed."""
     shops: tuple[Id, ...] = ()
@@ -290,12 +300,17 @@ class Shutdown(Record):
 
 
 class Calendar(Record):
-    """The planning horizon: weekly buckets from `first_week` (a Monday)."""
+    """The planning horizon: from `first_week` (a Monday) for `horizon_weeks` weeks, planned in
+    buckets of a day, a week or a month."""
 
     first_week: dt.date
     """Monday of the first week of the plan."""
     horizon_weeks: Annotated[int, Field(ge=1, le=1040)]
-    """Number of weekly buckets."""
+    """Length of the horizon in weeks (whatever the bucket)."""
+    bucket: BucketKind = "week"
+    """Planning bucket: `day`, `week` (ISO weeks) or `month` (calendar months; the first and the
+    last may be partial). Figures per week (capacities, rates, costs, lead times) are converted
+    to the bucket; see docs/planning-model.md."""
     hours_per_shift: Annotated[float, Field(gt=0, le=24)] = 8.0
     """Paid hours per shift, for every shop without its own."""
     shutdowns: tuple[Shutdown, ...] = ()
@@ -314,9 +329,7 @@ class Calendar(Record):
         """The Monday after the last week of the horizon."""
         return self.first_week + dt.timedelta(weeks=self.horizon_weeks)
 
-    def week_of(self, day: dt.date) -> int:
-        """Index of the week that contains `day` (negative before the horizon)."""
-        return (day - self.first_week).days // 7
-
-    def week_start(self, week: int) -> dt.date:
-        return self.first_week + dt.timedelta(weeks=week)
+    @property
+    def buckets(self) -> Buckets:
+        """The horizon cut into buckets: dates to indices, days per bucket, labels."""
+        return horizon_buckets(self.bucket, self.first_week, self.end)

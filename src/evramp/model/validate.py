@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from evramp.model.buckets import bucket_adjective
 from evramp.model.errors import ScenarioError, ScenarioInvalid
 from evramp.model.scenario import SCENARIO_FILE, TABLE_BY_NAME, Scenario
 
@@ -299,6 +300,26 @@ def check_horizon(scenario: Scenario) -> Iterator[ScenarioError]:
                 yield _error(scenario, table, index, "due", problem)
 
 
+def check_bucket(scenario: Scenario) -> Iterator[ScenarioError]:
+    """A shutdown closes whole weeks from Monday. In weekly buckets any day of its first week
+    names that week; in daily or monthly buckets a start on another day is ambiguous (from that
+    day, or from its Monday?), so it must be a Monday."""
+    calendar = scenario.calendar
+    if calendar.bucket == "week":
+        return
+    for index, shutdown in enumerate(calendar.shutdowns):
+        if shutdown.start.isoweekday() != 1:
+            monday = shutdown.start - dt.timedelta(days=shutdown.start.weekday())
+            yield ScenarioError(
+                SCENARIO_FILE,
+                0,
+                f"calendar.shutdowns.{index}.start",
+                f"{shutdown.start} is a {shutdown.start:%A}; shutdowns close whole weeks from "
+                f"Monday, so with {bucket_adjective(calendar.bucket)} buckets start must be a "
+                f"Monday (the week of {monday}?)",
+            )
+
+
 def check_shift_hours(scenario: Scenario) -> Iterator[ScenarioError]:
     default = scenario.calendar.hours_per_shift
     shop_hours = {shop.id: shop.hours_per_shift or default for shop in scenario.shops}
@@ -351,6 +372,7 @@ CHECKS: tuple[Check, ...] = (
     check_bom_cycles,
     check_units,
     check_horizon,
+    check_bucket,
     check_shift_hours,
     check_shares,
     _vehicles_exist,

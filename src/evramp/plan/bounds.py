@@ -10,7 +10,7 @@ from evramp.plan.layout import FloatArray, IntArray
 
 def most_jobs(data: PlanData) -> FloatArray:
     """The most jobs each shop can do each week: its capacity plus all the overtime allowed."""
-    return data.shop_capacity + data.overtime_hours[:, None] * data.overtime_jobs_per_hour
+    return data.shop_capacity + data.overtime_hours * data.overtime_jobs_per_hour
 
 
 def max_consumption(data: PlanData) -> FloatArray:

@@ -1,6 +1,9 @@
 """A scenario compiled to index maps and arrays: the planner's working form.
 
-Built once, in one pass over the records; everything after this works on arrays.
+Built once, in one pass over the records; everything after this works on arrays. Time is in the
+calendar's buckets (days, weeks or months): `weeks` and every `week` index below mean "bucket",
+and every figure is per bucket, converted here (and in capacity.py) from the scenario's figures
+per week. Holding costs and lateness penalties stay per week; `bucket_weeks` scales them.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from evramp.model import Scenario
-from evramp.plan.capacity import scheduled_hours, shop_capacity
+from evramp.model.buckets import BucketKind
+from evramp.plan.capacity import overtime_hours, shop_capacity, shop_time
 from evramp.plan.learning import LearningCurves, learning_curves
 
 FloatArray = npt.NDArray[np.float64]
@@ -39,36 +43,38 @@ class Orders:
 
 @dataclass(frozen=True)
 class DemandClasses:
-    """Demand aggregated per class (variant, priority); C classes, T weeks."""
+    """Demand aggregated per class (variant, priority); C classes, T buckets."""
 
     variant: IntArray  # (C,) item index
     priority: IntArray  # (C,)
-    due: FloatArray  # (C, T) quantity due per week
+    due: FloatArray  # (C, T) quantity due per bucket
     price: FloatArray  # (C,) revenue per car
-    penalty: FloatArray  # (C,) weighted lateness cost per car-week
+    penalty: FloatArray  # (C,) weighted lateness cost per car-week (× bucket_weeks per bucket)
     orders: Orders
 
 
 @dataclass(frozen=True)
 class PlanData:
     """Arrays the LP is built from. Shapes use I items, M made items, L supplier lines,
-    S shops, R routing rows, B BOM lines, C demand classes and T weeks."""
+    S shops, R routing rows, B BOM lines, C demand classes and T buckets ("weeks")."""
 
-    weeks: int
-    week_start: list[str]
+    weeks: int  # T, the number of buckets
+    week_start: list[str]  # ISO date of each bucket's first day
+    bucket: BucketKind  # "day", "week" or "month"
+    bucket_weeks: FloatArray  # (T,) length of each bucket in weeks (calendar days / 7)
     item_ids: list[str]
     item_kind: list[str]
-    holding_cost: FloatArray  # (I,)
+    holding_cost: FloatArray  # (I,) per unit-week (× bucket_weeks per bucket)
     made_item: IntArray  # (M,) item index of each made item
-    made_lead_time: IntArray  # (M,)
+    made_lead_time: IntArray  # (M,) in buckets
     made_cost: FloatArray  # (M,) cost per unit built (parts planned outside the LP)
     bom_made: IntArray  # (B,) made-item index of the parent
     bom_child: IntArray  # (B,) item index of the child
     bom_gross: FloatArray  # (B,) quantity / yield
     shop_ids: list[str]
-    shop_capacity: FloatArray  # (S, T) jobs per week (learning shops: at full rate)
+    shop_capacity: FloatArray  # (S, T) jobs per bucket (learning shops: at full rate)
     overtime_jobs_per_hour: FloatArray  # (S, T) jobs one overtime hour adds (0: none possible)
-    overtime_hours: FloatArray  # (S,) most overtime hours a week
+    overtime_hours: FloatArray  # (S, T) most overtime hours per bucket
     overtime_cost: FloatArray  # (S,) cost of an overtime hour
     learning: LearningCurves
     routing_made: IntArray  # (R,) made-item index
@@ -78,9 +84,9 @@ class PlanData:
     routing_setup_cost: FloatArray  # (R,)
     line_supplier: list[str]
     line_item: IntArray  # (L,)
-    line_lead_time: IntArray  # (L,)
+    line_lead_time: IntArray  # (L,) in buckets
     line_price: FloatArray  # (L,)
-    line_capacity: FloatArray  # (L, T), inf where unlimited
+    line_capacity: FloatArray  # (L, T) per bucket, inf where unlimited
     line_moq: FloatArray  # (L,) minimum order quantity, 0 when none
     line_lot: FloatArray  # (L,) lot multiple, 0 when none
     line_share: FloatArray  # (L,) quota share of its item's purchases, 0 when none
@@ -91,8 +97,8 @@ class PlanData:
 
 def compile_scenario(scenario: Scenario) -> PlanData:
     """Turn the records of a valid scenario into index arrays."""
-    calendar = scenario.calendar
-    weeks = calendar.horizon_weeks
+    buckets = scenario.calendar.buckets
+    weeks = len(buckets)
     item_ids = [item.id for item in scenario.items]
     item_index = {item_id: i for i, item_id in enumerate(item_ids)}
     shop_index = {shop.id: s for s, shop in enumerate(scenario.shops)}
@@ -102,22 +108,25 @@ def compile_scenario(scenario: Scenario) -> PlanData:
     lead_time = np.zeros(len(made_ids), dtype=np.int64)
     for routing in scenario.routings:
         m = made_index[routing.item]
-        lead_time[m] = max(lead_time[m], routing.lead_time)
+        lead_time[m] = max(lead_time[m], buckets.lead(routing.lead_time))
 
     holding = np.array([item.holding_cost for item in scenario.items]) + MIN_HOLDING_COST
-    capacity = shop_capacity(scenario)
-    # An overtime hour adds what a scheduled hour gives that week (ramp and shutdowns included).
-    hours = scheduled_hours(scenario)
+    time = shop_time(scenario)
+    capacity = shop_capacity(scenario, time)
+    # An overtime hour adds what an open scheduled hour gives that bucket (ramp included).
+    hours = time.hours * time.open
     receipts = np.zeros((len(item_ids), weeks))
     for receipt in scenario.receipts:
-        receipts[item_index[receipt.item], calendar.week_of(receipt.due)] += receipt.quantity
+        receipts[item_index[receipt.item], buckets.index_of(receipt.due)] += receipt.quantity
     on_hand = np.zeros(len(item_ids))
     for stock in scenario.inventory:
         on_hand[item_index[stock.item]] += stock.on_hand
 
     return PlanData(
         weeks=weeks,
-        week_start=[calendar.week_start(t).isoformat() for t in range(weeks)],
+        week_start=[day.isoformat() for day in buckets.starts[:-1]],
+        bucket=buckets.kind,
+        bucket_weeks=buckets.weeks_long,
         item_ids=item_ids,
         item_kind=[item.kind for item in scenario.items],
         holding_cost=holding,
@@ -132,7 +141,7 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         overtime_jobs_per_hour=np.divide(
             capacity, hours, out=np.zeros_like(capacity), where=hours > 0
         ),
-        overtime_hours=np.array([shop.overtime_hours for shop in scenario.shops]),
+        overtime_hours=overtime_hours(scenario, time),
         overtime_cost=np.array([shop.overtime_cost for shop in scenario.shops]),
         learning=learning_curves(scenario),
         routing_made=np.array([made_index[r.item] for r in scenario.routings], dtype=np.int64),
@@ -142,7 +151,9 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         routing_setup_cost=np.array([r.setup_cost for r in scenario.routings]),
         line_supplier=[line.supplier for line in scenario.suppliers],
         line_item=np.array([item_index[line.item] for line in scenario.suppliers], dtype=np.int64),
-        line_lead_time=np.array([line.lead_time for line in scenario.suppliers], dtype=np.int64),
+        line_lead_time=np.array(
+            [buckets.lead(line.lead_time) for line in scenario.suppliers], dtype=np.int64
+        ),
         line_price=np.array([line.price for line in scenario.suppliers]),
         line_capacity=_supplier_capacity(scenario),
         line_moq=np.array([line.moq for line in scenario.suppliers]),
@@ -155,16 +166,20 @@ def compile_scenario(scenario: Scenario) -> PlanData:
 
 
 def _supplier_capacity(scenario: Scenario) -> FloatArray:
-    """Weekly capacity of each supplier line: its base, changed by its capacity profile."""
-    calendar = scenario.calendar
+    """Capacity of each supplier line per bucket: its base, changed by its capacity profile,
+    per week × the bucket's length in weeks (a supplier delivers every calendar day)."""
+    buckets = scenario.calendar.buckets
+    length = buckets.weeks_long
     line_index = {(line.supplier, line.item): n for n, line in enumerate(scenario.suppliers)}
-    capacity = np.full((len(scenario.suppliers), calendar.horizon_weeks), np.inf)
+    capacity = np.full((len(scenario.suppliers), len(buckets)), np.inf)
     for n, line in enumerate(scenario.suppliers):
         if line.capacity is not None:
-            capacity[n] = line.capacity
+            capacity[n] = line.capacity * length
     for change in sorted(scenario.supplier_capacity, key=lambda c: c.start):
-        first = max(calendar.week_of(change.start), 0)
-        capacity[line_index[(change.supplier, change.item)], first:] = change.capacity
+        first = max(buckets.index_of(change.start), 0)
+        capacity[line_index[(change.supplier, change.item)], first:] = (
+            change.capacity * length[first:]
+        )
     return capacity
 
 
@@ -191,17 +206,17 @@ def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandCla
     priority level's penalty is raised above twice the largest penalty of the levels below it
     (see `priority_weights`).
     """
-    calendar = scenario.calendar
+    buckets = scenario.calendar.buckets
     keys = sorted({(order.variant, order.priority) for order in scenario.demand})
     class_index = {key: c for c, key in enumerate(keys)}
 
-    demand = np.zeros((len(keys), calendar.horizon_weeks))
+    demand = np.zeros((len(keys), len(buckets)))
     quantity = np.zeros(len(keys))
     revenue = np.zeros(len(keys))
     penalty = np.zeros(len(keys))
     for order in scenario.demand:
         c = class_index[(order.variant, order.priority)]
-        demand[c, calendar.week_of(order.due)] += order.quantity
+        demand[c, buckets.index_of(order.due)] += order.quantity
         quantity[c] += order.quantity
         revenue[c] += order.quantity * order.price
         penalty[c] += order.quantity * max(order.lateness_penalty, MIN_LATENESS_PENALTY)
@@ -226,7 +241,7 @@ def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandCla
         orders=Orders(
             ids=[o.id for o in lines],
             klass=np.array([class_index[(o.variant, o.priority)] for o in lines], dtype=np.int64),
-            due=np.array([calendar.week_of(o.due) for o in lines], dtype=np.int64),
+            due=np.array([buckets.index_of(o.due) for o in lines], dtype=np.int64),
             quantity=np.array([o.quantity for o in lines]),
             kind=[o.kind for o in lines],
         ),

@@ -1,4 +1,4 @@
-"""Learning-curve ramp: a shop's weekly rate grows with its cumulative volume (Wright's law).
+"""Learning-curve ramp: a shop's rate grows with its cumulative volume (Wright's law).
 
 Every doubling of cumulative volume multiplies the hours per job by the learning rate r, so the
 rate is a power of the experience N (jobs done, plus the experience at the start):
@@ -7,7 +7,7 @@ rate is a power of the experience N (jobs done, plus the experience at the start
 
 `share` is concave, so the set {load <= full * share(N)} is convex and the plan stays an LP: the
 curve is replaced by its chords between breakpoints N_full / 2^j (one per doubling, at most
-MAX_CHORDS), and the load of week t must lie under every chord's line,
+MAX_CHORDS), and the load of bucket ("week") t must lie under every chord's line,
 
     load[s,t] <= full[s,t] * (a_k + m_k * N[s,t])       for every chord k, from the SOP on,
 
@@ -64,14 +64,14 @@ def chords(ramp: Ramp) -> tuple[FloatArray, FloatArray]:
 
 
 def learning_curves(scenario: Scenario) -> LearningCurves:
-    calendar = scenario.calendar
+    buckets = scenario.calendar.buckets
     found = [
         (shop, ramp) for shop, ramp in ramps_by_shop(scenario).items() if ramp.curve == "learning"
     ]
     per_curve = [chords(ramp) for _, ramp in found]
     return LearningCurves(
         shop=np.array([shop for shop, _ in found], dtype=np.int64),
-        sop=np.array([max(calendar.week_of(r.sop), 0) for _, r in found], dtype=np.int64),
+        sop=np.array([max(buckets.index_of(r.sop), 0) for _, r in found], dtype=np.int64),
         start_volume=np.array([r.start_volume for _, r in found]),
         chord_curve=np.repeat(np.arange(len(found)), [len(a) for a, _ in per_curve]).astype(
             np.int64

@@ -149,7 +149,9 @@ def _priority_stages(data: PlanData, columns: Columns) -> tuple[FloatArray, ...]
     for level in levels[:-1]:
         cost = np.zeros(columns.count)
         penalty = np.where(data.demand.priority == level, data.demand.penalty, 0.0)
-        cost[columns.backlog.offset : columns.backlog.stop] = np.repeat(penalty, data.weeks)
+        cost[columns.backlog.offset : columns.backlog.stop] = np.outer(
+            penalty, data.bucket_weeks
+        ).ravel()
         stages.append(cost)
     return tuple(stages)
 
@@ -231,7 +233,7 @@ def _column_bounds(data: PlanData, columns: Columns) -> tuple[FloatArray, FloatA
     upper[columns.setup.offset : columns.setup.stop] = 1.0
     possible = data.overtime_jobs_per_hour > 0
     upper[columns.overtime.offset : columns.overtime.stop] = np.where(
-        possible, data.overtime_hours[:, None], 0.0
+        possible, data.overtime_hours, 0.0
     ).ravel()
     return np.zeros(columns.count), upper
 
@@ -254,9 +256,13 @@ def _objective(data: PlanData, columns: Columns) -> FloatArray:
     weeks = data.weeks
     cost[columns.build.offset : columns.build.stop] = np.repeat(data.made_cost, weeks)
     cost[columns.buy.offset : columns.buy.stop] = np.repeat(data.line_price, weeks)
-    cost[columns.stock.offset : columns.stock.stop] = np.repeat(data.holding_cost, weeks)
+    cost[columns.stock.offset : columns.stock.stop] = np.outer(
+        data.holding_cost, data.bucket_weeks
+    ).ravel()
     cost[columns.ship.offset : columns.ship.stop] = -np.repeat(data.demand.price, weeks)
-    cost[columns.backlog.offset : columns.backlog.stop] = np.repeat(data.demand.penalty, weeks)
+    cost[columns.backlog.offset : columns.backlog.stop] = np.outer(
+        data.demand.penalty, data.bucket_weeks
+    ).ravel()
     cost[columns.overtime.offset : columns.overtime.stop] = np.repeat(data.overtime_cost, weeks)
     setups = setup_routings(data)[: columns.setup.entities]
     cost[columns.setup.offset : columns.setup.stop] = np.repeat(

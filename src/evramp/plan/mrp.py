@@ -7,7 +7,9 @@ multiple, and what a rounded order brings beyond the week's need covers the foll
 needs first (the classic lot-for-lot with lot sizing of an ERP's MRP run). In integer mode the
 plan already buys in whole lots, and rounding changes nothing.
 
-Orders already placed (`receipts.csv`) are listed as `firm`; planned ones as `planned`.
+Orders already placed (`receipts.csv`) are listed as `firm`; planned ones as `planned`. With
+daily or monthly buckets, "week" here means the bucket: release and receipt dates are the first
+days of buckets.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def _lot_sized(requirements: pd.DataFrame, line: Supplier) -> pd.DataFrame:
 
 
 def _firm(scenario: Scenario) -> pd.DataFrame:
-    calendar = scenario.calendar
+    buckets = scenario.calendar.buckets
     return pd.DataFrame(
         [
             {
@@ -98,7 +100,7 @@ def _firm(scenario: Scenario) -> pd.DataFrame:
                 "item": receipt.item,
                 "quantity": receipt.quantity,
                 "release_week": "",
-                "receipt_week": calendar.week_start(calendar.week_of(receipt.due)).isoformat(),
+                "receipt_week": buckets.anchor(receipt.due).isoformat(),
                 "cost": 0.0,
                 "beyond_need": 0.0,
             }

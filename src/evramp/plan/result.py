@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from evramp.model.buckets import BucketKind, bucket_adjective, bucket_label, bucket_noun
 from evramp.plan.allocate import TOLERANCE, allocate
 from evramp.plan.index import PlanData
 from evramp.plan.layout import FloatArray, IntArray, delay
@@ -41,7 +42,10 @@ class Verdict:
 class PlanResult:
     """What `evramp.plan` returns: the solver's verdict and the plan as DataFrames.
 
-    Weeks are given by the ISO date of their Monday (column `week`).
+    Time is in the calendar's buckets (`bucket`: day, week or month). A bucket is given by the
+    ISO date of its first day, in columns named `week` whatever the bucket (`release_week`,
+    `weeks_late`: buckets late, ...); `tables()` names them after the bucket (`day`,
+    `months_late`, ...) for the CSV files.
     """
 
     scenario: str
@@ -52,6 +56,7 @@ class PlanResult:
     size: ModelSize
     seconds: dict[str, float]
     weeks: list[str]
+    """First day (ISO date) of each bucket."""
     vehicle_shops: list[str]
     """Shops that vehicles themselves are routed through (final assembly, usually)."""
     builds: pd.DataFrame  # item, shop, week, quantity, jobs, setup_jobs, available_week
@@ -69,14 +74,29 @@ class PlanResult:
     """The objective's terms: revenue, purchases, holding, lateness (priority-weighted),
     overtime and setups; objective = purchases + holding + lateness + overtime + setups
     - revenue."""
+    bucket: BucketKind = "week"
+    """The planning bucket: `day`, `week` or `month`."""
 
     @property
     def optimal(self) -> bool:
         return self.status == "Optimal"
 
+    def label(self, week: str) -> str:
+        """The name of the bucket starting on `week`: `2024-05-02`, `2024-W18` or `2024-05`."""
+        return bucket_label(week, self.bucket)
+
+    def noun(self, count: float = 1) -> str:
+        """`day`, `week` or `month`, plural unless `count` is 1."""
+        return bucket_noun(self.bucket, count)
+
+    @property
+    def adjective(self) -> str:
+        """`daily`, `weekly` or `monthly`."""
+        return bucket_adjective(self.bucket)
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables written to `plan/*.csv`."""
-        return {
+        """The tables written to `plan/*.csv`, their time columns named after the bucket."""
+        frames = {
             "builds": self.builds,
             "output": self.output,
             "purchases": self.purchases,
@@ -87,6 +107,15 @@ class PlanResult:
             "capacity": self.capacity,
             "supply": self.supply,
         }
+        return {name: bucket_columns(frame, self.bucket) for name, frame in frames.items()}
+
+
+def bucket_columns(frame: pd.DataFrame, bucket: str) -> pd.DataFrame:
+    """`frame` with its time columns named after the bucket: `week` becomes `day` or `month`,
+    `release_week` `release_day`, `weeks_late` `months_late` (unchanged for weeks)."""
+    if bucket == "week":
+        return frame
+    return frame.rename(columns={c: c.replace("week", bucket) for c in frame.columns})
 
 
 @dataclass(frozen=True)
@@ -129,17 +158,19 @@ def extract(
         capacity=_capacity(data, arrays),
         supply=_supply(data, arrays),
         costs=_costs(data, arrays),
+        bucket=data.bucket,
         **_demand(data, arrays.ship),
     )
 
 
 def _costs(data: PlanData, arrays: PlanArrays) -> dict[str, float]:
     backlog = np.cumsum(data.demand.due, axis=1) - np.cumsum(arrays.ship, axis=1)
+    late = np.maximum(backlog, 0.0) * data.bucket_weeks  # vehicle-weeks per bucket
     return {
         "revenue": float(data.demand.price @ arrays.ship.sum(axis=1)),
         "purchases": float(data.line_price @ arrays.buy.sum(axis=1)),
-        "holding": float(data.holding_cost @ arrays.stock.sum(axis=1)),
-        "lateness": float(data.demand.penalty @ np.maximum(backlog, 0.0).sum(axis=1)),
+        "holding": float(data.holding_cost @ (arrays.stock * data.bucket_weeks).sum(axis=1)),
+        "lateness": float(data.demand.penalty @ late.sum(axis=1)),
         "overtime": float(data.overtime_cost @ arrays.overtime.sum(axis=1)),
         "setups": float(data.routing_setup_cost @ arrays.setup.sum(axis=1)),
     }

@@ -47,7 +47,8 @@ def render_report(result: PlanResult, scenario: Scenario | None = None) -> str:
     return template.substitute(
         title=html.escape(f"Production plan: {result.scenario}"),
         meta=html.escape(
-            f"{result.weeks[0]} to {result.weeks[-1]} ({len(result.weeks)} weeks) · "
+            f"{result.weeks[0]} to {result.weeks[-1]} "
+            f"({len(result.weeks)} {result.noun(len(result.weeks))}) · "
             f"solver status {result.status}"
             f"{f' (integer plan, gap {result.gap:.2%})' if result.integer else ''} · "
             f"LP {result.size.rows:,} rows × "
@@ -79,8 +80,9 @@ def _cards(result: PlanResult, yearly: pd.DataFrame) -> str:
 
 
 def output_chart(result: PlanResult, scenario: Scenario | None = None) -> go.Figure:
-    """Weekly output per variant against shop capacity and demand, what binds each week, and
-    the cumulative view."""
+    """Output per variant and bucket (week, day or month) against shop capacity and demand,
+    what binds each bucket, and the cumulative view."""
+    bucket = result.bucket
     figure = make_subplots(
         rows=3,
         cols=1,
@@ -88,17 +90,21 @@ def output_chart(result: PlanResult, scenario: Scenario | None = None) -> go.Fig
         row_heights=[0.58, 0.06, 0.36],
         vertical_spacing=0.06,
         subplot_titles=(
-            "Weekly output against capacity and demand",
-            "What binds each week",
+            f"{result.adjective.capitalize()} output against capacity and demand",
+            f"What binds each {bucket}",
             "Cumulative vehicles",
         ),
     )
     weeks = pd.Index(result.weeks)
+    labels = [result.label(w) for w in result.weeks]
+    hover = {"customdata": labels, "hovertemplate": "%{customdata}: %{y:,.1f}"}
     output = result.output.pivot_table(
         index="week", columns="variant", values="quantity", aggfunc="sum"
     ).reindex(weeks, fill_value=0.0)
     for variant in output.columns:
-        figure.add_trace(go.Bar(x=weeks, y=output[variant].round(1), name=str(variant)), 1, 1)
+        figure.add_trace(
+            go.Bar(x=weeks, y=output[variant].round(1), name=str(variant), **hover), 1, 1
+        )
     capacity = result.capacity.pivot(index="week", columns="shop", values="capacity")
     for shop in capacity.columns:
         figure.add_trace(
@@ -109,6 +115,7 @@ def output_chart(result: PlanResult, scenario: Scenario | None = None) -> go.Fig
                 mode="lines",
                 line={"shape": "hv", "width": 2},
                 visible=True if shop in result.vehicle_shops else "legendonly",
+                **hover,
             ),
             1,
             1,
@@ -118,9 +125,11 @@ def output_chart(result: PlanResult, scenario: Scenario | None = None) -> go.Fig
         go.Scatter(
             x=weeks,
             y=_monthly_rate(due).round(1),
-            name="demand due (weekly rate of its month)",
+            name="demand due"
+            + (f" ({result.adjective} rate of its month)" if bucket != "month" else ""),
             mode="lines",
             line={"dash": "dot", "color": "black", "shape": "hv"},
+            **hover,
         ),
         1,
         1,
@@ -132,7 +141,11 @@ def output_chart(result: PlanResult, scenario: Scenario | None = None) -> go.Fig
     }
     for name, series in cumulative.items():
         figure.add_trace(
-            go.Scatter(x=weeks, y=series.round(0), name=f"cumulative {name}", mode="lines"), 3, 1
+            go.Scatter(
+                x=weeks, y=series.round(0), name=f"cumulative {name}", mode="lines", **hover
+            ),
+            3,
+            1,
         )
     _binding_strip(figure, result, weeks, scenario)
     figure.update_layout(
@@ -142,7 +155,7 @@ def output_chart(result: PlanResult, scenario: Scenario | None = None) -> go.Fig
         legend={"orientation": "v"},
         margin={"l": 60, "r": 20, "t": 60, "b": 40},
     )
-    figure.update_yaxes(title_text="vehicles (jobs) per week", row=1, col=1)
+    figure.update_yaxes(title_text=f"vehicles (jobs) per {bucket}", row=1, col=1)
     figure.update_yaxes(showticklabels=False, row=2, col=1)
     figure.update_yaxes(title_text="vehicles", row=3, col=1)
     return figure
@@ -151,8 +164,9 @@ def output_chart(result: PlanResult, scenario: Scenario | None = None) -> go.Fig
 def _binding_strip(
     figure: go.Figure, result: PlanResult, weeks: pd.Index, scenario: Scenario | None
 ) -> None:
-    """One coloured cell a week: the main binding constraint of that week, the one whose extra
-    vehicle's worth of capacity is worth most (without the scenario: the highest shadow price)."""
+    """One coloured cell a bucket: the main binding constraint of that bucket, the one whose
+    extra vehicle's worth of capacity is worth most (without the scenario: the highest shadow
+    price)."""
     binding = binding_weeks(result, scenario)
     if binding.empty:
         return
@@ -167,7 +181,8 @@ def _binding_strip(
                 y=[1] * len(rows),
                 name=f"binds: {kind} {name}",
                 marker={"color": palette[n % len(palette)]},
-                hovertemplate="%{x}: " + f"{kind} {name}<extra></extra>",
+                customdata=[result.label(w) for w in rows["week"]],
+                hovertemplate="%{customdata}: " + f"{kind} {name}<extra></extra>",
             ),
             2,
             1,
@@ -175,8 +190,8 @@ def _binding_strip(
 
 
 def _monthly_rate(due: pd.Series) -> pd.Series:
-    """Demand due in each week's month divided by the weeks of that month: a level line that
-    neither spikes on a month's bucket nor drops to zero in its other weeks."""
+    """Demand due in each bucket's month divided by the buckets of that month: a level line
+    that neither spikes on a month's bucket nor drops to zero in its other weeks (or days)."""
     month = pd.to_datetime(due.index).to_period("M")
     per_month = due.groupby(month)
     return pd.Series(per_month.transform("sum") / per_month.transform("size"), index=due.index)

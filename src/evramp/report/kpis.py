@@ -7,13 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from evramp.model.buckets import bucket_label, bucket_noun
 from evramp.plan import PlanResult
 from evramp.plan.explain import binding_weeks
 
 
 @dataclass(frozen=True)
 class Binding:
-    """A shop or part that held the plan back in `weeks` weeks."""
+    """A shop or part that held the plan back in `weeks` buckets (weeks, days or months)."""
 
     kind: str  # "shop" or "part"
     name: str
@@ -21,13 +22,16 @@ class Binding:
     first_week: str
     last_week: str
     mean_shadow_price: float
-    """Objective gained by one more job (shop) or unit (part) in a binding week, on average."""
+    """Objective gained by one more job (shop) or unit (part) in a binding bucket, on average."""
+    bucket: str = "week"
 
     def describe(self) -> str:
         unit = "job" if self.kind == "shop" else "unit"
+        first, last = (bucket_label(w, self.bucket) for w in (self.first_week, self.last_week))
+        count = f"{self.weeks} {bucket_noun(self.bucket, self.weeks)}"
         return (
-            f"{self.kind} {self.name}: binding in {self.weeks} weeks "
-            f"({self.first_week} to {self.last_week}); one more {unit} a week is worth "
+            f"{self.kind} {self.name}: binding in {count} "
+            f"({first} to {last}); one more {unit} a {self.bucket} is worth "
             f"{self.mean_shadow_price:,.0f} on average"
         )
 
@@ -53,16 +57,16 @@ def _money(value: float) -> str:
 
 def monthly_output(result: PlanResult) -> pd.DataFrame:
     """Vehicles completed per month (rows) and variant (columns), with a total column."""
-    return _by_period(result.output, "variant", "M", result.weeks)
+    return _by_period(result.output, "variant", "M", result)
 
 
 def yearly_totals(result: PlanResult) -> pd.DataFrame:
     """Per calendar year: vehicles built, delivered and due."""
-    built = _period_sum(result.output, "Y")
-    delivered = _period_sum(result.shipments, "Y")
+    built = _period_sum(result.output, "Y", result.bucket)
+    delivered = _period_sum(result.shipments, "Y", result.bucket)
     orders = result.orders.rename(columns={"due": "week"})
-    due = _period_sum(orders, "Y")
-    years = sorted({_period(w, "Y") for w in result.weeks})
+    due = _period_sum(orders, "Y", result.bucket)
+    years = sorted({_period(w, "Y", result.bucket) for w in result.weeks})
     table = pd.DataFrame(
         {
             "built": built.reindex(years, fill_value=0.0),
@@ -93,6 +97,7 @@ def binding_constraints(result: PlanResult, top: int | None = None) -> list[Bind
             first_week=str(rows["week"].min()),
             last_week=str(rows["week"].max()),
             mean_shadow_price=float(rows["shadow_price"].mean()),
+            bucket=result.bucket,
         )
         for (kind, name), rows in weeks.groupby(["kind", "name"], sort=True)
     ]
@@ -100,32 +105,38 @@ def binding_constraints(result: PlanResult, top: int | None = None) -> list[Bind
     return found[:top] if top is not None else found
 
 
-def _period(week: str, freq: str) -> str:
-    """Month (YYYY-MM) or year (YYYY) of a week, taken from its Thursday as ISO 8601 does."""
-    thursday = pd.Timestamp(week) + pd.Timedelta(days=3)
-    return f"{thursday.year:04d}-{thursday.month:02d}" if freq == "M" else f"{thursday.year:04d}"
+def _shift(bucket: str) -> pd.Timedelta:
+    """A week counts in the month and year of its Thursday, as ISO 8601 does; a day or a month
+    in its own."""
+    return pd.Timedelta(days=3 if bucket == "week" else 0)
 
 
-def _period_column(frame: pd.DataFrame, freq: str) -> pd.Series:
-    thursday = pd.to_datetime(frame["week"]) + pd.Timedelta(days=3)
+def _period(week: str, freq: str, bucket: str) -> str:
+    """Month (YYYY-MM) or year (YYYY) of a bucket given by its first day."""
+    day = pd.Timestamp(week) + _shift(bucket)
+    return f"{day.year:04d}-{day.month:02d}" if freq == "M" else f"{day.year:04d}"
+
+
+def _period_column(frame: pd.DataFrame, freq: str, bucket: str) -> pd.Series:
+    day = pd.to_datetime(frame["week"]) + _shift(bucket)
     if freq == "M":
-        return thursday.dt.strftime("%Y-%m")
-    return thursday.dt.strftime("%Y")
+        return day.dt.strftime("%Y-%m")
+    return day.dt.strftime("%Y")
 
 
-def _period_sum(frame: pd.DataFrame, freq: str) -> pd.Series:
+def _period_sum(frame: pd.DataFrame, freq: str, bucket: str) -> pd.Series:
     if frame.empty:
         return pd.Series(dtype=np.float64)
-    return frame.groupby(_period_column(frame, freq))["quantity"].sum()
+    return frame.groupby(_period_column(frame, freq, bucket))["quantity"].sum()
 
 
-def _by_period(frame: pd.DataFrame, column: str, freq: str, weeks: list[str]) -> pd.DataFrame:
-    periods = sorted({_period(w, freq) for w in weeks})
+def _by_period(frame: pd.DataFrame, column: str, freq: str, result: PlanResult) -> pd.DataFrame:
+    periods = sorted({_period(w, freq, result.bucket) for w in result.weeks})
     if frame.empty:
         table = pd.DataFrame(index=pd.Index(periods))
     else:
         table = frame.pivot_table(
-            index=_period_column(frame, freq),
+            index=_period_column(frame, freq, result.bucket),
             columns=column,
             values="quantity",
             aggfunc="sum",

@@ -73,7 +73,7 @@ def binding_frame(result: PlanResult, tree: Tree | None, relative: float) -> pd.
     if not found:
         return empty_frame(BINDING_COLUMNS)
     frame = pd.concat(found, ignore_index=True)
-    labels = iso_labels(result.weeks)
+    labels = iso_labels(result.weeks, result.bucket)
     frame["per_vehicle"] = [
         _per_vehicle(kind, name, float(price), tree)
         for kind, name, price in zip(

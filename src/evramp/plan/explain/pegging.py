@@ -12,12 +12,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from evramp.model import Scenario
+from evramp.model.buckets import bucket_label, bucket_noun
 from evramp.plan.explain.binding import RELATIVE_SHADOW, binding_frame
 from evramp.plan.explain.tree import Tree
 from evramp.plan.explain.words import (
     QUANTITY_TOLERANCE,
     amount,
-    iso_week,
     quantity_text,
 )
 from evramp.plan.result import PlanResult
@@ -62,13 +62,18 @@ class Pegging:
     finished: str | None
     """Week of the last shipment, None when not complete within the horizon."""
     weeks_late: float | None
-    """Weeks from due to the last shipment, None when not complete within the horizon."""
+    """Buckets from due to the last shipment, None when not complete within the horizon."""
     lead_time: int
-    """Weeks from starting the vehicle's deepest component to the vehicle being ready."""
+    """Buckets from starting the vehicle's deepest component to the vehicle being ready."""
     window: tuple[str, str] | None
-    """First and last week (ISO Mondays) searched for causes; None when on time."""
+    """First and last bucket (their first days) searched for causes; None when on time."""
     horizon_end: str
     causes: pd.DataFrame = field(repr=False)
+    bucket: str = "week"
+    """The plan's bucket (`day`, `week`, `month`): the unit of the counts above."""
+
+    def _label(self, week: str) -> str:
+        return bucket_label(week, self.bucket)
 
     @property
     def late(self) -> float:
@@ -117,7 +122,7 @@ class Pegging:
 
     def describe(self) -> list[str]:
         """The pegging as sentences: the order's state, then one line per culprit."""
-        due = iso_week(self.due_week)
+        due = self._label(self.due_week)
         head = (
             f"{self.demand} ({self.kind}, {self.variant}, priority {self.priority}): "
             f"{quantity_text(self.quantity)} vehicles due {due}"
@@ -127,18 +132,18 @@ class Pegging:
         state = f"{head}; {quantity_text(self.shipped_by_due)} shipped by then"
         if self.finished is not None and self.weeks_late is not None:
             state += (
-                f", all by {iso_week(self.finished)}: {self.weeks_late:,.0f} "
-                f"week{'s' if self.weeks_late != 1 else ''} late."
+                f", all by {self._label(self.finished)}: {self.weeks_late:,.0f} "
+                f"{bucket_noun(self.bucket, self.weeks_late)} late."
             )
         else:
             state += (
                 f", {quantity_text(self.shipped)} within the horizon; "
                 f"{quantity_text(self.unshipped)} "
-                f"not shipped by its end ({iso_week(self.horizon_end)})."
+                f"not shipped by its end ({self._label(self.horizon_end)})."
             )
         lines = [state]
         assert self.window is not None
-        first, last = (iso_week(w) for w in self.window)
+        first, last = (self._label(w) for w in self.window)
         culprits = self.culprits()
         if culprits.empty:
             lines.append(
@@ -148,11 +153,12 @@ class Pegging:
             )
             return lines
         lines.append(
-            f"Held back from {first} (a {self.variant} takes {self.lead_time} week"
-            f"{'s' if self.lead_time != 1 else ''} from its first component to done) to {last} by:"
+            f"Held back from {first} (a {self.variant} takes {self.lead_time} "
+            f"{bucket_noun(self.bucket, self.lead_time)} from its first component to done) to "
+            f"{last} by:"
         )
         for rank, row in enumerate(culprits.itertuples(index=False), start=1):
-            lines.append(f"  {rank}. {_culprit_sentence(row)}")
+            lines.append(f"  {rank}. {_culprit_sentence(row, self.bucket)}")
         return lines
 
 
@@ -185,14 +191,15 @@ def pegs(
     return [explainer.peg(d) for d in demand_ids]
 
 
-def _culprit_sentence(row: tuple[object, ...]) -> str:
+def _culprit_sentence(row: tuple[object, ...], bucket: str) -> str:
     kind, name, weeks, first, last, shadow, usage, unit, value = row
     assert isinstance(weeks, int | np.integer) and isinstance(shadow, float | np.floating)
     assert isinstance(usage, float | np.floating) and isinstance(value, float | np.floating)
+    first_label, last_label = bucket_label(str(first), bucket), bucket_label(str(last), bucket)
     span = (
-        f"in {iso_week(str(first))}"
+        f"in {first_label}"
         if weeks == 1
-        else f"in {weeks} weeks ({iso_week(str(first))} to {iso_week(str(last))})"
+        else f"in {weeks} {bucket_noun(bucket, int(weeks))} ({first_label} to {last_label})"
     )
     if kind == "shop":
         what = f"shop {name} at capacity {span}"
@@ -278,6 +285,7 @@ class _Explainer:
             window=window,
             horizon_end=self.result.weeks[-1],
             causes=causes,
+            bucket=self.result.bucket,
         )
 
     def _causes(self, variant: str, start: int, end: int) -> pd.DataFrame:

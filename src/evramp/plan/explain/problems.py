@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -54,7 +56,7 @@ def problems(scenario: Scenario, result: PlanResult) -> pd.DataFrame:
     by their due week.
     """
     tree = Tree.of(scenario)
-    labels = iso_labels(result.weeks)
+    labels = iso_labels(result.weeks, result.bucket)
     frames = [
         *_order_problems(scenario, result, labels),
         _constraint_problems(result, binding_weeks(result), tree, labels),
@@ -87,11 +89,14 @@ def _order_problems(
 
     shipments = result.shipments
     due_of = orders.set_index("demand")["due"]
-    ship_week = position.reindex(shipments["week"]).to_numpy()
-    due_week = position.reindex(due_of.reindex(shipments["demand"])).to_numpy()
+    # Lateness in weeks from the first day of the due bucket to that of the shipping bucket:
+    # what the plan's penalty per vehicle-week is charged on, whatever the bucket.
+    ship_day = pd.to_datetime(shipments["week"]).to_numpy()
+    due_day = pd.to_datetime(due_of.reindex(shipments["demand"])).to_numpy()
+    weeks_late = (ship_day - due_day) / np.timedelta64(7, "D")
     vehicle_weeks = (
         pd.Series(
-            shipments["quantity"].to_numpy() * np.maximum(ship_week - due_week, 0),
+            shipments["quantity"].to_numpy() * np.maximum(weeks_late, 0.0),
             index=shipments["demand"].to_numpy(),
         )
         .groupby(level=0)
@@ -105,7 +110,7 @@ def _order_problems(
     late_value = late["penalty"] * late["vehicle_weeks"]
     last_ship = shipments.groupby("demand")["week"].max()
     late_last = last_ship.reindex(late["demand"]).to_numpy()
-    late_weeks = position.reindex(late_last).to_numpy() - position.reindex(late["due"]).to_numpy()
+    late_buckets = position.reindex(late_last).to_numpy() - position.reindex(late["due"]).to_numpy()
     late_rows = pd.DataFrame(
         {
             "kind": "late",
@@ -117,16 +122,16 @@ def _order_problems(
             "description": [
                 f"order {d} ({v}): {quantity_text(q)} of {quantity_text(n)} due {labels[due]} "
                 "shipped "
-                f"late, the last in {labels[str(end)]} ({weeks} week{'s' if weeks != 1 else ''} "
+                f"late, the last in {labels[str(end)]} ({late_by} {result.noun(late_by)} "
                 f"late); {quantity_text(vw)} vehicle-weeks × {amount(p)} = {amount(value)}"
-                for d, v, q, n, due, end, weeks, vw, p, value in zip(
+                for d, v, q, n, due, end, late_by, vw, p, value in zip(
                     late["demand"],
                     late["variant"],
                     late["late_quantity"],
                     late["quantity"],
                     late["due"],
                     late_last,
-                    late_weeks,
+                    late_buckets,
                     late["vehicle_weeks"],
                     late["penalty"],
                     late_value,
@@ -220,7 +225,9 @@ def _constraint_problems(
         .reset_index(drop=True)
     )
     runs["description"] = [
-        _run_sentence(kind, name, first, last, weeks, quantity, mean, late, tree, labels)
+        _run_sentence(
+            kind, name, first, last, weeks, quantity, mean, late, tree, labels, result.noun
+        )
         for kind, name, first, last, weeks, quantity, mean, late in zip(
             runs["kind"],
             runs["what"],
@@ -268,22 +275,23 @@ def _run_sentence(
     late: float,
     tree: Tree,
     labels: dict[str, str],
+    noun: Callable[[float], str],
 ) -> str:
     span = (
         f"in {labels[first]}"
         if weeks == 1
-        else f"in {weeks} weeks ({labels[first]} to {labels[last]})"
+        else f"in {weeks} {noun(weeks)} ({labels[first]} to {labels[last]})"
     )
     average = " on average" if weeks != 1 else ""
     if kind == "shop":
         return (
             f"shop {name} at capacity {span} while up to {quantity_text(late)} vehicles routed "
-            f"through it were late: {quantity_text(quantity)} jobs; one more job a week was worth "
-            f"{amount(mean)}{average}"
+            f"through it were late: {quantity_text(quantity)} jobs; one more job a {noun(1)} was "
+            f"worth {amount(mean)}{average}"
         )
     return (
         f"part {name} short {span}, every supplier line at capacity, while up to "
         f"{quantity_text(late)} vehicles using it were late: {quantity_text(quantity)} "
-        f"{tree.unit_plural(name)} delivered; one more {tree.unit_word(name)} a week was worth "
-        f"{amount(mean)}{average}"
+        f"{tree.unit_plural(name)} delivered; one more {tree.unit_word(name)} a {noun(1)} was "
+        f"worth {amount(mean)}{average}"
     )

@@ -24,7 +24,8 @@ class Tree:
     shop_jobs: dict[str, dict[str, float]]
     """Per variant: jobs of every shop on its routing tree per vehicle."""
     lead_time: dict[str, int]
-    """Per variant: longest chain of routing lead times through its made components."""
+    """Per variant: longest chain of routing lead times through its made components, in
+    buckets (each routing's lead time rounded up to whole buckets, as the plan does)."""
     margin: dict[str, float]
     """Per variant: mean price of its demand less the purchase cost of its parts."""
     shop_margin: dict[str, float]
@@ -48,9 +49,11 @@ class Tree:
             children.setdefault(line.parent, []).append((line.child, line.quantity / line.yield_))
         routes: dict[str, list[tuple[str, float]]] = {}
         own_lead: dict[str, int] = {}
+        buckets = scenario.calendar.buckets
         for routing in scenario.routings:
             routes.setdefault(routing.item, []).append((routing.shop, routing.jobs_per_unit))
-            own_lead[routing.item] = max(own_lead.get(routing.item, 0), routing.lead_time)
+            lead_time = buckets.lead(routing.lead_time)
+            own_lead[routing.item] = max(own_lead.get(routing.item, 0), lead_time)
         price: dict[str, float] = {}
         for supplier in scenario.suppliers:
             price[supplier.item] = min(price.get(supplier.item, np.inf), supplier.price)

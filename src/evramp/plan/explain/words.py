@@ -1,4 +1,4 @@
-"""Words and numbers for the planner: ISO weeks, amounts, ratios, quantities."""
+"""Words and numbers for the planner: bucket labels (ISO weeks), amounts, ratios, quantities."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+
+from evramp.model.buckets import bucket_label
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -25,8 +27,9 @@ def iso_week(day: str | dt.date) -> str:
     return f"{year}-W{number:02d}"
 
 
-def iso_labels(weeks: list[str]) -> dict[str, str]:
-    return {w: iso_week(w) for w in weeks}
+def iso_labels(weeks: list[str], bucket: str = "week") -> dict[str, str]:
+    """The label of each bucket (given by its first day): `2024-W18`, `2024-05-02`, `2024-05`."""
+    return {w: bucket_label(w, bucket) for w in weeks}
 
 
 def amount(value: float) -> str:
