@@ -48,7 +48,7 @@ def whole_builds_implied(data: PlanData) -> BoolArray:
     item_of = data.made_item
     routings_per_item = np.bincount(data.routing_made, minlength=made)
     shop_ok = _whole(data.shop_capacity, axis=1)
-    shop_ok &= ~((data.overtime_hours > 0) & np.any(data.overtime_jobs_per_hour > 0, axis=1))
+    shop_ok &= ~np.any((data.overtime_hours > 0) & (data.overtime_jobs_per_hour > 0), axis=1)
     shop_ok[data.learning.shop] = False
     odd = (data.routing_jobs != 1.0) | (
         data.routing_setup_time != np.round(data.routing_setup_time)
