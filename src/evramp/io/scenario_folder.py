@@ -229,11 +229,19 @@ def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
 
 
 def _write_table(path: Path, spec: TableSpec, records: tuple[Record, ...]) -> None:
+    """One row per record; an optional column that no record fills is left out, so that files
+    stay as small as their data and do not change when the format gains an optional field."""
+    rows = [record.model_dump(by_alias=True) for record in records]
+    columns = [
+        column
+        for column in spec.columns
+        if column in spec.required_columns or any(row[column] is not None for row in rows)
+    ]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(spec.columns)
-        for record in records:
-            writer.writerow(_cells(record.model_dump(by_alias=True)))
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(_cells({column: row[column] for column in columns}))
 
 
 def _cells(values: Mapping[str, Any]) -> Iterator[str]:
