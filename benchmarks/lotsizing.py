@@ -353,12 +353,11 @@ def solve_direct(instance: Instance, time_limit: float = DEFAULT_TIME_LIMIT) -> 
 def to_scenario(instance: Instance) -> evramp.Scenario:
     """The instance as an evramp scenario: one shop, an item (a "vehicle") per CLSP item with
     its holding cost and a routing with its capacity use, setup time and setup cost, and one
-    order per item and period. Lateness costs more than any plan could save, so a plan that
-    can be on time is."""
+    order per item and period, promised on time (`max_weeks_late` 0): the textbook model has no
+    backlog."""
     if not np.allclose(instance.capacity, instance.capacity[0]):
         raise ValueError(f"{instance.name}: capacity varies by period; one shop rate cannot say so")
     first = dt.date(2024, 1, 1)  # a Monday
-    late = 10.0 * (instance.setup_cost.sum() + instance.h.max() * instance.demand.sum()) + 1.0
     items = [f"I{i + 1}" for i in range(instance.n)]
     return evramp.Scenario(
         name=instance.name,
@@ -393,7 +392,7 @@ def to_scenario(instance: Instance) -> evramp.Scenario:
                 variant=items[i],
                 quantity=float(instance.demand[i, t]),
                 due=first + dt.timedelta(weeks=int(t)),
-                lateness_penalty=late,
+                max_weeks_late=0,
             )
             for i, t in zip(*np.nonzero(instance.demand > 0), strict=True)
         ),

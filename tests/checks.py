@@ -178,7 +178,9 @@ def check_learning_curves(scenario: Scenario, result: PlanResult) -> None:
         assert ramp.learning_rate is not None and ramp.full_volume is not None
         experience = ramp.start_volume + np.concatenate([[0.0], np.cumsum(jobs[s])[:-1]])
         share = np.minimum(1.0, (experience / ramp.full_volume) ** -np.log2(ramp.learning_rate))
-        sop = bucket_of(result, ramp.sop)
+        # An SOP at or after the horizon's end leaves the whole plan in trial production.
+        in_horizon = ramp.sop < scenario.calendar.end
+        sop = bucket_of(result, ramp.sop) if in_horizon else len(result.weeks)
         weeks = np.arange(len(result.weeks)) >= sop
         # At full rate the curve no longer binds: overtime may add to it (docs/planning-model.md).
         overtime = per_shop(result, "overtime_jobs", shops)[s]
@@ -244,3 +246,24 @@ def check_demand(scenario: Scenario, result: PlanResult) -> None:
     orders = result.orders.set_index("demand")
     assert np.allclose(orders["shipped"], shipped.reindex(orders.index, fill_value=0.0), atol=TOL)
     assert (orders["on_time"] <= orders["shipped"] + TOL).all()
+    check_lateness_limits(scenario, result, ships)
+
+
+def check_lateness_limits(scenario: Scenario, result: PlanResult, ships: pd.DataFrame) -> None:
+    """An order with `max_weeks_late` ships all of it by then: its last shipment is at most
+    that many weeks (whole buckets, rounded down) after its due bucket, within the horizon."""
+    days = {"day": 1.0, "week": 7.0, "month": 365.2425 / 12}[scenario.calendar.bucket]
+    last = ships.groupby("demand")["week"].max()
+    shipped = ships.groupby("demand")["quantity"].sum()
+    for line in scenario.demand:
+        if line.max_weeks_late is None:
+            continue
+        allowed = math.floor(7 * line.max_weeks_late / days + 1e-9)
+        deadline = bucket_of(result, line.due) + allowed
+        if deadline >= len(result.weeks):
+            continue  # the promise runs past the horizon: nothing to check inside it
+        assert float(shipped.get(line.id, 0.0)) >= line.quantity - TOL, (
+            f"order {line.id} not all shipped by its lateness limit"
+        )
+        finished = week_index(result, pd.Series([last[line.id]]))[0]
+        assert finished <= deadline, f"order {line.id} shipped {finished - deadline} too late"

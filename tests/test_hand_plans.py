@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import evramp
-from evramp.model import BomLine, Item, Phase, Ramp, Routing, Shutdown, Supplier
+from evramp.model import BomLine, Item, Phase, Ramp, Routing, Scenario, Shutdown, Supplier
 from evramp.plan import PlanResult
 from tests.checks import check_plan
 from tests.factory import calendar, learning_ramp, one_car_one_shop, order, shop
@@ -480,3 +480,47 @@ def test_overtime_adds_to_a_learning_shop_once_it_reaches_full_rate() -> None:
     result = evramp.plan(scenario)
     assert weekly(result) == pytest.approx([10.0, 20.0, 40.0, 80.0, 125.0])
     check_plan(scenario, result)
+
+
+def promise_plant(promised: float) -> Scenario:
+    """10 cars a week. HIGH (priority 1) wants 20 in week 1; LOW (priority 2) wants
+    `promised` in week 0 and was promised them on time (max_weeks_late 0)."""
+    return one_car_one_shop(
+        weeks=4,
+        jobs_per_week=10.0,
+        demand=(
+            order("HIGH", 20, 1, priority=1, penalty=100.0),
+            order("LOW", promised, 0, priority=2, penalty=1.0).model_copy(
+                update={"max_weeks_late": 0}
+            ),
+        ),
+    )
+
+
+def test_a_lateness_limit_is_kept_even_against_a_higher_priority() -> None:
+    """Without the promise HIGH takes weeks 0 and 1 and LOW ships in week 2, 2 weeks late.
+    With it LOW ships in week 0 and HIGH waits: 10 on time, 10 one week late."""
+    free = promise_plant(10)
+    free = dataclasses.replace(
+        free, demand=tuple(d.model_copy(update={"max_weeks_late": None}) for d in free.demand)
+    )
+    assert evramp.plan(free).orders.set_index("demand").loc["LOW", "weeks_late"] == 2
+    scenario = promise_plant(10)
+    result = evramp.plan(scenario)
+    assert weekly(result, "shipments", demand="LOW") == [10.0, 0.0, 0.0, 0.0]
+    assert weekly(result, "shipments", demand="HIGH") == [0.0, 10.0, 10.0, 0.0]
+    orders = result.orders.set_index("demand")
+    assert orders.loc["LOW", "weeks_late"] == 0
+    assert orders.loc["HIGH", "weeks_late"] == 1
+    check_plan(scenario, result)
+
+
+def test_a_promise_no_plan_can_keep_fails_and_names_the_order() -> None:
+    """15 cars due in week 0 on time from a shop of 10 a week: impossible. The error says so,
+    and what the best plan without the limit would do."""
+    with pytest.raises(evramp.PlanFailed) as failed:
+        evramp.plan(promise_plant(15))
+    message = str(failed.value)
+    assert failed.value.status == "Infeasible"
+    assert "LOW (at most 0 weeks late; the best plan 3 weeks late)" in message
+    assert "HIGH" not in message

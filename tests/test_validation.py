@@ -170,10 +170,15 @@ def _write_rows(path: Path, rows: list[list[str]]) -> None:
 
 
 def set_cell(file: str, line: int, column: str, value: str) -> Mutation:
-    """Type `value` into `column` on `line` of `file` (the header is line 1)."""
+    """Type `value` into `column` on `line` of `file` (the header is line 1); an optional column
+    the file leaves out is added, empty on the other lines."""
 
     def mutate(folder: Path) -> None:
         rows = _read_rows(folder / file)
+        if column not in rows[0]:
+            for row in rows:
+                row.append("")
+            rows[0][-1] = column
         rows[line - 1][rows[0].index(column)] = value
         _write_rows(folder / file, rows)
 
@@ -426,6 +431,16 @@ CASES = [
         "shops.csv:3: days_per_week: must be <= 7, got 8",
     ),
     case(
+        "negative lateness limit",
+        set_cell("demand.csv", 3, "max_weeks_late", "-1"),
+        "demand.csv:3: max_weeks_late: must be >= 0, got -1",
+    ),
+    case(
+        "fractional lateness limit",
+        set_cell("demand.csv", 2, "max_weeks_late", "1.5"),
+        "demand.csv:2: max_weeks_late: expected a whole number, got 1.5",
+    ),
+    case(
         "priority zero",
         set_cell("demand.csv", 2, "priority", "0"),
         "demand.csv:2: priority: must be >= 1, got 0",
@@ -610,8 +625,10 @@ CASES = [
     case(
         "quotas above 100 %",
         in_order(
-            append_line("suppliers.csv", "CATL2,CELL,,1,41,0,,0.6"),
-            append_line("suppliers.csv", "CATL3,CELL,,1,42,0,,0.5"),
+            append_line("suppliers.csv", "CATL2,CELL,,1,41,0"),
+            append_line("suppliers.csv", "CATL3,CELL,,1,42,0"),
+            set_cell("suppliers.csv", 5, "share", "0.6"),
+            set_cell("suppliers.csv", 6, "share", "0.5"),
         ),
         "suppliers.csv:6: share: the shares of 'CELL' add up to 1.1 by this line; at most 1",
     ),

@@ -148,6 +148,11 @@ class Buckets:
         1 week or 1 month; 5 weeks (35 days) are 2 months."""
         return math.ceil(7 * weeks / _NOMINAL_DAYS[self.kind] - 1e-9)
 
+    def late_buckets(self, weeks: int) -> int:
+        """A lateness limit of `weeks` weeks in whole buckets, rounded down (a limit is kept
+        by staying within it): 7·weeks days, the weeks themselves, or the months it covers."""
+        return math.floor(7 * weeks / _NOMINAL_DAYS[self.kind] + 1e-9)
+
     # --- words -------------------------------------------------------------------------------
 
     def noun(self, count: float = 1) -> str:

@@ -261,6 +261,10 @@ class Demand(Record):
     """Cost per vehicle and week shipped after `due`."""
     kind: DemandKind = "order"
     """`order` (a customer's) or `forecast`."""
+    max_weeks_late: Weeks | None = None
+    """Most weeks the vehicles may ship after their due week (0: on time); empty: no limit.
+    A hard promise: when no plan keeps every such promise, `evramp plan` fails and names the
+    orders the best plan without the limits would ship too late."""
 
 
 class Inventory(Record):

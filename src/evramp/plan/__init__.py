@@ -3,6 +3,7 @@ map the solution back to builds, purchases, stock, shipments and backlog."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from evramp.model import Scenario, ensure_valid
@@ -16,10 +17,11 @@ from evramp.plan.solve import ALGORITHMS, DEFAULT_ALGORITHM, MIP_GAP, solve
 class PlanFailed(RuntimeError):
     """The solver did not prove an optimal plan; nothing it found is presented as a plan."""
 
-    def __init__(self, scenario: str, status: str) -> None:
+    def __init__(self, scenario: str, status: str, why: str = "") -> None:
         self.status = status
         super().__init__(
             f"no plan for scenario {scenario!r}: the solver stopped with status {status!r}"
+            + (f"; {why}" if why else "")
         )
 
 
@@ -59,7 +61,10 @@ def plan(
     solution = solve(lp, time_limit=time_limit, algorithm=algorithm, mip_gap=mip_gap)
     clock.lap("solve")
     if not solution.usable:
-        raise PlanFailed(scenario.name, solution.status)
+        why = ""
+        if solution.status == "Infeasible" and (data.demand.max_late >= 0).any():
+            why = _broken_promises(scenario, time_limit, integer)
+        raise PlanFailed(scenario.name, solution.status, why)
     arrays = expand_solution(data, free, lp, solution)
     rows, columns = lp.shape
     size = ModelSize(rows, columns, int(lp.matrix.nnz), free_parts=len(free))
@@ -73,6 +78,34 @@ def plan(
     )
     clock.lap("extract")
     return result
+
+
+def _broken_promises(scenario: Scenario, time_limit: float | None, integer: bool) -> str:
+    """Which orders' `max_weeks_late` no plan can keep: those the best plan without the limits
+    ships later than promised (or not at all), named in words."""
+    unlimited = dataclasses.replace(
+        scenario,
+        demand=tuple(
+            order.model_copy(update={"max_weeks_late": None}) for order in scenario.demand
+        ),
+    )
+    try:
+        best = plan(unlimited, time_limit=time_limit, integer=integer)
+    except PlanFailed:
+        return "it finds no plan even without the orders' lateness limits"
+    limits = {o.id: o.max_weeks_late for o in scenario.demand if o.max_weeks_late is not None}
+    buckets = scenario.calendar.buckets
+    late_by_order = zip(
+        best.orders["demand"].astype(str), best.orders["weeks_late"].astype(float), strict=True
+    )
+    broken = [
+        f"{order} (at most {limits[order]} weeks late; the best plan "
+        + (f"{late:g} {buckets.noun(late)} late)" if late == late else "leaves it short)")
+        for order, late in late_by_order
+        if order in limits and not late <= buckets.late_buckets(limits[order])
+    ]
+    shown = "; ".join(broken[:5]) + (f"; and {len(broken) - 5} more" if len(broken) > 5 else "")
+    return f"no plan keeps every order's max_weeks_late: {shown}"
 
 
 class _Clock:

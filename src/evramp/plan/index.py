@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from evramp.model import Scenario
+from evramp.model import Demand, Scenario
 from evramp.model.buckets import BucketKind
 from evramp.plan.capacity import overtime_hours, shop_capacity, shop_time
 from evramp.plan.learning import LearningCurves, learning_curves
@@ -51,6 +51,7 @@ class DemandClasses:
     price: FloatArray  # (C,) revenue per car
     penalty: FloatArray  # (C,) weighted lateness cost per car-week (× bucket_weeks per bucket)
     orders: Orders
+    max_late: IntArray  # (C,) most buckets late, -1 for no limit
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandCla
     (see `priority_weights`).
     """
     buckets = scenario.calendar.buckets
-    keys = sorted({(order.variant, order.priority) for order in scenario.demand})
+    keys = sorted({_class_key(order) for order in scenario.demand})
     class_index = {key: c for c, key in enumerate(keys)}
 
     demand = np.zeros((len(keys), len(buckets)))
@@ -215,34 +216,44 @@ def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandCla
     revenue = np.zeros(len(keys))
     penalty = np.zeros(len(keys))
     for order in scenario.demand:
-        c = class_index[(order.variant, order.priority)]
+        c = class_index[_class_key(order)]
         demand[c, buckets.index_of(order.due)] += order.quantity
         quantity[c] += order.quantity
         revenue[c] += order.quantity * order.price
         penalty[c] += order.quantity * max(order.lateness_penalty, MIN_LATENESS_PENALTY)
     scale = np.divide(1.0, quantity, out=np.zeros_like(quantity), where=quantity > 0)
-    class_priority = np.array([p for _, p in keys], dtype=np.int64)
+    class_priority = np.array([p for _, p, _ in keys], dtype=np.int64)
 
     order_key = sorted(
         range(len(scenario.demand)),
         key=lambda n: (
-            class_index[(scenario.demand[n].variant, scenario.demand[n].priority)],
+            class_index[_class_key(scenario.demand[n])],
             scenario.demand[n].due,
             scenario.demand[n].id,
         ),
     )
     lines = [scenario.demand[n] for n in order_key]
     return DemandClasses(
-        variant=np.array([item_index[v] for v, _ in keys], dtype=np.int64),
+        variant=np.array([item_index[v] for v, _, _ in keys], dtype=np.int64),
         priority=class_priority,
         due=demand,
         price=revenue * scale,
         penalty=priority_weights(class_priority, penalty * scale),
         orders=Orders(
             ids=[o.id for o in lines],
-            klass=np.array([class_index[(o.variant, o.priority)] for o in lines], dtype=np.int64),
+            klass=np.array([class_index[_class_key(o)] for o in lines], dtype=np.int64),
             due=np.array([buckets.index_of(o.due) for o in lines], dtype=np.int64),
             quantity=np.array([o.quantity for o in lines]),
             kind=[o.kind for o in lines],
         ),
+        max_late=np.array(
+            [-1 if weeks < 0 else buckets.late_buckets(weeks) for _, _, weeks in keys],
+            dtype=np.int64,
+        ),
     )
+
+
+def _class_key(order: Demand) -> tuple[str, int, int]:
+    """Orders of one class share variant, priority and lateness limit (-1: none)."""
+    limit = -1 if order.max_weeks_late is None else order.max_weeks_late
+    return order.variant, order.priority, limit

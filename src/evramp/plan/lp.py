@@ -231,11 +231,27 @@ def _column_bounds(data: PlanData, columns: Columns) -> tuple[FloatArray, FloatA
     upper[columns.build.offset : columns.build.stop] = np.where(build_late, 0.0, np.inf).ravel()
     upper[columns.buy.offset : columns.buy.stop] = release_capacity(data).ravel()
     upper[columns.setup.offset : columns.setup.stop] = 1.0
+    upper[columns.backlog.offset : columns.backlog.stop] = most_backlog(data).ravel()
     possible = data.overtime_jobs_per_hour > 0
     upper[columns.overtime.offset : columns.overtime.stop] = np.where(
         possible, data.overtime_hours, 0.0
     ).ravel()
     return np.zeros(columns.count), upper
+
+
+def most_backlog(data: PlanData) -> FloatArray:
+    """Backlog allowed per class and bucket, (C, T): with a limit of n buckets late, only what
+    fell due in the last n buckets (0: nothing past its due bucket); no limit: infinite."""
+    due = data.demand.due
+    limit = data.demand.max_late
+    running = np.cumsum(due, axis=1)
+    weeks = np.arange(data.weeks)
+    before = weeks[None, :] - limit[:, None]  # the last bucket whose demand must be shipped
+    shipped_by_then = np.where(
+        before >= 0, np.take_along_axis(running, np.clip(before, 0, data.weeks - 1), axis=1), 0.0
+    )
+    window = np.maximum(running - shipped_by_then, 0.0)
+    return np.where(limit[:, None] >= 0, window, np.inf)
 
 
 def release_capacity(data: PlanData) -> FloatArray:
