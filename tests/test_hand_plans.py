@@ -524,3 +524,45 @@ def test_a_promise_no_plan_can_keep_fails_and_names_the_order() -> None:
     assert failed.value.status == "Infeasible"
     assert "LOW (at most 0 weeks late; the best plan 3 weeks late)" in message
     assert "HIGH" not in message
+
+
+def cell_suppliers(preferred: str | None) -> Scenario:
+    """30 cars a week for 4 weeks, one cell each. DEAR sells cells at 10, at most 20 a week;
+    CHEAP at 1, unlimited. `preferred` gets priority 1, the other 2 (None: both 1)."""
+    return one_car_one_shop(
+        weeks=4,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="CELL", kind="part")),
+        bom=(BomLine(parent="CAR", child="CELL", quantity=1),),
+        suppliers=tuple(
+            Supplier(
+                supplier=name,
+                item="CELL",
+                price=price,
+                capacity=capacity,
+                priority=1 if preferred in (None, name) else 2,
+            )
+            for name, price, capacity in (("DEAR", 10.0, 20.0), ("CHEAP", 1.0, None))
+        ),
+        demand=tuple(order(f"O{w}", 30, w, penalty=100.0) for w in range(4)),
+    )
+
+
+def test_a_preferred_supplier_is_used_first_whatever_its_price() -> None:
+    """By price alone all 120 cells come from CHEAP. With DEAR preferred, it delivers all it
+    can (20 a week) and CHEAP the other 10; the premium that keeps CHEAP second is the price
+    spread 9 plus 1 per cell: 40 cells x 10 = 400 of `preference` in the objective."""
+    by_price = evramp.plan(cell_suppliers(None))
+    assert by_price.purchases.groupby("supplier")["quantity"].sum().to_dict() == {"CHEAP": 120}
+    assert by_price.costs["preference"] == 0.0
+    scenario = cell_suppliers("DEAR")
+    result = evramp.plan(scenario)
+    bought = result.purchases.pivot_table(
+        index="release_week", columns="supplier", values="quantity", aggfunc="sum"
+    )
+    assert bought["DEAR"].tolist() == [20.0] * 4
+    assert bought["CHEAP"].tolist() == [10.0] * 4
+    assert result.costs["purchases"] == pytest.approx(4 * (20 * 10 + 10 * 1))
+    assert result.costs["preference"] == pytest.approx(400.0)
+    check_plan(scenario, result)
+    # Preferring the cheap line changes nothing: it was first anyway.
+    assert evramp.plan(cell_suppliers("CHEAP")).purchases["quantity"].sum() == 120

@@ -106,6 +106,7 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             moq=draw(st.sampled_from([0.0, 0.0, 25.0, 60.0])) if lot_sizing else 0.0,
             lot_multiple=draw(st.sampled_from([None, None, 10.0, 24.0])) if lot_sizing else None,
             share=draw(st.sampled_from([None, None, 0.3])) if n == 1 else None,
+            priority=draw(st.sampled_from([1, 1, 2])),
         )
         for part in parts
         for n in range(draw(st.integers(1, 2)))
@@ -295,6 +296,7 @@ def test_the_objective_is_the_sum_of_its_reported_terms(scenario: Scenario) -> N
     costs = result.costs
     total = (
         costs["purchases"]
+        + costs["preference"]
         + costs["holding"]
         + costs["lateness"]
         + costs["overtime"]

@@ -441,6 +441,11 @@ CASES = [
         "demand.csv:2: max_weeks_late: expected a whole number, got 1.5",
     ),
     case(
+        "supplier priority zero",
+        set_cell("suppliers.csv", 2, "priority", "0"),
+        "suppliers.csv:2: priority: must be >= 1, got 0",
+    ),
+    case(
         "priority zero",
         set_cell("demand.csv", 2, "priority", "0"),
         "demand.csv:2: priority: must be >= 1, got 0",
@@ -625,8 +630,8 @@ CASES = [
     case(
         "quotas above 100 %",
         in_order(
-            append_line("suppliers.csv", "CATL2,CELL,,1,41,0"),
-            append_line("suppliers.csv", "CATL3,CELL,,1,42,0"),
+            append_line("suppliers.csv", "CATL2,CELL,,1,41"),
+            append_line("suppliers.csv", "CATL3,CELL,,1,42"),
             set_cell("suppliers.csv", 5, "share", "0.6"),
             set_cell("suppliers.csv", 6, "share", "0.5"),
         ),
@@ -708,7 +713,7 @@ def test_a_single_bad_number_is_reported_as_a_scenario_error(folder: Path) -> No
 def test_bom_cycle_is_named(folder: Path) -> None:
     """A cycle through three items is shown in BOM order, and reported once."""
     append_line("items.csv", "MODULE,assembly,Cell module,ea,0,0")(folder)
-    append_line("routings.csv", "MODULE,battery,1,0,0,0")(folder)
+    append_line("routings.csv", "MODULE,battery,1,0")(folder)
     set_cell("bom.csv", 8, "child", "MODULE")(folder)  # BATT -> MODULE
     append_line("bom.csv", "MODULE,CELL,12,1,")(folder)  # line 9
     append_line("bom.csv", "MODULE,BATT,1,1,")(folder)  # line 10 closes the cycle

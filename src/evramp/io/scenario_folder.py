@@ -229,13 +229,16 @@ def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
 
 
 def _write_table(path: Path, spec: TableSpec, records: tuple[Record, ...]) -> None:
-    """One row per record; an optional column that no record fills is left out, so that files
-    stay as small as their data and do not change when the format gains an optional field."""
+    """One row per record; an optional column where every record has the default is left out,
+    so that files stay as small as their data and do not change when the format gains a field."""
     rows = [record.model_dump(by_alias=True) for record in records]
+    defaults = {
+        field.alias or name: field.default for name, field in spec.record.model_fields.items()
+    }
     columns = [
         column
         for column in spec.columns
-        if column in spec.required_columns or any(row[column] is not None for row in rows)
+        if column in spec.required_columns or any(row[column] != defaults[column] for row in rows)
     ]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

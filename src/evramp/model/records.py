@@ -224,6 +224,10 @@ class Supplier(Record):
     """Purchases are whole multiples of this (integer mode); empty means any quantity."""
     share: Annotated[float | None, Field(gt=0, le=1)] = None
     """Quota: this line gets at least this share of the item's purchases over the horizon."""
+    priority: Annotated[int, Field(ge=1, le=9)] = 1
+    """1 is preferred: the plan buys from a line of the next priority only what the item's
+    preferred lines cannot deliver in time, whatever their prices (a premium in the objective,
+    reported as the `preference` cost)."""
 
 
 class SupplierCapacity(Record):

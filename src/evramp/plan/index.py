@@ -24,6 +24,9 @@ IntArray = npt.NDArray[np.int64]
 # A tiny holding cost on every item: without it, buying a part 30 weeks early costs the same as
 # buying it just in time, and the solver would pick any of those plans at random.
 MIN_HOLDING_COST = 1e-3
+# How much more a less preferred supplier line costs than the spread of prices, as a share of
+# the highest price (at least 1 per unit): enough to decide, small beside lateness penalties.
+PREFERENCE_MARGIN = 0.01
 # A tiny lateness cost per car-week, so that orders without a penalty still ship on time when
 # they can.
 MIN_LATENESS_PENALTY = 1.0
@@ -91,6 +94,7 @@ class PlanData:
     line_moq: FloatArray  # (L,) minimum order quantity, 0 when none
     line_lot: FloatArray  # (L,) lot multiple, 0 when none
     line_share: FloatArray  # (L,) quota share of its item's purchases, 0 when none
+    line_premium: FloatArray  # (L,) objective premium per unit for a less preferred line
     on_hand: FloatArray  # (I,)
     receipts: FloatArray  # (I, T)
     demand: DemandClasses
@@ -160,6 +164,7 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         line_moq=np.array([line.moq for line in scenario.suppliers]),
         line_lot=np.array([line.lot_multiple or 0.0 for line in scenario.suppliers]),
         line_share=np.array([line.share or 0.0 for line in scenario.suppliers]),
+        line_premium=preference_premium(scenario),
         on_hand=on_hand,
         receipts=receipts,
         demand=_demand_classes(scenario, item_index),
@@ -182,6 +187,25 @@ def _supplier_capacity(scenario: Scenario) -> FloatArray:
             change.capacity * length[first:]
         )
     return capacity
+
+
+def preference_premium(scenario: Scenario) -> FloatArray:
+    """Per supplier line: (its priority - the best of its item's lines) x a step larger than
+    the spread of the item's prices, so that a line of a worse priority always costs more in
+    the objective than any better one. 0 for every line when priorities are not used."""
+    lines = scenario.suppliers
+    premium = np.zeros(len(lines))
+    by_item: dict[str, list[int]] = {}
+    for n, line in enumerate(lines):
+        by_item.setdefault(line.item, []).append(n)
+    for members in by_item.values():
+        priorities = np.array([lines[n].priority for n in members])
+        if (priorities == priorities[0]).all():
+            continue
+        prices = np.array([lines[n].price for n in members])
+        step = prices.max() - prices.min() + max(PREFERENCE_MARGIN * prices.max(), 1.0)
+        premium[members] = (priorities - priorities.min()) * step
+    return premium
 
 
 def priority_weights(priority: IntArray, penalty: FloatArray) -> FloatArray:

@@ -271,7 +271,9 @@ def _objective(data: PlanData, columns: Columns) -> FloatArray:
     cost = np.zeros(columns.count)
     weeks = data.weeks
     cost[columns.build.offset : columns.build.stop] = np.repeat(data.made_cost, weeks)
-    cost[columns.buy.offset : columns.buy.stop] = np.repeat(data.line_price, weeks)
+    cost[columns.buy.offset : columns.buy.stop] = np.repeat(
+        data.line_price + data.line_premium, weeks
+    )
     cost[columns.stock.offset : columns.stock.stop] = np.outer(
         data.holding_cost, data.bucket_weeks
     ).ravel()

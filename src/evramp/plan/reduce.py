@@ -72,7 +72,10 @@ def find_free_parts(data: PlanData, lot_sizing: bool = False) -> FreeParts:
             and (data.line_moq[candidates] > 0).any() | (data.line_lot[candidates] > 0).any()
         ):
             continue
-        cheapest = min(candidates, key=lambda n: (data.line_price[n], data.line_lead_time[n], n))
+        cheapest = min(
+            candidates,
+            key=lambda n: (data.line_price[n] + data.line_premium[n], data.line_lead_time[n], n),
+        )
         if (deliverable[cheapest] >= bound[item] - 1e-9).all():
             items.append(int(item))
             lines.append(int(cheapest))
@@ -123,6 +126,7 @@ def without_free_parts(data: PlanData, free: FreeParts) -> PlanData:
         line_moq=data.line_moq[kept_lines],
         line_lot=data.line_lot[kept_lines],
         line_share=data.line_share[kept_lines],
+        line_premium=data.line_premium[kept_lines],
         on_hand=data.on_hand[keep],
         receipts=data.receipts[keep],
         demand=replace(data.demand, variant=new_index[data.demand.variant]),

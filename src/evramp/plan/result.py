@@ -71,9 +71,10 @@ class PlanResult:
     )  # shop, week, capacity, load, overtime_hours, overtime_jobs, shadow_price
     supply: pd.DataFrame  # supplier, item, week, capacity, received, shadow_price
     costs: dict[str, float]
-    """The objective's terms: revenue, purchases, holding, lateness (priority-weighted),
-    overtime and setups; objective = purchases + holding + lateness + overtime + setups
-    - revenue."""
+    """The objective's terms: revenue, purchases, preference (the premium that keeps less
+    preferred supplier lines last, 0 without supplier priorities), holding, lateness
+    (priority-weighted), overtime and setups; objective = purchases + preference + holding +
+    lateness + overtime + setups - revenue."""
     bucket: BucketKind = "week"
     """The planning bucket: `day`, `week` or `month`."""
 
@@ -169,6 +170,7 @@ def _costs(data: PlanData, arrays: PlanArrays) -> dict[str, float]:
     return {
         "revenue": float(data.demand.price @ arrays.ship.sum(axis=1)),
         "purchases": float(data.line_price @ arrays.buy.sum(axis=1)),
+        "preference": float(data.line_premium @ arrays.buy.sum(axis=1)),
         "holding": float(data.holding_cost @ (arrays.stock * data.bucket_weeks).sum(axis=1)),
         "lateness": float(data.demand.penalty @ late.sum(axis=1)),
         "overtime": float(data.overtime_cost @ arrays.overtime.sum(axis=1)),

@@ -41,7 +41,8 @@ def cost_summary(result: PlanResult) -> str:
     costs = result.costs
     return (
         f"revenue {_money(costs['revenue'])}, purchases {_money(costs['purchases'])}, "
-        f"holding {_money(costs['holding'])}, overtime {_money(costs['overtime'])}, "
+        + (f"supplier preference {_money(costs['preference'])}, " if costs["preference"] else "")
+        + f"holding {_money(costs['holding'])}, overtime {_money(costs['overtime'])}, "
         f"setups {_money(costs['setups'])}, "
         f"lateness penalties {_money(costs['lateness'])} (weighted by priority); "
         f"objective {_money(result.objective)}"
