@@ -5,9 +5,9 @@
 Reads the six public `.DAT` instances kept beside the repository (default
 `<repo>/../shared/benchmarks/lotsizing`, see its README.md; they are reference data and never
 copied into the repository), solves each directly with HiGHS and prints a table. When the folder is
-absent the script says so and exits 0. The evramp column is the single extension point
-`solve_with_evramp`, which will solve the instance as an evramp scenario in integer mode with
-setups; until evramp has setups it prints "n/a".
+absent the script says so and exits 0. The evramp columns come from `solve_with_evramp`: the
+instance as an evramp scenario (`to_scenario`: one shop, a vehicle per item, orders promised on
+time) planned in integer mode with setups, gap 0. Latest table: benchmarks/RESULTS.md.
 
 The model (the textbook CLSP with setup times): minimise Σ sc_i·y[i,t] + Σ h_i·s[i,t] subject to
 s[i,t-1] + x[i,t] - s[i,t] = d[i,t] (no initial stock, no backlog), Σ_i b_i·x[i,t] + st_i·y[i,t] ≤
