@@ -39,9 +39,10 @@ def bucket_days(scenario: Scenario, result: PlanResult) -> list[list[dt.date]]:
 
 
 def lead_buckets(scenario: Scenario, weeks: int) -> int:
-    """A lead time in weeks as whole buckets, rounded up (a month counted as 30.436875 days)."""
+    """A lead time in weeks as whole buckets, to the nearest (a month counted as 30.436875
+    days; 1 or 2 weeks are 0 months, 3 to 6 weeks one)."""
     days = {"day": 1.0, "week": 7.0, "month": 365.2425 / 12}[scenario.calendar.bucket]
-    return math.ceil(7 * weeks / days - 1e-9)
+    return math.floor(7 * weeks / days + 0.5 + 1e-9)
 
 
 def week_index(result: PlanResult, weeks: pd.Series) -> np.ndarray:

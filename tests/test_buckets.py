@@ -108,13 +108,15 @@ def test_days_and_weeks_tile_the_horizon() -> None:
         ("day", 1, 7),
         ("day", 3, 21),
         ("week", 3, 3),
-        ("month", 1, 1),
-        ("month", 4, 1),  # 28 days fit in a month of 30.44
-        ("month", 5, 2),  # 35 days do not
-        ("month", 9, 3),  # 63 days: more than two months (60.9), less than three
+        ("month", 1, 0),  # 7 days: under half a month of 30.44
+        ("month", 2, 0),  # 14 days: still under 15.2
+        ("month", 3, 1),  # 21 days: over half
+        ("month", 6, 1),  # 42 days: 1.38 months
+        ("month", 7, 2),  # 49 days: 1.61 months
+        ("month", 9, 2),  # 63 days: 2.07 months
     ],
 )
-def test_lead_times_are_whole_buckets_rounded_up(bucket: str, weeks: int, buckets: int) -> None:
+def test_lead_times_are_whole_buckets_to_the_nearest(bucket: str, weeks: int, buckets: int) -> None:
     assert Buckets(bucket, START, day(70)).lead(weeks) == buckets  # type: ignore[arg-type]
 
 
@@ -264,28 +266,44 @@ def test_weeks_and_months_deliver_the_same_when_capacity_binds_throughout() -> N
     assert by_month.sum().tolist() == [500.0, 400.0, 400.0]
 
 
-def test_monthly_lead_time_of_a_week_is_one_month() -> None:
-    scenario = in_buckets(
+def cell_plant_in_months(lead_weeks: int) -> Scenario:
+    return in_buckets(
         one_car_one_shop(
             weeks=13,
             items=(Item(id="CAR", kind="vehicle"), Item(id="CELL", kind="part")),
             bom=(BomLine(parent="CAR", child="CELL", quantity=1),),
-            suppliers=(Supplier(supplier="S", item="CELL", lead_time=1, capacity=100, price=1),),
+            suppliers=(
+                Supplier(supplier="S", item="CELL", lead_time=lead_weeks, capacity=100, price=1),
+            ),
         ),
         "month",
     )
-    result = evramp.plan(scenario)
+
+
+def purchase_lags(result: PlanResult) -> set[int]:
     months = {w: t for t, w in enumerate(result.weeks)}
     purchases = result.purchases
     assert not purchases.empty
     lag = purchases["receipt_week"].map(months) - purchases["release_week"].map(months)
-    assert (lag == 1).all()
-    # 100 cells a week are 100 × 31 / 7 in January; released in January, they arrive in
-    # February (29 days: 414.29 a month), none can arrive in January.
+    return set(lag.astype(int))
+
+
+def test_monthly_lead_times_are_the_nearest_whole_months() -> None:
+    """3 weeks (21 days, 0.69 of a month) are one month: 100 cells a week are 100 × 31 / 7 in
+    January; released in January, they arrive in February (29 days: 414.29 a month), none can
+    arrive in January. 1 week (0.23 of a month) is none: January's cells arrive in January."""
+    scenario = cell_plant_in_months(3)
+    result = evramp.plan(scenario)
+    assert purchase_lags(result) == {1}
     supply = result.supply.set_index("week")
     assert supply.loc["2024-02-01", "capacity"] == pytest.approx(100 * 29 / 7)
     assert per_bucket(result) == pytest.approx([0.0, 100 * 29 / 7, 420.0])
     check_plan(scenario, result)
+    short = cell_plant_in_months(1)
+    result = evramp.plan(short)
+    assert purchase_lags(result) == {0}
+    assert per_bucket(result)[0] == pytest.approx(100 * 31 / 7)
+    check_plan(short, result)
 
 
 def test_a_shutdown_closes_its_share_of_a_months_working_days() -> None:

@@ -143,10 +143,13 @@ class Buckets:
     # --- durations ---------------------------------------------------------------------------
 
     def lead(self, weeks: int) -> int:
-        """A lead time of `weeks` weeks in whole buckets, rounded up: the fewest buckets whose
-        nominal length (1 day, 7 days, a mean month of 30.44 days) covers it. 1 week is 7 days,
-        1 week or 1 month; 5 weeks (35 days) are 2 months."""
-        return math.ceil(7 * weeks / _NOMINAL_DAYS[self.kind] - 1e-9)
+        """A lead time of `weeks` weeks in whole buckets of their nominal length (1 day, 7 days,
+        a mean month of 30.44 days), to the nearest, halves up: exact for days and weeks; in
+        months 1-2 weeks are 0 (available in the month they start, as an aggregate monthly
+        plan counts them), 3-6 weeks 1 month, 7-10 weeks 2. Rounding up instead made every
+        1-week step of a bill of material a month and the default plant's monthly plan 12 %
+        short of its weekly one in 2024."""
+        return math.floor(7 * weeks / _NOMINAL_DAYS[self.kind] + 0.5 + 1e-9)
 
     def late_buckets(self, weeks: int) -> int:
         """A lateness limit of `weeks` weeks in whole buckets, rounded down (a limit is kept

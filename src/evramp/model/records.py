@@ -196,7 +196,7 @@ class Routing(Record):
     """Jobs of the shop's capacity one unit takes."""
     lead_time: Weeks = 0
     """Weeks from the start of a build (components consumed) until the unit is available
-    (in whole buckets, rounded up)."""
+    (in whole buckets, to the nearest)."""
     setup_time: NonNegative = 0.0
     """Jobs of the shop's capacity used once in each bucket the item is made there (integer
     mode)."""
@@ -214,8 +214,8 @@ class Supplier(Record):
     capacity: NonNegative | None = None
     """Units per week the supplier can deliver; empty means unlimited."""
     lead_time: Weeks = 0
-    """Weeks from releasing a purchase order to receiving the goods (in whole buckets, rounded
-    up)."""
+    """Weeks from releasing a purchase order to receiving the goods (in whole buckets, to the
+    nearest)."""
     price: NonNegative = 0.0
     """Purchase price per unit."""
     moq: NonNegative = 0.0

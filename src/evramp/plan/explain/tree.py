@@ -25,7 +25,7 @@ class Tree:
     """Per variant: jobs of every shop on its routing tree per vehicle."""
     lead_time: dict[str, int]
     """Per variant: longest chain of routing lead times through its made components, in
-    buckets (each routing's lead time rounded up to whole buckets, as the plan does)."""
+    buckets (each routing's lead time in whole buckets, as the plan counts it)."""
     margin: dict[str, float]
     """Per variant: mean price of its demand less the purchase cost of its parts."""
     shop_margin: dict[str, float]
