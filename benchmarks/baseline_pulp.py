@@ -7,10 +7,11 @@
 column in dicts keyed by (entity, week), constraints added one at a time with `lpSum` in Python
 loops, the objective likewise; the data are turned into Python lists first, as a user would read
 them. Variables are made with `problem.add_variable` (PuLP 3.3 deprecates calling `LpVariable`
-directly, with a warning per variable). `solve_pulp` solves it with PuLP's `HiGHS` class, which drives the highspy library
-in-process (not the `HiGHS_CMD` executable), with the options evramp uses: one thread, interior
-point, seed 0. The script prints the model-build and solve times of both and checks that the
-optima agree (issue 4: evramp's build at least 20 times faster, the same objective to 1e-6).
+directly, with a warning per variable). `solve_pulp` solves it with PuLP's `HiGHS` class, which
+drives the highspy library in-process (not the `HiGHS_CMD` executable), with the options evramp
+uses: one thread, interior point, seed 0. The script prints the model-build and solve times of
+both and checks that the optima agree (issue 4: evramp's build at least 20 times faster, the
+same objective to 1e-6).
 
 Differences that do not change the LP: PuLP leaves out the chord rows of a learning curve
 before its SOP, which evramp keeps as free rows (no bounds), and the columns that appear
