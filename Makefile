@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-pulp clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,bench]"
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
@@ -31,6 +31,10 @@ test: lint
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/plan_default.py --full
+
+# The same LP written with PuLP: build and solve times against evramp's, same optimum.
+bench-pulp: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/baseline_pulp.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
