@@ -2,21 +2,16 @@
 optimum as `plan()` to 1e-6 relative, on the default scenario, on a hand plant with every
 constraint family in each bucket size, and on random plants.
 
-`benchmarks` is not a package: the module is loaded from its path, as in test_lotsizing_reader.
+`benchmarks` is not a package: pytest puts it on the path (`pythonpath` in pyproject.toml).
 """
 
 from __future__ import annotations
-
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+import baseline_pulp
 import evramp
 from evramp.model import (
     BomLine,
@@ -33,25 +28,6 @@ from evramp.plan import PlanResult
 from evramp.plan.lp import build_lp
 from tests.factory import calendar, learning_ramp, one_car_one_shop, order, shop, week
 from tests.test_invariants import plants
-
-MODULE_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "baseline_pulp.py"
-
-
-def _load() -> ModuleType:
-    if "baseline_pulp" in sys.modules:
-        return sys.modules["baseline_pulp"]
-    spec = importlib.util.spec_from_file_location("baseline_pulp", MODULE_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["baseline_pulp"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-if TYPE_CHECKING:
-    import baseline_pulp
-else:
-    baseline_pulp = _load()
 
 
 def assert_same_optimum(scenario: Scenario, result: PlanResult | None = None) -> None:

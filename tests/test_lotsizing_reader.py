@@ -1,42 +1,19 @@
 """The capacitated lot-sizing benchmark: `.DAT` reader and the direct HiGHS model.
 
-`benchmarks` is not a package, so the module is loaded from its path with importlib (and registered
-in `sys.modules`, which dataclasses need); for mypy, which checks `benchmarks/` as top-level
-modules, the `TYPE_CHECKING` import gives the real types.
+`benchmarks` is not a package: pytest puts it on the path (`pythonpath` in pyproject.toml) and
+mypy checks its files as top-level modules, so `import lotsizing` works for both.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 import evramp
-
-MODULE_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "lotsizing.py"
-
-
-def _load() -> ModuleType:
-    if "lotsizing" in sys.modules:
-        return sys.modules["lotsizing"]
-    spec = importlib.util.spec_from_file_location("lotsizing", MODULE_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["lotsizing"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-if TYPE_CHECKING:
-    import lotsizing
-else:
-    lotsizing = _load()
+import lotsizing
 
 
 def write_dat(
