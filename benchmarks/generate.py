@@ -672,7 +672,6 @@ class _Builder:
         shares = np.array([c.share for c in CATEGORIES])
         counts = np.maximum(2 * n_plat, np.floor(shares / shares.sum() * commodity)).astype(int)
         counts[0] += commodity - counts.sum()  # general assembly takes the rounding
-        self.category_of: list[int] = [-1] * len(ids)
         number = 0
         scope_names = ("own", "platform", "cross", "all")
         for c, category in enumerate(CATEGORIES):
@@ -723,7 +722,6 @@ class _Builder:
                 lead.append(int(leads[j]))
                 pool.append(category.code)
                 key_kind.append("")
-                self.category_of.append(c)
                 quantities = QUANTITIES[unit]
                 quantity = float(quantities[int(rng.integers(len(quantities)))])
                 yield_ = 1.0
@@ -1190,7 +1188,7 @@ def main() -> None:
     write_scenario(scenario, target)
     total = time.perf_counter() - started
     megabytes = sum(p.stat().st_size for p in target.iterdir()) / 1e6
-    print(f"wrote {target}: {megabytes:.1f} MB in {total:.1f} s (generate {generated:.1f} s)")
+    print(f"wrote {target}: {megabytes:.1f} MB in {total:.2f} s (generate {generated:.2f} s)")
     for name in (
         "items",
         "bom",
