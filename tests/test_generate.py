@@ -1,43 +1,20 @@
 """The benchmark scenario generator (`benchmarks/generate.py`), on its smallest size S.
 
-`benchmarks` is not a package, so the module is loaded from its path (as in
-`test_lotsizing_reader.py`); mypy sees the real types through the `TYPE_CHECKING` import.
+`benchmarks` is not a package: pytest puts it on the path (`pythonpath` in pyproject.toml).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import defaultdict
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING
 
 import pytest
 
 import evramp
+import generate
 from evramp.model import Scenario
 from evramp.plan import PlanResult
 from evramp.report import binding_constraints
-
-MODULE_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
-
-
-def _load() -> ModuleType:
-    if "generate" in sys.modules:
-        return sys.modules["generate"]
-    spec = importlib.util.spec_from_file_location("generate", MODULE_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["generate"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-if TYPE_CHECKING:
-    import generate
-else:
-    generate = _load()
 
 
 @pytest.fixture(scope="module")
