@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench bench-pulp clean
+.PHONY: demo test lint bench bench-default bench-pulp clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,12 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(BIN)/pytest
 
-bench: $(VENV)/.installed
+# Plant-scale cases (default, S, M, L; PuLP baseline on S and M): one table row each.
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+# The default scenario's stages in detail, and the full model against the reduced one.
+bench-default: $(VENV)/.installed
 	$(BIN)/python benchmarks/plan_default.py --full
 
 # The same LP written with PuLP: build and solve times against evramp's, same optimum.
