@@ -124,8 +124,9 @@ def plan_command(
         lambda: _plan(loaded, time_limit, integer, priorities),
     )
     target = (out or Path("out") / folder.name).resolve()
-    written = _step("Writing plan and report", lambda: _write(result, target, loaded))
-    _print_plan(result)
+    binding = binding_weeks(result, loaded)
+    written = _step("Writing plan and report", lambda: _write(result, target, loaded, binding))
+    _print_plan(result, binding)
     console.print("\n[bold]Files written[/bold]")
     for path in written:
         console.print(f"  {path}")
@@ -219,7 +220,7 @@ def explain_command(
     console.print(
         f"\n[bold]Binding constraints[/bold] (the three most valuable {result.noun(3)} of each)"
     )
-    for number, constraint in enumerate(binding_constraints(result, top=top), start=1):
+    for number, constraint in enumerate(binding_constraints(result, top, weeks), start=1):
         console.print(f"  {number}. {constraint.describe()}", markup=False)
         mine = weeks[(weeks["kind"] == constraint.kind) & (weeks["name"] == constraint.name)]
         for sentence in mine.nlargest(3, "shadow_price")["sentence"]:
@@ -327,9 +328,11 @@ def _plan(
         raise typer.Exit(EXIT_NO_PLAN) from None
 
 
-def _write(result: PlanResult, target: Path, scenario: Scenario) -> list[Path]:
+def _write(
+    result: PlanResult, target: Path, scenario: Scenario, binding: pd.DataFrame
+) -> list[Path]:
     tables = write_tables(target / "plan", result.tables())
-    report = write_report(result, target / "report.html", scenario)
+    report = write_report(result, target / "report.html", scenario, binding)
     return [*tables.values(), report]
 
 
@@ -353,7 +356,7 @@ def _step(label: str, action: Callable[[], T]) -> T:
 # --- printing --------------------------------------------------------------------------------
 
 
-def _print_plan(result: PlanResult) -> None:
+def _print_plan(result: PlanResult, binding_weeks: pd.DataFrame) -> None:
     size = result.size
     console.print(
         f"\n[bold]{result.scenario}[/bold]: {result.weeks[0]} to {result.weeks[-1]}, "
@@ -371,7 +374,7 @@ def _print_plan(result: PlanResult) -> None:
         f"\nOn-time delivery: [bold]{on_time_rate(result):.1%}[/bold] of the quantity due ({kinds})"
     )
     console.print("\n[bold]Most binding constraints[/bold]")
-    binding = binding_constraints(result, top=3)
+    binding = binding_constraints(result, top=3, weeks=binding_weeks)
     for number, constraint in enumerate(binding, start=1):
         console.print(f"  {number}. {constraint.describe()}", markup=False)
     if not binding:

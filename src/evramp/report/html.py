@@ -26,18 +26,27 @@ from evramp.report.kpis import (
 )
 
 
-def write_report(result: PlanResult, path: Path, scenario: Scenario | None = None) -> Path:
+def write_report(
+    result: PlanResult,
+    path: Path,
+    scenario: Scenario | None = None,
+    binding: pd.DataFrame | None = None,
+) -> Path:
     """Write the report of `result` to `path` (replaced atomically). With the scenario, each
-    week's main binding constraint is the one worth most per vehicle."""
-    return write_text_atomic(path, render_report(result, scenario))
+    week's main binding constraint is the one worth most per vehicle. `binding` is the plan's
+    `binding_weeks` when the caller has them already (they take 1 s on a plant of size L)."""
+    return write_text_atomic(path, render_report(result, scenario, binding))
 
 
-def render_report(result: PlanResult, scenario: Scenario | None = None) -> str:
+def render_report(
+    result: PlanResult, scenario: Scenario | None = None, binding: pd.DataFrame | None = None
+) -> str:
+    binding = binding_weeks(result, scenario) if binding is None else binding
     template = Template(
         resources.files("evramp.report").joinpath("templates/report.html").read_text("utf-8")
     )
     chart = pio.to_html(
-        output_chart(result, scenario),
+        output_chart(result, scenario, binding),
         include_plotlyjs=True,
         full_html=False,
         default_width="100%",
@@ -57,7 +66,8 @@ def render_report(result: PlanResult, scenario: Scenario | None = None) -> str:
         cards=_cards(result, yearly),
         chart=chart,
         binding="".join(
-            f"<li>{html.escape(b.describe())}</li>" for b in binding_constraints(result, top=10)
+            f"<li>{html.escape(b.describe())}</li>"
+            for b in binding_constraints(result, top=10, weeks=binding)
         )
         or "<li>nothing binds: every shop and supplier has spare capacity</li>",
         yearly=yearly.round(0).astype(int).to_html(),
@@ -79,7 +89,9 @@ def _cards(result: PlanResult, yearly: pd.DataFrame) -> str:
     )
 
 
-def output_chart(result: PlanResult, scenario: Scenario | None = None) -> go.Figure:
+def output_chart(
+    result: PlanResult, scenario: Scenario | None = None, binding: pd.DataFrame | None = None
+) -> go.Figure:
     """Output per variant and bucket (week, day or month) against shop capacity and demand,
     what binds each bucket, and the cumulative view."""
     bucket = result.bucket
@@ -147,7 +159,8 @@ def output_chart(result: PlanResult, scenario: Scenario | None = None) -> go.Fig
             3,
             1,
         )
-    _binding_strip(figure, result, weeks, scenario)
+    binding = binding_weeks(result, scenario) if binding is None else binding
+    _binding_strip(figure, result, weeks, binding)
     figure.update_layout(
         barmode="stack",
         bargap=0.05,
@@ -162,12 +175,11 @@ def output_chart(result: PlanResult, scenario: Scenario | None = None) -> go.Fig
 
 
 def _binding_strip(
-    figure: go.Figure, result: PlanResult, weeks: pd.Index, scenario: Scenario | None
+    figure: go.Figure, result: PlanResult, weeks: pd.Index, binding: pd.DataFrame
 ) -> None:
     """One coloured cell a bucket: the main binding constraint of that bucket, the one whose
     extra vehicle's worth of capacity is worth most (without the scenario: the highest shadow
     price)."""
-    binding = binding_weeks(result, scenario)
     if binding.empty:
         return
     value = binding["per_vehicle"].fillna(binding["shadow_price"])

@@ -86,10 +86,12 @@ def on_time_rate(result: PlanResult, kind: str | None = None) -> float:
     return float(orders["on_time"].sum()) / due if due > 0 else 1.0
 
 
-def binding_constraints(result: PlanResult, top: int | None = None) -> list[Binding]:
+def binding_constraints(
+    result: PlanResult, top: int | None = None, weeks: pd.DataFrame | None = None
+) -> list[Binding]:
     """Shops and parts whose capacity limited the plan, most binding weeks first (the weeks of
-    `evramp.plan.explain.binding_weeks`)."""
-    weeks = binding_weeks(result)
+    `evramp.plan.explain.binding_weeks`, computed unless given)."""
+    weeks = binding_weeks(result) if weeks is None else weeks
     found = [
         Binding(
             kind=str(kind),
