@@ -808,3 +808,21 @@ def test_long_error_lines_are_not_wrapped_at_the_terminal_width(folder: Path) ->
     result = CliRunner(env={"COLUMNS": "80"}).invoke(app, ["validate", str(folder)])
     assert result.exit_code == EXIT_BAD_INPUT
     assert expected in result.stderr.splitlines()
+
+
+def test_a_scenario_checked_once_is_not_trusted_after_a_change() -> None:
+    """`ensure_valid` remembers scenarios found valid (they are frozen); a changed copy is a new
+    scenario and is checked again, and an invalid one is refused every time."""
+    import dataclasses
+
+    from evramp.model import ensure_valid
+
+    scenario = build_scenario()
+    assert ensure_valid(scenario) is scenario
+    assert ensure_valid(scenario) is scenario
+    broken = dataclasses.replace(
+        scenario, demand=(scenario.demand[0].model_copy(update={"variant": "NOPE"}),)
+    )
+    for _ in range(2):
+        with pytest.raises(evramp.ScenarioInvalid):
+            ensure_valid(broken)
