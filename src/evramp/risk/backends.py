@@ -1,0 +1,93 @@
+"""Where the runs are solved: `local`, a pool of worker processes on this machine.
+
+A job is (pass, run): pass 0 samples every source, pass k + 1 only source k (for the tornado).
+Each worker builds its HiGHS model once, in the pool's initializer, then solves chunks of jobs;
+a job's draws come from (seed, run, source) alone, so the results, reassembled by (pass, run),
+are the same for any number of workers.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+
+from evramp.risk.engine import Outcome, RiskProblem, Solver
+from evramp.risk.sampling import sample_run
+
+Job = tuple[int, int]  # (pass, run)
+
+
+@dataclass(frozen=True)
+class Passes:
+    """What each pass switches on: None for every source, else a mask of sources."""
+
+    seed: int
+    masks: tuple[tuple[bool, ...] | None, ...]
+
+
+def solve_jobs(solver: Solver, passes: Passes, jobs: Sequence[Job]) -> list[tuple[Job, Outcome]]:
+    model = solver.problem.model
+    return [
+        ((p, run), solver.run(sample_run(model, passes.seed, run, passes.masks[p])))
+        for p, run in jobs
+    ]
+
+
+_WORKER: tuple[Solver, Passes] | None = None
+
+
+def _start_worker(problem: RiskProblem, passes: Passes, algorithm: str) -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle; build the LP once."""
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = (Solver(problem, algorithm), passes)
+
+
+def _work(jobs: list[Job]) -> list[tuple[Job, Outcome]]:
+    assert _WORKER is not None
+    solver, passes = _WORKER
+    return solve_jobs(solver, passes, jobs)
+
+
+def chunks(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
+    """About eight chunks per worker (progress and Ctrl-C every few runs), at most 50 jobs."""
+    size = max(1, min(50, len(jobs) // (8 * workers) or 1))
+    return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
+
+
+def run_local(
+    problem: RiskProblem,
+    passes: Passes,
+    jobs: Sequence[Job],
+    workers: int,
+    algorithm: str,
+    done: Callable[[list[tuple[Job, Outcome]]], None],
+) -> None:
+    """Solve `jobs` on `workers` processes, calling `done` with each finished chunk (in the
+    order they finish). On Ctrl-C the jobs not started are cancelled and KeyboardInterrupt is
+    raised again once the pool is gone; what `done` received is kept by the caller."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(problem, passes, algorithm)
+    )
+    pending: set[Future[list[tuple[Job, Outcome]]]] = set()
+    try:
+        pending = {pool.submit(_work, chunk) for chunk in chunks(jobs, workers)}
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done(future.result())
+    except KeyboardInterrupt:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)  # the chunks under way finish
+        for future in pending:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                done(future.result())
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+BACKENDS = ("local",)
