@@ -267,12 +267,13 @@ def risk_command(
         typer.Option(help="Year of --target (default: the first year the horizon covers)."),
     ] = None,
     tornado_runs: Annotated[
-        int | None,
+        int,
         typer.Option(
-            help="Runs per source for the tornado (each source alone, same seeds); default all.",
+            help="Runs per source for the tornado (each source alone, with the seeds of the "
+            "first runs; at most --runs).",
             min=0,
         ),
-    ] = None,
+    ] = 200,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Folder for risk/*.csv.", show_default=False),
@@ -290,7 +291,7 @@ def risk_command(
         errors.print(f"[red]error:[/red] {folder}: no disruptions.csv (or it is empty): no risk")
         raise typer.Exit(EXIT_BAD_INPUT)
     sources = len({d.group or f"\0{d.id}" for d in loaded.disruptions})
-    alone = runs if tornado_runs is None else min(tornado_runs, runs)
+    alone = min(tornado_runs, runs)
     total = runs + sources * alone
     with Progress(
         "[progress.description]{task.description}",
