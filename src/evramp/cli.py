@@ -370,14 +370,18 @@ def _print_risk(
     lateness = frames["lateness"].set_index("priority")
     console.print(_frame_table("Vehicle-weeks late per priority", lateness))
     tornado = frames["tornado"].set_index("source")
-    columns = ["happened", "delivered_lost"]
     console.print(
-        f"\n[bold]Tornado[/bold]: vehicles lost over the horizon when only that source happens "
-        f"(mean of {result.tornado_runs:,} runs)"
+        f"\n[bold]Tornado[/bold]: what each source costs when only it happens (mean of "
+        f"{result.tornado_runs:,} runs)"
     )
-    for name, row in tornado[columns].head(10).iterrows():
+    for name, row in tornado.head(10).iterrows():
+        lost, late = row[f"delivered_lost_{year}"], row["late_vehicle_weeks_added"]
+        if row["runs"] == 0:
+            console.print(f"  {name}: no optimal run to measure it", markup=False)
+            continue
         console.print(
-            f"  {name}: {row['delivered_lost']:,.0f} lost (happened in {row['happened']:.0%})",
+            f"  {name}: {round(lost) + 0:,} vehicles fewer delivered in {year}, "
+            f"{round(late) + 0:+,} vehicle-weeks late (happened in {row['happened']:.0%})",
             markup=False,
         )
 
