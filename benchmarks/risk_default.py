@@ -3,6 +3,7 @@
 With the default scenario's disruptions.csv (8 disruptions, 6 sources; see its README); the
 tornado is left out (tornado_runs=0).
 Usage: python benchmarks/risk_default.py [--runs N] [--algorithm simplex|ipm] [--workers 1 2]
+       [--backend local dask]
 """
 
 from __future__ import annotations
@@ -24,22 +25,30 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--algorithm", default="simplex")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--backend", nargs="+", default=["local", "dask"])
     args = parser.parse_args()
     loaded = scenario()
-    print("| workers | runs | algorithm | seconds | runs/s | disrupted | failed |")
-    print("|---:|---:|---|---:|---:|---:|---:|")
-    for workers in args.workers:
-        started = time.perf_counter()
-        result = simulate(
-            loaded, args.runs, seed=1, workers=workers, tornado_runs=0, algorithm=args.algorithm
-        )
-        seconds = time.perf_counter() - started
-        disrupted = sum(o.disrupted for o in result.outcomes.values())
-        print(
-            f"| {workers} | {args.runs} | {args.algorithm} | {seconds:.1f} | "
-            f"{args.runs / seconds:.2f} | {disrupted} | {len(result.failed)} |",
-            flush=True,
-        )
+    print("| backend | workers | runs | algorithm | seconds | runs/s | disrupted | failed |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|")
+    for backend in args.backend:
+        for workers in args.workers:
+            started = time.perf_counter()
+            result = simulate(
+                loaded,
+                args.runs,
+                seed=1,
+                workers=workers,
+                backend=backend,
+                tornado_runs=0,
+                algorithm=args.algorithm,
+            )
+            seconds = time.perf_counter() - started
+            disrupted = sum(o.disrupted for o in result.outcomes.values())
+            print(
+                f"| {backend} | {workers} | {args.runs} | {args.algorithm} | {seconds:.1f} | "
+                f"{args.runs / seconds:.2f} | {disrupted} | {len(result.failed)} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

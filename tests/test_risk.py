@@ -210,6 +210,19 @@ def test_same_seed_same_results_with_one_and_two_workers() -> None:
     )
 
 
+def test_dask_gives_the_local_results_on_a_real_local_cluster(tmp_path: Path) -> None:
+    """A local Dask cluster of 2 single-threaded worker processes, started for the call."""
+    local = simulate(mixed(), runs=30, seed=42, workers=2, tornado_runs=10)
+    dask = simulate(mixed(), runs=30, seed=42, workers=2, tornado_runs=10, backend="dask")
+    assert dask.finished == 30 and not dask.interrupted
+    for run in range(30):
+        a, b = local.outcomes[run], dask.outcomes[run]
+        assert (a.status, a.objective) == (b.status, b.objective)
+        assert np.array_equal(a.built, b.built) and np.array_equal(a.delivered, b.delivered)
+    for name, frame in tables(local, 700, "2024").items():
+        pd.testing.assert_frame_equal(frame, tables(dask, 700, "2024")[name], obj=name)
+
+
 def test_a_group_happens_together_and_draws_do_not_depend_on_the_run_count() -> None:
     model = compile_risks(mixed())
     assert [s.name for s in model.sources] == ["fire", "shortage"]

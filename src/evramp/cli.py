@@ -247,6 +247,7 @@ def _print_pegging(scenario: Scenario, result: PlanResult, demand_id: str) -> No
 
 class Backend(StrEnum):
     local = "local"
+    dask = "dask"
 
 
 @app.command("risk")
@@ -255,8 +256,19 @@ def risk_command(
     runs: Annotated[int, typer.Option(help="Disruption scenarios to sample.", min=1)] = 200,
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same runs.", min=0)] = 0,
     backend: Annotated[
-        Backend, typer.Option(help="Where runs are solved: local (a process pool).")
+        Backend,
+        typer.Option(
+            help="Where runs are solved: local (a process pool) or dask (a local Dask cluster, "
+            "or --address; needs pip install 'evramp[dask]')."
+        ),
     ] = Backend.local,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler of a running cluster (tcp://host:8786); default: start one.",
+            show_default=False,
+        ),
+    ] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
     target: Annotated[
         float | None,
@@ -283,7 +295,7 @@ def risk_command(
     target, expected lateness and which disruption costs most."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from evramp.risk import BaseInfeasible, RiskUnsupported, simulate, tables
+    from evramp.risk import BackendUnavailable, BaseInfeasible, RiskUnsupported, simulate, tables
 
     folder = _scenario_folder(scenario)
     loaded = _step("Reading scenario", lambda: _load(folder))
@@ -313,8 +325,9 @@ def risk_command(
                 backend=backend.value,
                 tornado_runs=tornado_runs,
                 progress=lambda count: bar.advance(task, count),
+                address=address,
             )
-        except RiskUnsupported as unsupported:
+        except (RiskUnsupported, BackendUnavailable) as unsupported:
             errors.print(f"[red]error:[/red] {unsupported}", markup=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except BaseInfeasible as failed:

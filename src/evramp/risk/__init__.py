@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from evramp.model import Scenario, ensure_valid
-from evramp.risk.backends import BACKENDS, Job, Passes, run_local
+from evramp.risk.backends import BACKENDS, BackendUnavailable, Job, Passes, run_dask, run_local
 from evramp.risk.engine import RISK_ALGORITHM, Outcome, RiskProblem, Solver, risk_problem
 from evramp.risk.sampling import Effects, RiskModel, compile_risks, sample, sample_run
 from evramp.risk.summary import RiskResult, miss_probability, tables, tornado
@@ -35,10 +35,13 @@ def simulate(
     tornado_runs: int | None = None,
     algorithm: str = RISK_ALGORITHM,
     progress: Callable[[int], None] | None = None,
+    address: str | None = None,
 ) -> RiskResult:
     """Sample `runs` disruption scenarios of `scenario` with `seed` and re-plan each; then, for
     the tornado, the first `tornado_runs` (default: all) with one source at a time. `progress`
-    is called with the number of jobs finished at a time. Ctrl-C (KeyboardInterrupt) returns
+    is called with the number of jobs finished at a time. `backend` is `local` (a process pool)
+    or `dask` (a local Dask cluster, or the one whose scheduler is at `address`); the results
+    are the same for any backend and number of workers. Ctrl-C (KeyboardInterrupt) returns
     what finished so far, with `interrupted` set."""
     ensure_valid(scenario)
     if scenario.calendar.bucket != "week":
@@ -87,7 +90,10 @@ def simulate(
             progress(len(chunk))
 
     try:
-        run_local(problem, passes, jobs, workers, algorithm, done)
+        if backend == "dask":
+            run_dask(problem, passes, jobs, workers, algorithm, done, address)
+        else:
+            run_local(problem, passes, jobs, workers, algorithm, done)
     except KeyboardInterrupt:
         result.interrupted = True
     result.seconds = time.perf_counter() - started
@@ -96,6 +102,7 @@ def simulate(
 
 __all__ = [
     "BACKENDS",
+    "BackendUnavailable",
     "BaseInfeasible",
     "Effects",
     "Outcome",

@@ -1,4 +1,5 @@
-"""Where the runs are solved: `local`, a pool of worker processes on this machine.
+"""Where the runs are solved: `local`, a pool of worker processes on this machine, or `dask`,
+the workers of a Dask cluster (a local one started here, or a running scheduler's `address`).
 
 A job is (pass, run): pass 0 samples every source, pass k + 1 only source k (for the tornado).
 Each worker builds its HiGHS model once, in the pool's initializer, then solves chunks of jobs;
@@ -8,7 +9,10 @@ are the same for any number of workers.
 
 from __future__ import annotations
 
+import logging
 import signal
+import threading
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -90,4 +94,84 @@ def run_local(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-BACKENDS = ("local",)
+class BackendUnavailable(RuntimeError):
+    """The backend's engine is not installed (an optional extra) or cannot be reached."""
+
+
+# Worker side of the dask backend: one Solver per (session, thread), built by the first chunk
+# a worker thread gets; the problem is scattered to every worker once.
+_SOLVERS: dict[tuple[str, int], Solver] = {}
+
+
+def _dask_work(
+    token: str, problem: RiskProblem, passes: Passes, algorithm: str, jobs: list[Job]
+) -> list[tuple[Job, Outcome]]:
+    key = (token, threading.get_ident())
+    solver = _SOLVERS.get(key)
+    if solver is None:
+        for old in [k for k in _SOLVERS if k[0] != token]:  # an earlier session's models
+            del _SOLVERS[old]
+        solver = _SOLVERS[key] = Solver(problem, algorithm)
+    return solve_jobs(solver, passes, jobs)
+
+
+def run_dask(
+    problem: RiskProblem,
+    passes: Passes,
+    jobs: Sequence[Job],
+    workers: int,
+    algorithm: str,
+    done: Callable[[list[tuple[Job, Outcome]]], None],
+    address: str | None = None,
+) -> None:
+    """As `run_local`, on Dask: a local cluster of `workers` single-threaded worker processes
+    started for the call (and closed after it), or the cluster whose scheduler is at
+    `address` (then `workers` only sizes the chunks)."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError as missing:
+        raise BackendUnavailable(
+            "the dask backend needs Dask: pip install 'evramp[dask]'"
+        ) from missing
+    cluster = None
+    try:
+        if address is None:
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            client = Client(cluster)
+        else:
+            client = Client(address, timeout=10)
+    except OSError as unreachable:
+        if cluster is not None:
+            cluster.close()
+        raise BackendUnavailable(f"no Dask scheduler at {address}: {unreachable}") from None
+    delivered: set[int] = set()
+    futures = []
+    try:
+        token = uuid.uuid4().hex
+        [shared] = client.scatter([problem], broadcast=True)
+        futures = [
+            client.submit(_dask_work, token, shared, passes, algorithm, chunk, pure=False)
+            for chunk in chunks(jobs, workers)
+        ]
+        for future in as_completed(futures):
+            delivered.add(id(future))
+            done(future.result())
+    except KeyboardInterrupt:
+        for future in futures:  # finished but not yet handed over: keep them
+            if id(future) not in delivered and future.status == "finished":
+                done(future.result())
+        client.cancel(futures)
+        raise
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+BACKENDS = ("local", "dask")
