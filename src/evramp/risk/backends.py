@@ -56,8 +56,10 @@ def _work(jobs: list[Job]) -> list[tuple[Job, Outcome]]:
 
 
 def chunks(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
-    """About eight chunks per worker (progress and Ctrl-C every few runs), at most 50 jobs."""
-    size = max(1, min(50, len(jobs) // (8 * workers) or 1))
+    """About eight chunks per worker, at most 10 jobs each: on Ctrl-C the chunks already handed
+    to the pool (up to two per worker, plus one) still finish, about a second of runs each on
+    the default scenario."""
+    size = max(1, min(10, len(jobs) // (8 * workers) or 1))
     return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
 
 
