@@ -13,8 +13,9 @@ import logging
 import signal
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from evramp.risk.engine import Outcome, RiskProblem, Solver
@@ -117,6 +118,19 @@ def _dask_work(
     return solve_jobs(solver, passes, jobs)
 
 
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while processes are started (they inherit it), in the main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run_dask(
     problem: RiskProblem,
     passes: Passes,
@@ -138,13 +152,14 @@ def run_dask(
     cluster = None
     try:
         if address is None:
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            with _sigint_ignored():  # Ctrl-C is the parent's: workers inherit "ignored"
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             client = Client(cluster)
         else:
             client = Client(address, timeout=10)
