@@ -20,8 +20,8 @@ from evramp.cli import app
 from evramp.model import BomLine, Disruption, Item, Scenario, ShiftChange, Shop, Supplier
 from evramp.model.records import SupplierCapacity
 from evramp.plan import PlanResult
-from evramp.risk import RiskResult, compile_risks, sample, simulate, tables
-from tests.factory import HOURS_PER_WEEK, one_car_one_shop, order, week
+from evramp.risk import RiskResult, compile_risks, sample, sample_run, simulate, tables
+from tests.factory import HOURS_PER_WEEK, learning_ramp, one_car_one_shop, order, week
 
 WEEKS = 8
 runner = CliRunner(env={"COLUMNS": "500"})
@@ -74,6 +74,40 @@ def test_a_certain_disruption_is_the_plan_with_that_capacity_lost() -> None:
     for run in range(3):
         assert_run_is_plan(result, run, deterministic)
     assert result.outcomes[0].delivered.sum() == pytest.approx(650)
+
+
+def halved_from(start: int, **changes: Any) -> Scenario:
+    """The plant working one shift of its two in weeks start .. start + 2."""
+    shifts = [ShiftChange(shop="GA", start=week(start), shifts_per_day=1, days_per_week=5)]
+    if start + 3 < WEEKS:
+        shifts.append(
+            ShiftChange(shop="GA", start=week(start + 3), shifts_per_day=2, days_per_week=5)
+        )
+    return plant(shifts=tuple(shifts), **changes)
+
+
+def test_a_disruption_of_a_learning_shop_scales_its_learned_capacity() -> None:
+    """On a learning curve the shop's capacity is full rate × share(experience): losing half of
+    it for 3 weeks is the same as working one shift of two then (the chords scale too). The
+    start week is drawn, so one worker solves runs with different chords changed in turn: each
+    must find the chords of the run before restored."""
+    curve = (learning_ramp(0.8, full_volume=400, start_volume=10),)
+    risky = plant(shop_risk(0.7, min_weeks=3, capacity_lost=0.5), ramps=curve)
+    base = evramp.plan(plant(ramps=curve))
+    result = simulate(risky, runs=12, seed=1, workers=1)
+    model = compile_risks(risky)
+    starts = set()
+    for run in range(12):
+        factor = sample_run(model, 1, run).shop_factor[0]
+        if (factor == 1).all():
+            assert_run_is_plan(result, run, base)
+            continue
+        start = int(np.flatnonzero(factor < 1)[0])
+        starts.add(start)
+        assert_run_is_plan(result, run, evramp.plan(halved_from(start, ramps=curve)))
+    assert len(starts) >= 2
+    early = evramp.plan(halved_from(1, ramps=curve))
+    assert per_week(early.output, early.weeks)[1] < 50 - 1e-6  # still learning: under half
 
 
 def test_a_certain_supplier_outage_is_the_plan_with_that_capacity_profile() -> None:

@@ -6,6 +6,7 @@ make their supply bind). A run then sets
   - the upper bounds of the shop-capacity rows: base capacity (moved `slip` weeks later for a
     ramp slip, the first `slip` weeks without capacity) × the run's factor per shop-week;
   - the upper bounds of the overtime columns in the same way (a closed shop works no overtime);
+  - for a learning shop, its chord rows' bounds and experience coefficients × the factor;
   - the upper bounds of the purchase columns of the supplier lines some disruption may hit: the
     line's capacity × the factor of the arrival week (release week + lead time).
 Every run sets all of these from the base values, so nothing carries over from the run before,
@@ -52,6 +53,35 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Chords:
+    """The learning-curve chord rows `load - full[s,t] m_k N <= full[s,t] a_k`: a shop's
+    capacity factor scales both `full` terms (the experience coefficient and the bound)."""
+
+    row: IntArray
+    column: IntArray  # the experience column of the row
+    shop: IntArray
+    week: IntArray
+    coefficient: FloatArray  # base coefficient of the experience column
+    upper: FloatArray  # base upper bound (inf before the SOP)
+
+
+def _chords(data: PlanData, lp: LinearProgram) -> Chords:
+    curves = data.learning
+    block = lp.rows.learning
+    chord, week = block.grid()
+    curve = curves.chord_curve[chord]
+    shop = curves.shop[curve]
+    return Chords(
+        row=block.at(chord, week),
+        column=lp.columns.experience.at(curve, week),
+        shop=shop,
+        week=week,
+        coefficient=-data.shop_capacity[shop, week] * curves.chord_slope[chord],
+        upper=lp.row_upper[block.offset : block.stop].copy(),
+    )
+
+
+@dataclass(frozen=True)
 class RiskProblem:
     """Everything a worker needs, picklable: the LP and the base values its runs change."""
 
@@ -68,6 +98,7 @@ class RiskProblem:
     class_level: IntArray  # (C,) index of each demand class's priority in `priorities`
     priorities: tuple[int, ...]
     weeks: list[str]
+    chords: Chords
 
 
 def risk_problem(scenario: Scenario) -> RiskProblem:
@@ -83,7 +114,8 @@ def risk_problem(scenario: Scenario) -> RiskProblem:
         overtime[slipping] = np.maximum.accumulate(overtime[slipping], axis=1)
         bound_data = _with(data, capacity, overtime)
     free = find_free_parts(bound_data, keep=keep)
-    lp = build_lp(without_free_parts(data, free))
+    reduced = without_free_parts(data, free)
+    lp = build_lp(reduced)
     kept = np.ones(len(data.item_ids), dtype=bool)
     kept[free.item] = False
     kept_lines = kept[data.line_item]
@@ -106,6 +138,7 @@ def risk_problem(scenario: Scenario) -> RiskProblem:
         class_level=np.searchsorted(np.array(levels), data.demand.priority).astype(np.int64),
         priorities=levels,
         weeks=data.week_start,
+        chords=_chords(reduced, lp),
     )
 
 
@@ -147,6 +180,7 @@ class Solver:
             .astype(np.int32)
         )
         self.base = replace(self._solve(), disrupted=False)
+        self.chords_changed = np.zeros(len(problem.chords.row), dtype=bool)
         self.basis = self.highs.getBasis()
 
     def run(self, effects: Effects) -> Outcome:
@@ -175,9 +209,32 @@ class Solver:
                 np.zeros(len(self.buy_cols)),
                 self._release_capacity(effects).ravel(),
             )
+        self._scale_chords(effects)
         self.highs.clearSolver()  # no state (edge weights, factor) from the run before
         self.highs.setBasis(self.basis)
         return self._solve()
+
+    def _scale_chords(self, effects: Effects) -> None:
+        """Learning shops: the chords of the weeks with a factor get it, those the run before
+        changed get their base values back (a ramp slip is not applied to the chords)."""
+        chords = self.problem.chords
+        factor = effects.shop_factor[chords.shop, chords.week]
+        changed = factor != 1.0
+        touched = np.flatnonzero(changed | self.chords_changed)
+        self.chords_changed = changed
+        if not len(touched):
+            return
+        upper = chords.upper[touched]
+        scaled = np.where(np.isinf(upper), upper, upper * factor[touched])
+        rows = chords.row[touched].astype(np.int32)
+        self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+            len(rows), rows, np.full(len(rows), -np.inf), scaled
+        )
+        coefficients = chords.coefficient[touched] * factor[touched]
+        for row, column, value in zip(
+            rows.tolist(), chords.column[touched].tolist(), coefficients.tolist(), strict=True
+        ):
+            self.highs.changeCoeff(row, column, value)
 
     def _release_capacity(self, effects: Effects) -> FloatArray:
         """Most each targeted line may release per week: the capacity of its arrival week."""
