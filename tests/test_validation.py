@@ -23,6 +23,7 @@ from evramp.model import (
     BomLine,
     Calendar,
     Demand,
+    Disruption,
     Inventory,
     Item,
     Phase,
@@ -134,6 +135,21 @@ def build_scenario() -> Scenario:
         # SEAT has a supplier and nothing else, so dropping its supplier leaves it unsourced.
         inventory=(Inventory(item="CELL", on_hand=10_000), Inventory(item="STEEL", on_hand=2000)),
         receipts=(Receipt(item="STEEL", due=day(2025, 1, 13), quantity=50_000),),
+        disruptions=(
+            Disruption(
+                id="cell-short",
+                target_kind="part",
+                item="CELL",
+                probability=0.1,
+                min_weeks=2,
+                max_weeks=6,
+                capacity_lost=0.5,
+                group="chips",
+            ),  # line 2
+            Disruption(
+                id="paint-fire", target_kind="shop", shop="paint", probability=0.01, per="week"
+            ),  # line 3
+        ),
     )
 
 
@@ -636,6 +652,52 @@ CASES = [
             set_cell("suppliers.csv", 6, "share", "0.5"),
         ),
         "suppliers.csv:6: share: the shares of 'CELL' add up to 1.1 by this line; at most 1",
+    ),
+    # disruptions.csv (for evramp risk)
+    case(
+        "disruption of an unknown shop",
+        set_cell("disruptions.csv", 3, "shop", "welding"),
+        "disruptions.csv:3: shop: unknown shop 'welding'; expected an id from shops.csv",
+    ),
+    case(
+        "disruption probability above 1",
+        set_cell("disruptions.csv", 2, "probability", "1.5"),
+        "disruptions.csv:2: probability: must be <= 1, got 1.5",
+    ),
+    case(
+        "disruption of an unknown target kind",
+        set_cell("disruptions.csv", 2, "target_kind", "plant"),
+        "disruptions.csv:2: target_kind: expected one of 'supplier_line', 'part', 'shop' or "
+        "'ramp', got 'plant'",
+    ),
+    case(
+        "disruption durations the wrong way round",
+        set_cell("disruptions.csv", 2, "max_weeks", "1"),
+        "disruptions.csv:2: max_weeks 1 is below min_weeks 2",
+    ),
+    case(
+        "disruption of a supplier line that does not exist",
+        in_order(
+            set_cell("disruptions.csv", 2, "target_kind", "supplier_line"),
+            set_cell("disruptions.csv", 2, "supplier", "Yanfeng"),
+        ),
+        "disruptions.csv:2: item: supplier 'Yanfeng' has no line for item 'CELL' in suppliers.csv",
+    ),
+    case(
+        "disruption of a shop without its shop",
+        set_cell("disruptions.csv", 3, "shop", ""),
+        "disruptions.csv:3: shop: required for shop",
+    ),
+    case(
+        "ramp slip counted per week",
+        set_cell("disruptions.csv", 3, "target_kind", "ramp"),
+        "disruptions.csv:3: per: a ramp slips once: per must be horizon",
+    ),
+    case(
+        "disruption group that does not agree",
+        set_cell("disruptions.csv", 3, "group", "chips"),
+        "disruptions.csv:3: probability: group 'chips' has probability 0.1 on line 2; a "
+        "group's disruptions happen together",
     ),
 ]
 

@@ -372,6 +372,22 @@ CAPACITY_CHANGES = [
     ("INV-TIER1-B", "INV-SIC-800-G2", D("2026-01-12"), 2400),
     ("INV-TIER1-A", "INV-SIC-800-G2", D("2026-01-26"), 4600),
 ]
+# Risks for `evramp risk` (assumptions, from the supply risks named in the notes): id, target
+# kind, supplier, item, shop, probability, per, min and max weeks, capacity lost, group.
+DISRUPTIONS = [
+    # One chip shortage hits every chip supplier at once (correlation group).
+    ("orin-x", "part", "", "SOC-ORIN-X", "", 0.25, "horizon", 4, 12, 0.5, "chip-shortage"),
+    ("soc-8295", "part", "", "SOC-QCOM-8295", "", 0.25, "horizon", 4, 12, 0.5, "chip-shortage"),
+    ("mcu", "part", "", "MCU-AUTO-32", "", 0.25, "horizon", 4, 12, 0.3, "chip-shortage"),
+    # CATL's NCM allocation: a short cut in any week.
+    ("ncm-cells", "supplier_line", "CATL", "CELL-NCM-612", "", 0.01, "week", 1, 4, 0.5, ""),
+    # The YU7's 800 V SiC inverter and the in-house V8s motor line: new parts, new lines.
+    ("sic-800", "part", "", "INV-SIC-800-G2", "", 0.3, "horizon", 4, 10, 0.6, ""),
+    ("v8s-line", "supplier_line", "Xiaomi-EMotor", "EM-V8S", "", 0.3, "horizon", 2, 8, 1.0, ""),
+    # A paint shop outage (the ramp's bottleneck), and a later start of production everywhere.
+    ("paint-outage", "shop", "", "", "paint", 0.005, "week", 1, 2, 0.5, ""),
+    ("sop-slip", "ramp", "", "", "", 0.2, "horizon", 2, 6, 1.0, ""),
+]
 # Goods already on order at the start (chips bought before the plan), (item, due, quantity).
 RECEIPTS = [
     ("SOC-ORIN-X", D("2023-12-04"), 1000),
@@ -1021,6 +1037,27 @@ class Builder:
             [[i, float(q)] for i, q in sorted(self.inventory.items())],
         )
         table("receipts.csv", ["item", "due", "quantity"], [list(r) for r in RECEIPTS])
+        table(
+            "disruptions.csv",
+            [
+                "id",
+                "target_kind",
+                "supplier",
+                "item",
+                "shop",
+                "probability",
+                "per",
+                "min_weeks",
+                "max_weeks",
+                "capacity_lost",
+                "group",
+            ],
+            [
+                [*row[:9], "" if kind == "ramp" else row[9], row[10]]
+                for row in DISRUPTIONS
+                for kind in [row[1]]
+            ],
+        )
         (out / "scenario.yaml").write_text(scenario_yaml(), encoding="utf-8")
         return counts
 

@@ -35,6 +35,7 @@ from evramp.report import (
     write_report,
     yearly_totals,
 )
+from evramp.risk.summary import RiskResult
 
 EXIT_NO_PLAN = 1
 EXIT_BAD_INPUT = 2
@@ -242,6 +243,160 @@ def _print_pegging(scenario: Scenario, result: PlanResult, demand_id: str) -> No
     console.print()
     for line in pegging.describe():
         console.print(line, markup=False)
+
+
+class Backend(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command("risk")
+def risk_command(
+    scenario: ScenarioArgument = None,
+    runs: Annotated[int, typer.Option(help="Disruption scenarios to sample.", min=1)] = 200,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same runs.", min=0)] = 0,
+    backend: Annotated[
+        Backend,
+        typer.Option(
+            help="Where runs are solved: local (a process pool) or dask (a local Dask cluster, "
+            "or --address; needs pip install 'evramp[dask]')."
+        ),
+    ] = Backend.local,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler of a running cluster (tcp://host:8786); default: start one.",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+    target: Annotated[
+        float | None,
+        typer.Option(help="Vehicles to deliver in the target year: how likely is a miss?", min=0),
+    ] = None,
+    target_year: Annotated[
+        str | None,
+        typer.Option(help="Year of --target (default: the first year the horizon covers)."),
+    ] = None,
+    tornado_runs: Annotated[
+        int,
+        typer.Option(
+            help="Runs per source for the tornado (each source alone, with the seeds of the "
+            "first runs; at most --runs).",
+            min=0,
+        ),
+    ] = 200,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder for risk/*.csv.", show_default=False),
+    ] = None,
+) -> None:
+    """Monte Carlo over the scenario's disruptions: output percentiles, the chance of missing a
+    target, expected lateness and which disruption costs most."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from evramp.risk import BackendUnavailable, BaseInfeasible, RiskUnsupported, simulate, tables
+
+    folder = _scenario_folder(scenario)
+    loaded = _step("Reading scenario", lambda: _load(folder))
+    if not loaded.disruptions:
+        errors.print(f"[red]error:[/red] {folder}: no disruptions.csv (or it is empty): no risk")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    sources = len({d.group or f"\0{d.id}" for d in loaded.disruptions})
+    alone = min(tornado_runs, runs)
+    total = runs + sources * alone
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task(
+            f"Solving {runs:,} runs + {sources * alone:,} for the tornado", total=total
+        )
+        try:
+            result = simulate(
+                loaded,
+                runs,
+                seed,
+                workers=workers,
+                backend=backend.value,
+                tornado_runs=tornado_runs,
+                progress=lambda count: bar.advance(task, count),
+                address=address,
+            )
+        except (RiskUnsupported, BackendUnavailable) as unsupported:
+            errors.print(f"[red]error:[/red] {unsupported}", markup=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except BaseInfeasible as failed:
+            errors.print(f"[red]error:[/red] {failed}; nothing written", markup=True)
+            raise typer.Exit(EXIT_NO_PLAN) from None
+        except KeyboardInterrupt:  # before the pool started: building the LP, the base plan
+            errors.print("interrupted before any run finished: nothing was written")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+    year = target_year or result.default_target_year()
+    if year not in result.years:
+        errors.print(f"[red]error:[/red] --target-year {year} is not in the horizon")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    frames = tables(result, target, year)
+    destination = (out or Path("out") / folder.name).resolve() / "risk"
+    written = write_tables(destination, frames)
+    _print_risk(result, frames, target, year)
+    console.print("\n[bold]Files written[/bold]")
+    for path in written.values():
+        console.print(f"  {path}")
+    if result.interrupted:
+        errors.print(
+            f"interrupted: {result.finished:,} of {runs:,} runs finished and kept "
+            f"(statistics over those); files written"
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _print_risk(
+    result: RiskResult, frames: dict[str, pd.DataFrame], target: float | None, year: str
+) -> None:
+    failed = result.failed
+    console.print(
+        f"\n[bold]{result.scenario}[/bold]: {result.finished:,} of {result.runs:,} runs "
+        f"(seed {result.seed}) in {result.seconds:.1f} s; "
+        + (
+            f"[red]{len(failed)} failed[/red] (solver not optimal: runs "
+            + ", ".join(str(run) for run in failed[:10])
+            + (" ..." if len(failed) > 10 else "")
+            + "; left out of the statistics, listed in runs.csv)"
+            if failed
+            else "all solved to optimality"
+        )
+    )
+    yearly = frames["yearly"].set_index("year")
+    shown = yearly[["delivered_base", "delivered_p10", "delivered_p50", "delivered_p90"]]
+    console.print(_frame_table("Vehicles delivered per year", shown))
+    if target is not None:
+        chance = float(yearly.loc[year, "miss_probability"])  # type: ignore[arg-type]
+        console.print(
+            f"\nChance of delivering fewer than {target:,.0f} vehicles in {year}: "
+            f"[bold]{chance:.1%}[/bold]"
+        )
+    lateness = frames["lateness"].set_index("priority")
+    console.print(_frame_table("Vehicle-weeks late per priority", lateness))
+    tornado = frames["tornado"].set_index("source")
+    console.print(
+        f"\n[bold]Tornado[/bold]: what each source costs when only it happens (mean of "
+        f"{result.tornado_runs:,} runs)"
+    )
+    for name, row in tornado.head(10).iterrows():
+        lost, late = row[f"delivered_lost_{year}"], row["late_vehicle_weeks_added"]
+        if row["runs"] == 0:
+            console.print(f"  {name}: no optimal run to measure it", markup=False)
+            continue
+        console.print(
+            f"  {name}: {round(lost) + 0:,} vehicles fewer delivered in {year}, "
+            f"{round(late) + 0:+,} vehicle-weeks late (happened in {row['happened']:.0%})",
+            markup=False,
+        )
 
 
 @app.command("validate")

@@ -307,6 +307,60 @@ class Shutdown(Record):
     """Shops affected; empty means the whole plant."""
 
 
+DisruptionTarget = Literal["supplier_line", "part", "shop", "ramp"]
+DisruptionPer = Literal["week", "horizon"]
+
+
+class Disruption(Record):
+    """A risk for `evramp risk`: an event that takes capacity from a supplier line, a part's
+    supplier lines or a shop for some weeks, or makes a shop's start of production slip.
+    `evramp plan` ignores this table."""
+
+    id: Id
+    """Unique id (named in the risk results and the tornado)."""
+    target_kind: DisruptionTarget
+    """What it hits: `supplier_line` (`supplier` + `item`), `part` (every supplier line of
+    `item`), `shop` (`shop`), or `ramp` (the capacity profile of `shop`, or of every shop with
+    a ramp when `shop` is empty, moves later by the disruption's weeks)."""
+    supplier: Id | None = None
+    """`supplier_line`: the supplier."""
+    item: Id | None = None
+    """`supplier_line` and `part`: the item."""
+    shop: Id | None = None
+    """`shop`: the shop; `ramp`: a shop with a ramp, or empty for every shop with a ramp."""
+    probability: Annotated[float, Field(ge=0, le=1)]
+    """Chance that it happens: in each week (`per` = `week`: a new event may start in any week)
+    or once in the horizon (`per` = `horizon`)."""
+    per: DisruptionPer = "horizon"
+    """`week` or `horizon`: what `probability` is counted per; a ramp slip is per horizon."""
+    start: dt.date | None = None
+    """`per` = `horizon`: first day of the disruption when it happens (from the bucket
+    containing it); empty: a week drawn uniformly so that it ends within the horizon."""
+    min_weeks: Annotated[int, Field(ge=1, le=520)] = 1
+    """Shortest duration in weeks (`ramp`: fewest weeks of slip)."""
+    max_weeks: Annotated[int | None, Field(ge=1, le=520)] = None
+    """Longest duration in weeks, drawn uniformly (whole weeks) from `min_weeks` to this;
+    empty: exactly `min_weeks`."""
+    capacity_lost: Annotated[float, Field(gt=0, le=1)] = 1.0
+    """Share of the capacity lost while it lasts (1: all of it); not used by `ramp`. An
+    unlimited supplier line loses capacity only at 1."""
+    group: Id | None = None
+    """Correlation: all disruptions of a group happen together (one event, same start week,
+    durations drawn from one number), e.g. one chip shortage hitting every chip supplier; they
+    must agree on `probability`, `per` and `start`."""
+
+    @model_validator(mode="after")
+    def _durations_in_order(self) -> Disruption:
+        if self.max_weeks is not None and self.max_weeks < self.min_weeks:
+            raise ValueError(f"max_weeks {self.max_weeks} is below min_weeks {self.min_weeks}")
+        return self
+
+    @property
+    def longest(self) -> int:
+        """The longest duration (or slip) in weeks."""
+        return self.min_weeks if self.max_weeks is None else self.max_weeks
+
+
 class Calendar(Record):
     """The planning horizon: from `first_week` (a Monday) for `horizon_weeks` weeks, planned in
     buckets of a day, a week or a month."""

@@ -10,6 +10,7 @@ from evramp.model.records import (
     BomLine,
     Calendar,
     Demand,
+    Disruption,
     Inventory,
     Item,
     Phase,
@@ -70,6 +71,13 @@ TABLES: tuple[TableSpec, ...] = (
         False,
         "goods already on order, and work in progress finishing in a week",
     ),
+    TableSpec(
+        "disruptions",
+        "disruptions.csv",
+        Disruption,
+        False,
+        "risks for `evramp risk`: supplier, part, shop and ramp disruptions",
+    ),
 )
 TABLE_BY_NAME: Mapping[str, TableSpec] = {t.name: t for t in TABLES}
 SCENARIO_FILE = "scenario.yaml"
@@ -93,6 +101,7 @@ class Scenario:
     supplier_capacity: tuple[SupplierCapacity, ...] = ()
     inventory: tuple[Inventory, ...] = ()
     receipts: tuple[Receipt, ...] = ()
+    disruptions: tuple[Disruption, ...] = ()
     notes: str = ""
     lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
     """Line number of each record in its file, per table; absent tables count from line 2."""

@@ -67,6 +67,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "supplier_capacity": ("supplier", "item", "start"),
     "demand": ("id",),
     "inventory": ("item",),
+    "disruptions": ("id",),
 }
 
 
@@ -370,6 +371,106 @@ def check_shares(scenario: Scenario) -> Iterator[ScenarioError]:
             )
 
 
+# --- disruptions ------------------------------------------------------------------------------
+
+_TARGET_FIELDS = {
+    "supplier_line": ("supplier", "item"),
+    "part": ("item",),
+    "shop": ("shop",),
+    "ramp": (),
+}
+
+
+def check_disruptions(scenario: Scenario) -> Iterator[ScenarioError]:
+    """Targets that exist, the fields each kind of target needs, and groups that agree."""
+    shops = {shop.id for shop in scenario.shops}
+    lines = {(s.supplier, s.item) for s in scenario.suppliers}
+    bought = {item for _, item in lines}
+    ramped = {r.shop for r in scenario.ramps}
+    group_first: dict[str, tuple[int, Any]] = {}
+    for index, risk in _rows(scenario, "disruptions"):
+        kind = risk.target_kind
+        needed = _TARGET_FIELDS[kind]
+        for name in ("supplier", "item", "shop"):
+            value = getattr(risk, name)
+            if name in needed and value is None:
+                yield _error(scenario, "disruptions", index, name, f"required for {kind}")
+            elif (
+                name not in needed and value is not None and not (kind == "ramp" and name == "shop")
+            ):
+                yield _error(
+                    scenario, "disruptions", index, name, f"not used by {kind}; leave it empty"
+                )
+        known = (risk.supplier, risk.item) in lines
+        if kind == "supplier_line" and None not in (risk.supplier, risk.item) and not known:
+            yield _error(
+                scenario,
+                "disruptions",
+                index,
+                "item",
+                f"supplier {risk.supplier!r} has no line for item {risk.item!r} in suppliers.csv",
+            )
+        if kind == "part" and risk.item is not None and risk.item not in bought:
+            yield _error(
+                scenario,
+                "disruptions",
+                index,
+                "item",
+                f"unknown part {risk.item!r}; expected an item with a line in suppliers.csv",
+            )
+        if kind in ("shop", "ramp") and risk.shop is not None and risk.shop not in shops:
+            yield _error(
+                scenario,
+                "disruptions",
+                index,
+                "shop",
+                f"unknown shop {risk.shop!r}; expected an id from shops.csv",
+            )
+        if kind == "ramp":
+            yield from _check_ramp_risk(scenario, index, risk, shops, ramped)
+        if risk.per == "week" and risk.start is not None:
+            yield _error(
+                scenario, "disruptions", index, "start", "only for per = horizon; leave it empty"
+            )
+        if risk.group is not None:
+            first = group_first.setdefault(risk.group, (index, risk))
+            other = first[1]
+            for name in ("probability", "per", "start"):
+                if getattr(risk, name) != getattr(other, name):
+                    yield _error(
+                        scenario,
+                        "disruptions",
+                        index,
+                        name,
+                        f"group {risk.group!r} has {name} {getattr(other, name)} on line "
+                        f"{scenario.line_of('disruptions', first[0])}; a group's disruptions "
+                        "happen together",
+                    )
+
+
+def _check_ramp_risk(
+    scenario: Scenario, index: int, risk: Any, shops: set[str], ramped: set[str]
+) -> Iterator[ScenarioError]:
+    if risk.per != "horizon":
+        yield _error(
+            scenario, "disruptions", index, "per", "a ramp slips once: per must be horizon"
+        )
+    if risk.capacity_lost != 1.0:
+        yield _error(
+            scenario,
+            "disruptions",
+            index,
+            "capacity_lost",
+            "not used by ramp (the slip is min_weeks to max_weeks); leave it empty",
+        )
+    if risk.shop is None and not ramped:
+        yield _error(scenario, "disruptions", index, "shop", "no shop has a ramp in ramp.csv")
+    elif risk.shop in shops and risk.shop not in ramped and "*" not in ramped:
+        yield _error(
+            scenario, "disruptions", index, "shop", f"shop {risk.shop!r} has no ramp in ramp.csv"
+        )
+
+
 def _vehicles_exist(scenario: Scenario) -> Iterator[ScenarioError]:
     if not any(item.kind == "vehicle" for item in scenario.items):
         yield ScenarioError("items.csv", 0, "kind", "no vehicle; a plan needs at least one")
@@ -385,6 +486,7 @@ CHECKS: tuple[Check, ...] = (
     check_bucket,
     check_shift_hours,
     check_shares,
+    check_disruptions,
     _vehicles_exist,
 )
 

@@ -18,6 +18,7 @@ together cannot exceed its capacity.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -48,9 +49,13 @@ class FreeParts:
         return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
-def find_free_parts(data: PlanData, lot_sizing: bool = False) -> FreeParts:
+def find_free_parts(
+    data: PlanData, lot_sizing: bool = False, keep: AbstractSet[str] = frozenset()
+) -> FreeParts:
     """Parts whose supply can never bind. With `lot_sizing` (integer mode), a part bought in lots
-    or with a minimum order quantity is never free: lots leave stock behind."""
+    or with a minimum order quantity is never free: lots leave stock behind. Parts in `keep`
+    (item ids) stay in the LP whatever their supply: `evramp risk` changes their suppliers'
+    capacities after the LP is built, which can make a free part bind."""
     made = set(data.made_item.tolist())
     stocked = (data.on_hand > 0) | (data.receipts > 0).any(axis=1)
     bound = max_consumption(data)
@@ -63,7 +68,7 @@ def find_free_parts(data: PlanData, lot_sizing: bool = False) -> FreeParts:
     firsts = np.flatnonzero(np.r_[True, np.diff(data.line_item[order]) != 0])
     for candidates in np.split(order, firsts[1:]):  # the supplier lines of one item each
         item = data.line_item[candidates[0]]
-        if item in made or stocked[item]:
+        if item in made or stocked[item] or data.item_ids[item] in keep:
             continue
         if (data.line_share[candidates] > 0).any():
             continue  # a quota splits purchases between lines: not just in time from one

@@ -1,0 +1,274 @@
+"""One LP for all runs: a run's disruptions become bound changes, then HiGHS solves again.
+
+The LP is built once (per worker) from the scenario without its disruptions, except that parts
+some disruption may hit stay in it (they are not planned just in time outside: a disruption can
+make their supply bind). A run then sets
+  - the upper bounds of the shop-capacity rows: base capacity (moved `slip` weeks later for a
+    ramp slip, the first `slip` weeks without capacity) × the run's factor per shop-week;
+  - the upper bounds of the overtime columns in the same way (a closed shop works no overtime);
+  - for a learning shop, its chord rows' bounds and experience coefficients × the factor;
+  - the upper bounds of the purchase columns of the supplier lines some disruption may hit: the
+    line's capacity × the factor of the arrival week (release week + lead time).
+Every run sets all of these from the base values, so nothing carries over from the run before,
+and starts the simplex from the base plan's optimal basis, so a run's result does not depend on
+which runs the same worker solved before it (identical for any number of workers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import highspy
+import numpy as np
+
+from evramp.model import Scenario
+from evramp.plan.index import PlanData, compile_scenario
+from evramp.plan.layout import FloatArray, IntArray, delay
+from evramp.plan.lp import LinearProgram, build_lp
+from evramp.plan.reduce import find_free_parts, without_free_parts
+from evramp.plan.solve import _to_highs
+from evramp.risk.sampling import Effects, RiskModel, compile_risks
+
+# Dual simplex from the base plan's basis: on the default scenario with one shop or supplier
+# disruption it re-solves in a fraction of a fresh interior point solve (see docs/planning-model
+# .md, Risk); interior point would ignore the basis.
+RISK_ALGORITHM = "simplex"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one run delivers (or why it failed)."""
+
+    status: str
+    objective: float
+    built: FloatArray  # (T,) vehicles completed per week
+    delivered: FloatArray  # (T,) vehicles shipped per week
+    lateness: FloatArray  # (P,) vehicle-weeks late per priority level (see RiskProblem)
+    disrupted: bool = True
+    """False for the base plan: no disruption happened in the run."""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "Optimal"
+
+
+@dataclass(frozen=True)
+class Chords:
+    """The learning-curve chord rows `load - full[s,t] m_k N <= full[s,t] a_k`: a shop's
+    capacity factor scales both `full` terms (the experience coefficient and the bound)."""
+
+    row: IntArray
+    column: IntArray  # the experience column of the row
+    shop: IntArray
+    week: IntArray
+    coefficient: FloatArray  # base coefficient of the experience column
+    upper: FloatArray  # base upper bound (inf before the SOP)
+
+
+def _chords(data: PlanData, lp: LinearProgram) -> Chords:
+    curves = data.learning
+    block = lp.rows.learning
+    chord, week = block.grid()
+    curve = curves.chord_curve[chord]
+    shop = curves.shop[curve]
+    return Chords(
+        row=block.at(chord, week),
+        column=lp.columns.experience.at(curve, week),
+        shop=shop,
+        week=week,
+        coefficient=-data.shop_capacity[shop, week] * curves.chord_slope[chord],
+        upper=lp.row_upper[block.offset : block.stop].copy(),
+    )
+
+
+@dataclass(frozen=True)
+class RiskProblem:
+    """Everything a worker needs, picklable: the LP and the base values its runs change."""
+
+    lp: LinearProgram
+    model: RiskModel
+    shop_capacity: FloatArray  # (S, T) the shop rows' base upper bounds
+    overtime_upper: FloatArray  # (S, T) the overtime columns' base upper bounds
+    line_capacity: FloatArray  # (L, T) full-scenario lines, per arrival week
+    line_lead: IntArray  # (L,)
+    lp_line: IntArray  # (L,) the line's index in the LP, -1 when planned outside it
+    vehicle_made: IntArray  # made-item indices of vehicles
+    vehicle_lead: IntArray
+    bucket_weeks: FloatArray  # (T,)
+    class_level: IntArray  # (C,) index of each demand class's priority in `priorities`
+    priorities: tuple[int, ...]
+    weeks: list[str]
+    chords: Chords
+
+
+def risk_problem(scenario: Scenario) -> RiskProblem:
+    """Compile a valid scenario (weekly buckets) and build its LP once."""
+    model = compile_risks(scenario)
+    data = compile_scenario(scenario)
+    keep = {r.item for r in scenario.disruptions if r.item is not None}
+    bound_data = data
+    slipping = model.slipping_shops
+    if len(slipping):  # a slip moves capacity later: bound consumption by the running maximum
+        capacity, overtime = data.shop_capacity.copy(), data.overtime_hours.copy()
+        capacity[slipping] = np.maximum.accumulate(capacity[slipping], axis=1)
+        overtime[slipping] = np.maximum.accumulate(overtime[slipping], axis=1)
+        bound_data = _with(data, capacity, overtime)
+    free = find_free_parts(bound_data, keep=keep)
+    reduced = without_free_parts(data, free)
+    lp = build_lp(reduced)
+    kept = np.ones(len(data.item_ids), dtype=bool)
+    kept[free.item] = False
+    kept_lines = kept[data.line_item]
+    lp_line = np.where(kept_lines, np.cumsum(kept_lines) - 1, -1)
+    vehicles = np.array(
+        [m for m, i in enumerate(data.made_item) if data.item_kind[i] == "vehicle"], dtype=np.int64
+    )
+    levels = tuple(sorted(set(data.demand.priority.tolist())))
+    return RiskProblem(
+        lp=lp,
+        model=model,
+        shop_capacity=data.shop_capacity,
+        overtime_upper=lp.columns.overtime.take(lp.col_upper).copy(),
+        line_capacity=data.line_capacity,
+        line_lead=data.line_lead_time,
+        lp_line=lp_line.astype(np.int64),
+        vehicle_made=vehicles,
+        vehicle_lead=data.made_lead_time[vehicles],
+        bucket_weeks=data.bucket_weeks,
+        class_level=np.searchsorted(np.array(levels), data.demand.priority).astype(np.int64),
+        priorities=levels,
+        weeks=data.week_start,
+        chords=_chords(reduced, lp),
+    )
+
+
+def _with(data: PlanData, capacity: FloatArray, overtime: FloatArray) -> PlanData:
+    return replace(data, shop_capacity=capacity, overtime_hours=overtime)
+
+
+def shifted(values: FloatArray, slip: IntArray) -> FloatArray:
+    """Each row moved `slip[row]` weeks later, the first `slip` weeks 0 (a ramp that slips)."""
+    return delay(values, np.minimum(slip, values.shape[1])) if slip.any() else values
+
+
+class Solver:
+    """One HiGHS object holding the LP, re-solved for run after run with changed bounds."""
+
+    def __init__(self, problem: RiskProblem, algorithm: str = RISK_ALGORITHM) -> None:
+        self.problem = problem
+        lp = problem.lp
+        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("threads", 1)
+        self.highs.setOptionValue("random_seed", 0)
+        self.highs.setOptionValue("solver", algorithm)
+        self.highs.passModel(_to_highs(lp))
+        self.shop_rows = np.arange(lp.rows.shops.offset, lp.rows.shops.stop, dtype=np.int32)
+        self.overtime_cols = np.arange(
+            lp.columns.overtime.offset, lp.columns.overtime.stop, dtype=np.int32
+        )
+        lines = problem.model.targeted_lines
+        self.lines = lines[problem.lp_line[lines] >= 0]
+        weeks = len(problem.weeks)
+        self.buy_cols = (
+            (
+                lp.columns.buy.offset
+                + problem.lp_line[self.lines][:, None] * weeks
+                + np.arange(weeks)[None, :]
+            )
+            .ravel()
+            .astype(np.int32)
+        )
+        self.base = replace(self._solve(), disrupted=False)
+        self.chords_changed = np.zeros(len(problem.chords.row), dtype=bool)
+        self.basis = self.highs.getBasis()
+
+    def run(self, effects: Effects) -> Outcome:
+        """The plan under one run's disruptions (the base plan when nothing happened)."""
+        if effects.none:
+            return self.base
+        problem = self.problem
+        capacity = shifted(problem.shop_capacity, effects.slip) * effects.shop_factor
+        overtime = shifted(problem.overtime_upper, effects.slip) * effects.shop_factor
+        self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+            len(self.shop_rows),
+            self.shop_rows,
+            np.full(len(self.shop_rows), -np.inf),
+            capacity.ravel(),
+        )
+        self.highs.changeColsBounds(
+            len(self.overtime_cols),
+            self.overtime_cols,
+            np.zeros(len(self.overtime_cols)),
+            overtime.ravel(),
+        )
+        if len(self.lines):
+            self.highs.changeColsBounds(
+                len(self.buy_cols),
+                self.buy_cols,
+                np.zeros(len(self.buy_cols)),
+                self._release_capacity(effects).ravel(),
+            )
+        self._scale_chords(effects)
+        self.highs.clearSolver()  # no state (edge weights, factor) from the run before
+        self.highs.setBasis(self.basis)
+        return self._solve()
+
+    def _scale_chords(self, effects: Effects) -> None:
+        """Learning shops: the chords of the weeks with a factor get it, those the run before
+        changed get their base values back (a ramp slip is not applied to the chords)."""
+        chords = self.problem.chords
+        factor = effects.shop_factor[chords.shop, chords.week]
+        changed = factor != 1.0
+        touched = np.flatnonzero(changed | self.chords_changed)
+        self.chords_changed = changed
+        if not len(touched):
+            return
+        upper = chords.upper[touched]
+        scaled = np.where(np.isinf(upper), upper, upper * factor[touched])
+        rows = chords.row[touched].astype(np.int32)
+        self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+            len(rows), rows, np.full(len(rows), -np.inf), scaled
+        )
+        coefficients = chords.coefficient[touched] * factor[touched]
+        for row, column, value in zip(
+            rows.tolist(), chords.column[touched].tolist(), coefficients.tolist(), strict=True
+        ):
+            self.highs.changeCoeff(row, column, value)
+
+    def _release_capacity(self, effects: Effects) -> FloatArray:
+        """Most each targeted line may release per week: the capacity of its arrival week."""
+        problem = self.problem
+        lines = self.lines
+        factor = effects.line_factor[lines]
+        capacity = problem.line_capacity[lines]
+        arrivals = np.where(factor <= 0.0, 0.0, capacity * np.where(factor <= 0.0, 1.0, factor))
+        weeks = arrivals.shape[1]
+        arrival = np.arange(weeks)[None, :] + problem.line_lead[lines][:, None]
+        capped = np.take_along_axis(arrivals, np.minimum(arrival, weeks - 1), axis=1)
+        return np.where(arrival < weeks, capped, 0.0)
+
+    def _solve(self) -> Outcome:
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        problem = self.problem
+        weeks = len(problem.weeks)
+        if status != highspy.HighsModelStatus.kOptimal:
+            nothing = np.full(weeks, np.nan)
+            return Outcome(
+                self.highs.modelStatusToString(status),
+                float("nan"),
+                nothing,
+                nothing,
+                np.full(len(problem.priorities), np.nan),
+            )
+        x = np.asarray(self.highs.getSolution().col_value)
+        columns = problem.lp.columns
+        build = columns.build.take(x)[problem.vehicle_made]
+        built = delay(np.maximum(build, 0.0), problem.vehicle_lead).sum(axis=0)
+        delivered = np.maximum(columns.ship.take(x), 0.0).sum(axis=0)
+        backlog = np.maximum(columns.backlog.take(x), 0.0) @ problem.bucket_weeks
+        lateness = np.zeros(len(problem.priorities))
+        np.add.at(lateness, problem.class_level, backlog)
+        objective = float(self.highs.getInfo().objective_function_value)
+        return Outcome("Optimal", objective, built, delivered, lateness)
