@@ -325,7 +325,20 @@ def test_cli_risk_writes_the_tables(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Chance of delivering fewer than 500 vehicles in 2024" in result.stdout
     names = sorted(p.name for p in (out / "risk").iterdir())
-    assert names == ["lateness.csv", "runs.csv", "tornado.csv", "weekly.csv", "yearly.csv"]
+    assert names == [
+        "lateness.csv",
+        "report.html",
+        "runs.csv",
+        "tornado.csv",
+        "weekly.csv",
+        "yearly.csv",
+    ]
+    report = (out / "risk" / "report.html").read_text(encoding="utf-8")
+    tornado = pd.read_csv(out / "risk" / "tornado.csv")
+    assert "Vehicles delivered per week: P10 to P90" in report  # the fan chart
+    assert "not delivered in 2024 when only that source happens" in report  # the tornado
+    for source in tornado["source"]:
+        assert f'"{source}"' in report
     runs = pd.read_csv(out / "risk" / "runs.csv")
     assert list(runs["run"]) == list(range(50))
 

@@ -295,6 +295,7 @@ def risk_command(
     target, expected lateness and which disruption costs most."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from evramp.report.risk_html import write_risk_report
     from evramp.risk import BackendUnavailable, BaseInfeasible, RiskUnsupported, simulate, tables
 
     folder = _scenario_folder(scenario)
@@ -342,10 +343,12 @@ def risk_command(
         raise typer.Exit(EXIT_BAD_INPUT)
     frames = tables(result, target, year)
     destination = (out or Path("out") / folder.name).resolve() / "risk"
-    written = write_tables(destination, frames)
+    written = [*write_tables(destination, frames).values()]
+    title = f"Risk: {result.scenario}, {result.finished:,} runs, seed {result.seed}"
+    written.append(write_risk_report(frames, destination / "report.html", title, year))
     _print_risk(result, frames, target, year)
     console.print("\n[bold]Files written[/bold]")
-    for path in written.values():
+    for path in written:
         console.print(f"  {path}")
     if result.interrupted:
         errors.print(
