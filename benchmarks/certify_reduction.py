@@ -30,7 +30,7 @@ from evramp.plan.index import PlanData, compile_scenario
 from evramp.plan.layout import Block
 from evramp.plan.lp import LinearProgram, build_lp
 from evramp.plan.reduce import FreeParts, find_free_parts, without_free_parts
-from evramp.plan.solve import _to_highs
+from evramp.plan.solve import highs_for
 
 IntArray = npt.NDArray[np.int64]
 LOWER, BASIC = int(highspy.HighsBasisStatus.kLower), int(highspy.HighsBasisStatus.kBasic)
@@ -60,11 +60,11 @@ def certify(scenario: evramp.Scenario) -> Certificate:
     free = find_free_parts(data)
     small, big = build_lp(without_free_parts(data, free)), build_lp(data)
     started = time.perf_counter()
-    reduced = _highs(small, "ipm")  # with crossover: a basis
+    reduced = highs_for(small, "ipm")  # with crossover: a basis
     reduced.run()
     reduced_seconds = time.perf_counter() - started
     columns, rows = extended_basis(data, free, small, big, reduced.getBasis())
-    full = _highs(big, "simplex")
+    full = highs_for(big, "simplex")
     basis = highspy.HighsBasis()
     basis.col_status = [highspy.HighsBasisStatus(int(s)) for s in columns]
     basis.row_status = [highspy.HighsBasisStatus(int(s)) for s in rows]
@@ -131,16 +131,6 @@ def _copy(
     chosen = np.arange(big.entities) if entities is None else entities
     values = source[small.offset : small.stop].reshape(small.entities, small.weeks)
     target[big.offset : big.stop].reshape(big.entities, big.weeks)[chosen] = values
-
-
-def _highs(lp: LinearProgram, solver: str) -> highspy.Highs:
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("random_seed", 0)
-    highs.setOptionValue("solver", solver)
-    highs.passModel(_to_highs(lp))
-    return highs
 
 
 def main() -> None:

@@ -110,19 +110,26 @@ def _vertex(lp: LinearProgram, mip: Solution) -> Solution:
     )
 
 
-def _run(
-    lp: LinearProgram, time_limit: float | None, algorithm: str, mip_gap: float = MIP_GAP
-) -> Solution:
+def highs_for(lp: LinearProgram, algorithm: str) -> highspy.Highs:
+    """A silent HiGHS holding `lp`, single-threaded with a fixed seed so that the same model
+    gives the same solution, set to solve with `algorithm`."""
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", 0)
     highs.setOptionValue("solver", algorithm)
+    highs.passModel(_to_highs(lp))
+    return highs
+
+
+def _run(
+    lp: LinearProgram, time_limit: float | None, algorithm: str, mip_gap: float = MIP_GAP
+) -> Solution:
+    started = time.perf_counter()
+    highs = highs_for(lp, algorithm)
     highs.setOptionValue("mip_rel_gap", mip_gap)
     if time_limit is not None:
         highs.setOptionValue("time_limit", float(time_limit))
-    started = time.perf_counter()
-    highs.passModel(_to_highs(lp))
     for stage in lp.stages:
         if not _hold_stage(highs, lp, stage):
             break

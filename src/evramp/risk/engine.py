@@ -26,7 +26,7 @@ from evramp.plan.index import PlanData, compile_scenario
 from evramp.plan.layout import FloatArray, IntArray, delay
 from evramp.plan.lp import LinearProgram, build_lp
 from evramp.plan.reduce import find_free_parts, without_free_parts
-from evramp.plan.solve import _to_highs
+from evramp.plan.solve import highs_for
 from evramp.risk.sampling import Effects, RiskModel, compile_risks
 
 # Dual simplex from the base plan's basis: on the default scenario with one shop or supplier
@@ -157,12 +157,7 @@ class Solver:
     def __init__(self, problem: RiskProblem, algorithm: str = RISK_ALGORITHM) -> None:
         self.problem = problem
         lp = problem.lp
-        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        self.highs.setOptionValue("output_flag", False)
-        self.highs.setOptionValue("threads", 1)
-        self.highs.setOptionValue("random_seed", 0)
-        self.highs.setOptionValue("solver", algorithm)
-        self.highs.passModel(_to_highs(lp))
+        self.highs = highs_for(lp, algorithm)
         self.shop_rows = np.arange(lp.rows.shops.offset, lp.rows.shops.stop, dtype=np.int32)
         self.overtime_cols = np.arange(
             lp.columns.overtime.offset, lp.columns.overtime.stop, dtype=np.int32
