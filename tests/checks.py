@@ -38,11 +38,16 @@ def bucket_days(scenario: Scenario, result: PlanResult) -> list[list[dt.date]]:
     ]
 
 
+def nominal_days(scenario: Scenario) -> float:
+    """Nominal days of the scenario's bucket (a month counted as 30.436875 days), computed here
+    rather than taken from evramp, so that the checker stays independent."""
+    return {"day": 1.0, "week": 7.0, "month": 365.2425 / 12}[scenario.calendar.bucket]
+
+
 def lead_buckets(scenario: Scenario, weeks: int) -> int:
-    """A lead time in weeks as whole buckets, to the nearest (a month counted as 30.436875
-    days; 1 or 2 weeks are 0 months, 3 to 6 weeks one)."""
-    days = {"day": 1.0, "week": 7.0, "month": 365.2425 / 12}[scenario.calendar.bucket]
-    return math.floor(7 * weeks / days + 0.5 + 1e-9)
+    """A lead time in weeks as whole buckets, to the nearest (1 or 2 weeks are 0 months, 3 to
+    6 weeks one)."""
+    return math.floor(7 * weeks / nominal_days(scenario) + 0.5 + 1e-9)
 
 
 def week_index(result: PlanResult, weeks: pd.Series) -> np.ndarray:
@@ -253,7 +258,7 @@ def check_demand(scenario: Scenario, result: PlanResult) -> None:
 def check_lateness_limits(scenario: Scenario, result: PlanResult, ships: pd.DataFrame) -> None:
     """An order with `max_weeks_late` ships all of it by then: its last shipment is at most
     that many weeks (whole buckets, rounded down) after its due bucket, within the horizon."""
-    days = {"day": 1.0, "week": 7.0, "month": 365.2425 / 12}[scenario.calendar.bucket]
+    days = nominal_days(scenario)
     last = ships.groupby("demand")["week"].max()
     shipped = ships.groupby("demand")["quantity"].sum()
     for line in scenario.demand:
