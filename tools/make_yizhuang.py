@@ -1080,7 +1080,7 @@ notes: |
   Six shops: press, diecast (9,100 t giga-press), body, paint, battery (pack assembly), assembly.
   Assembly is the long-run bottleneck at 44 jobs an hour (2 shifts x 8 h x 5 days x 85 %
   = 2,992 cars a week); paint ramps slowest and binds during the 2024 ramp. Supply risks:
-  Orin-X in 2024, CATL NCM cells for the Max (2024 into 2025), the in-house V8s motor for the
+  Orin-X in 2024, CATL NCM cells for the Max (mid-2024), the in-house V8s motor for the
   Ultra (H1 2025), the YU7's 800 V SiC inverter during the phase-2 ramp (H2 2025).
   Contradictions kept visible: seed 004 (2021) says Xiaomi would build at Great Wall's Baoding
   plant, seeds 001/003 describe its own Yizhuang plant (modelled); seed 003 gives RMB 10 bn
