@@ -19,7 +19,8 @@ import pandas as pd
 
 from evramp.model import Scenario
 from evramp.plan import PlanResult
-from evramp.plan.capacity import ramps_by_shop, shop_capacity
+from evramp.model.records import Ramp
+from evramp.plan.capacity import shop_capacity
 
 TOL = 1e-5
 
@@ -87,6 +88,7 @@ def check_plan(scenario: Scenario, result: PlanResult) -> None:
     check_material_balance(scenario, result)
     check_shop_capacity(scenario, result)
     check_learning_curves(scenario, result)
+    check_ramp_starts(scenario, result)
     check_supplier_capacity(scenario, result)
     check_demand(scenario, result)
 
@@ -153,11 +155,19 @@ def check_shop_capacity(scenario: Scenario, result: PlanResult) -> None:
 
 
 def overtime_allowed(scenario: Scenario, result: PlanResult) -> np.ndarray:
-    """Most overtime hours of each shop in each bucket: its weekly allowance × the bucket's
-    working days / the days a week of its shift pattern then (shutdowns left out: they only
-    lower it). A shop working d days a week works Monday to the d-th day."""
+    """Most overtime hours of each shop in each bucket: its weekly allowance × its share of a
+    week in the bucket."""
+    share = week_share(scenario, result)
+    weekly = np.array([shop.overtime_hours for shop in scenario.shops])
+    return np.asarray(weekly[:, None] * share)
+
+
+def week_share(scenario: Scenario, result: PlanResult) -> np.ndarray:
+    """Each shop's share of a week in each bucket: its working days in the bucket / the days a
+    week of its shift pattern then (shutdowns left out: they only lower it). A shop working d
+    days a week works Monday to the d-th day. Shape (shops, buckets)."""
     days = bucket_days(scenario, result)
-    allowed = np.zeros((len(scenario.shops), len(days)))
+    share = np.zeros((len(scenario.shops), len(days)))
     for s, shop in enumerate(scenario.shops):
         pattern = [shop.days_per_week] * len(days)
         for change in sorted(scenario.shifts, key=lambda c: c.start):
@@ -165,9 +175,8 @@ def overtime_allowed(scenario: Scenario, result: PlanResult) -> np.ndarray:
                 first = max(bucket_of(result, change.start), 0)
                 pattern[first:] = [change.days_per_week] * (len(days) - first)
         for t, (bucket, per_week) in enumerate(zip(days, pattern, strict=True)):
-            working = sum(1 for day in bucket if day.weekday() < per_week)
-            allowed[s, t] = shop.overtime_hours * working / per_week
-    return allowed
+            share[s, t] = sum(1 for day in bucket if day.weekday() < per_week) / per_week
+    return share
 
 
 def check_learning_curves(scenario: Scenario, result: PlanResult) -> None:
@@ -178,8 +187,8 @@ def check_learning_curves(scenario: Scenario, result: PlanResult) -> None:
     jobs = per_item_week(
         result, result.builds.assign(quantity=result.builds["jobs"]), "shop", "week", shops
     )
-    for s, ramp in ramps_by_shop(scenario).items():
-        if ramp.curve != "learning":
+    for s, ramp in enumerate(ramp_of_each_shop(scenario)):
+        if ramp is None or ramp.curve != "learning":
             continue
         assert ramp.learning_rate is not None and ramp.full_volume is not None
         experience = ramp.start_volume + np.concatenate([[0.0], np.cumsum(jobs[s])[:-1]])
@@ -193,6 +202,38 @@ def check_learning_curves(scenario: Scenario, result: PlanResult) -> None:
         allowed = full[s] * share + np.where(share >= 1.0, overtime, 0.0)
         assert (jobs[s][weeks] <= allowed[weeks] + TOL * (1 + allowed[weeks])).all(), (
             f"shop {shops[s]} works faster than its learning curve allows"
+        )
+
+
+def ramp_of_each_shop(scenario: Scenario) -> list[Ramp | None]:
+    """Each shop's ramp, found here rather than by the planner: the shop's own row, else the
+    plant-wide `*` row, else none (docs/scenario-format.md, ramp.csv)."""
+    return [
+        next((r for r in scenario.ramps if r.shop == shop.id), None)
+        or next((r for r in scenario.ramps if r.shop == "*"), None)
+        for shop in scenario.shops
+    ]
+
+
+def check_ramp_starts(scenario: Scenario, result: PlanResult) -> None:
+    """A ramped shop does nothing before the bucket of its trial start, and until its start of
+    production at most its trial rate (per week, a bucket its share of the week's working days)
+    plus the overtime the plan reports."""
+    shops = [s.id for s in scenario.shops]
+    jobs = per_item_week(
+        result, result.builds.assign(quantity=result.builds["jobs"]), "shop", "week", shops
+    )
+    overtime = per_shop(result, "overtime_jobs", shops)
+    share = week_share(scenario, result)
+    for s, ramp in enumerate(ramp_of_each_shop(scenario)):
+        if ramp is None:
+            continue
+        trial, sop = bucket_of(result, ramp.trial_start), bucket_of(result, ramp.sop)
+        assert (jobs[s][: max(trial, 0)] <= TOL).all(), f"shop {shops[s]} works before its trial"
+        before_sop = slice(max(trial, 0), max(sop, 0))
+        allowed = ramp.trial_rate * share[s, before_sop] + overtime[s, before_sop]
+        assert (jobs[s, before_sop] <= allowed + TOL * (1 + allowed)).all(), (
+            f"shop {shops[s]} works above its trial rate before its start of production"
         )
 
 

@@ -133,6 +133,39 @@ def test_plant_wide_ramp_applies_to_shops_without_their_own() -> None:
     assert capacity_of(result) == [5.0, 5.0, 5.0, 100.0]
 
 
+@pytest.mark.parametrize("own_first", [True, False])
+def test_a_shops_own_ramp_wins_over_the_plant_wide_one(own_first: bool) -> None:
+    """BODYSHOP has its own linear ramp (trial 20 from week 1, SOP week 1, 2 weeks to full
+    rate); GA has none and takes the plant-wide one (trial 5 from week 0, full from week 3).
+    The order of the rows in ramp.csv does not matter."""
+    plant = Ramp(shop="*", trial_start=week_start(0), trial_rate=5, sop=week_start(2), ramp_weeks=1)
+    own = Ramp(
+        shop="BODYSHOP",
+        trial_start=week_start(1),
+        trial_rate=20,
+        sop=week_start(1),
+        ramp_weeks=2,
+        curve="linear",
+    )
+    scenario = one_car_one_shop(
+        weeks=5,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="BODY", kind="assembly")),
+        bom=(BomLine(parent="CAR", child="BODY", quantity=1),),
+        shops=(shop("GA", 100.0), shop("BODYSHOP", 100.0)),
+        routings=(Routing(item="CAR", shop="GA"), Routing(item="BODY", shop="BODYSHOP")),
+        ramps=(own, plant) if own_first else (plant, own),
+    )
+    result = evramp.plan(scenario)
+    assert capacity_of(result, "GA") == [5.0, 5.0, 5.0, 100.0, 100.0]
+    # 0 before its own trial (the plant-wide row would give 5), then 20 + 80 x 0, 1/2, 1, 1
+    assert capacity_of(result, "BODYSHOP") == [0.0, 20.0, 60.0, 100.0, 100.0]
+    # Week 0 builds no car: GA could make 5, but the body shop has not started (under the
+    # plant-wide ramp it would have made 5 bodies). Bodies are made just in time after that.
+    assert weekly(result) == [0.0, 5.0, 5.0, 100.0, 100.0]
+    assert weekly(result, "builds", item="BODY") == [0.0, 5.0, 5.0, 100.0, 100.0]
+    check_plan(scenario, result)
+
+
 @pytest.mark.parametrize(
     ("ramp_weeks", "expected"),
     [(0, [100.0] * 4 + [150.0] * 4), (2, [100.0] * 4 + [100.0, 125.0, 150.0, 150.0])],
