@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from evramp.model import Scenario
-from evramp.plan import PlanResult
 from evramp.model.records import Ramp
+from evramp.plan import PlanResult
 from evramp.plan.capacity import shop_capacity
 
 TOL = 1e-5
