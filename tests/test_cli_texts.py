@@ -46,7 +46,7 @@ def squeezed(text: str) -> str:
 
 def help_texts(command: click.Command) -> list[str]:
     texts = [command.help or ""]
-    texts += [param.help for param in command.params if getattr(param, "help", None)]
+    texts += [str(param.help) for param in command.params if getattr(param, "help", None)]
     return texts
 
 
