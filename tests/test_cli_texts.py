@@ -80,7 +80,9 @@ def test_a_path_with_brackets_is_printed_as_it_is(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(folder)])
     assert result.exit_code == EXIT_BAD_INPUT
     assert f"error: scenario {folder} rejected (1 problem):" in result.stderr
-    assert f"{folder}: not a scenario folder (no such directory)" in result.stderr
+    assert f"{folder}: not a scenario folder (no such directory: looked for {folder})" in (
+        result.stderr
+    )
 
 
 def test_a_scenario_name_with_brackets_is_printed_as_it_is(tmp_path: Path) -> None:

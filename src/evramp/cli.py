@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import pandas as pd
 import typer
@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from evramp import __version__
-from evramp.io import builtin_scenario_path, load_scenario, write_tables
+from evramp.io import builtin_scenario_path, load_scenario, scenario_folder, write_tables
 from evramp.model import Scenario, ScenarioInvalid
 from evramp.model.buckets import bucket_year
 from evramp.plan import PlanFailed, PlanResult, plan
@@ -202,11 +202,11 @@ def _print_orders(orders: pd.DataFrame, top: int, bucket: str) -> None:
     for row in planned.head(top).itertuples(index=False):
         table.add_row(
             str(row.order),
-            str(row.release_week),
+            f"{row.release_week:%Y-%m-%d}",
             str(row.supplier),
             str(row.item),
             f"{float(row.quantity):,.0f}",  # type: ignore[arg-type]
-            str(row.receipt_week),
+            f"{row.receipt_week:%Y-%m-%d}",
         )
     console.print(table)
     by_supplier = planned.groupby("supplier")["cost"].sum().nlargest(top)
@@ -526,15 +526,14 @@ def _root(
 
 
 def _scenario_folder(scenario: str | None) -> Path:
+    """The folder of SCENARIO (a folder, else a built-in name), or exit 2 saying where it
+    looked."""
     if scenario is None:
         return builtin_scenario_path()
-    path = Path(scenario)
-    if path.is_dir() or os.sep in scenario:
-        return path
     try:
-        return builtin_scenario_path(scenario)
-    except FileNotFoundError:
-        return path  # load_scenario reports the missing folder
+        return scenario_folder(scenario)
+    except ScenarioInvalid as invalid:
+        _rejected(scenario, invalid)
 
 
 def _horizon(scenario: Scenario) -> str:
@@ -547,14 +546,18 @@ def _load(folder: Path) -> Scenario:
     try:
         scenario = load_scenario(folder)
     except ScenarioInvalid as invalid:
-        count = len(invalid.errors)
-        _error(f"scenario {folder} rejected ({count} problem{'s' * (count != 1)}):")
-        errors.print(invalid.summary())
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        _rejected(str(folder), invalid)
     # Cut the horizon into buckets now, inside the reading step: the next step's label counts
     # them, and a Ctrl-C between two steps would not be reported (see _step).
     len(scenario.calendar.buckets)
     return scenario
+
+
+def _rejected(scenario: str, invalid: ScenarioInvalid) -> NoReturn:
+    count = len(invalid.errors)
+    _error(f"scenario {scenario} rejected ({count} problem{'s' * (count != 1)}):")
+    errors.print(invalid.summary())
+    raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _plan(
