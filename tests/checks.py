@@ -52,8 +52,9 @@ def lead_buckets(scenario: Scenario, weeks: int) -> int:
 
 
 def week_index(result: PlanResult, weeks: pd.Series) -> np.ndarray:
-    position = {w: t for t, w in enumerate(result.weeks)}
-    return np.array([position[w] for w in weeks], dtype=np.int64)
+    """Bucket number of each date of a plan's date column."""
+    position = {pd.Timestamp(w): t for t, w in enumerate(result.weeks)}
+    return np.array([position[pd.Timestamp(w)] for w in weeks], dtype=np.int64)
 
 
 def per_item_week(

@@ -236,7 +236,7 @@ def test_daily_lead_times_are_seven_days_a_week() -> None:
     ready = pd.to_datetime(bodies["available_week"]) - pd.to_datetime(bodies["week"])
     assert (ready.dt.days == 7).all()
     # Cells arrive from day 7, bodies are ready from day 14: the first car on Monday 15 January.
-    assert min(result.output["week"]) == day(14).isoformat()
+    assert min(result.output["week"]) == pd.Timestamp(day(14))
     check_plan(scenario, result)
 
 
@@ -284,7 +284,9 @@ def purchase_lags(result: PlanResult) -> set[int]:
     months = {w: t for t, w in enumerate(result.weeks)}
     purchases = result.purchases
     assert not purchases.empty
-    lag = purchases["receipt_week"].map(months) - purchases["release_week"].map(months)
+    lag = purchases["receipt_week"].dt.strftime("%Y-%m-%d").map(months) - purchases[
+        "release_week"
+    ].dt.strftime("%Y-%m-%d").map(months)
     return set(lag.astype(int))
 
 
@@ -330,7 +332,7 @@ def test_monthly_words_and_csv_columns(tmp_path: Path) -> None:
     assert "(2 months late); 2,889 vehicle-weeks × 10 = 28,886" in late
     assert result.costs["lateness"] == pytest.approx((420 * 31 + 120 * 60) / 7 * 10)
     tables = result.tables()
-    assert list(tables["output"].columns) == ["variant", "month", "quantity"]
+    assert list(tables["output"].columns) == ["variant", "month", "year", "quantity"]
     assert {"month", "available_month"} <= set(tables["builds"].columns)
     assert "months_late" in tables["orders"].columns
     assert "week" in result.output.columns  # in memory the column keeps its name
@@ -341,7 +343,7 @@ def test_monthly_words_and_csv_columns(tmp_path: Path) -> None:
     assert "Planning 3 months" in cli.stdout
     assert "binding in 2 months (2024-01 to 2024-02); one more job a month" in cli.stdout
     header = (out / "plan" / "capacity.csv").read_text().splitlines()[0]
-    assert header.startswith("shop,month,capacity")
+    assert header.startswith("shop,month,year,capacity")
     assert "What binds each month" in (out / "report.html").read_text()
 
 

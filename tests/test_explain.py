@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 import evramp
@@ -179,12 +177,9 @@ def test_every_late_order_of_the_default_plan_pegs_to_a_cause(
     assert all(len(p.describe()) >= 3 for p in pegged)
 
 
-def test_default_problems_are_quick_and_add_up(
-    default_scenario: Scenario, default_plan: PlanResult
-) -> None:
-    started = time.perf_counter()
+def test_default_problems_add_up(default_scenario: Scenario, default_plan: PlanResult) -> None:
+    """(How long it takes is measured by benchmarks/explain_default.py, not asserted here.)"""
     table = problems(default_scenario, default_plan)
-    assert time.perf_counter() - started < 2.0
     orders = default_plan.orders
     late = table[table["kind"] == "late"]
     short = table[table["kind"] == "short"]

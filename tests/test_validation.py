@@ -846,7 +846,7 @@ def test_line_numbers_count_blank_lines_and_quoted_cells_over_two_lines(folder: 
 
 def test_scenario_path_that_does_not_exist(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-scenario"
-    expected = f"{missing}: not a scenario folder (no such directory)"
+    expected = f"{missing}: not a scenario folder (no such directory: looked for {missing})"
     assert [str(e) for e in rejection(missing).errors] == [expected]
     for args in (["validate", str(missing)], ["plan", str(missing), "--out", str(tmp_path / "o")]):
         result = runner.invoke(app, args)

@@ -8,9 +8,9 @@ literals below, the big ones (commodity parts, their BOM lines and suppliers, st
 orders and forecast) are generated from compact literals. `scenarios/yizhuang/README.md` is
 written by hand and documents every figure.
 
-Figures marked "seed NNN" come from `/work/shared/seeds/NNN_*.txt`, "public" from the secondary
-sources named in the README; everything else is an assumption a user can change here or in the
-CSV files.
+Figures marked "seed NNN" come from the seed article `NNN_*.txt` (file names and titles under
+"Sources" in `scenarios/yizhuang/README.md`), "public" from the secondary sources the README names
+by site; everything else is an assumption a user can change here or in the CSV files.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ or the command line), with `file:line: field: message` for each problem and noth
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 import time
@@ -13,16 +14,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from evramp import __version__
-from evramp.io import builtin_scenario_path, load_scenario, write_tables
+from evramp.io import builtin_scenario_path, load_scenario, scenario_folder, write_tables
 from evramp.model import Scenario, ScenarioInvalid
+from evramp.model.buckets import bucket_year
 from evramp.plan import PlanFailed, PlanResult, plan
 from evramp.plan.explain import binding_weeks, peg, problems
 from evramp.plan.mrp import purchase_orders
@@ -81,22 +85,39 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Help texts are plain text: Rich markup mode read "pip install 'evramp[dask]'" as a style
+    # tag and printed "pip install 'evramp'".
+    rich_markup_mode=None,
 )
 # Piped output gets 120 columns (not Rich's 80) so monthly tables stay readable in logs; problems
 # are never wrapped, so each `file:line: field: message` stays one line a script can grep.
+# Markup is off unless a call asks for it (`markup=True`, data passed through `escape`): a path,
+# id or message such as "pip install 'evramp[dask]'" is printed as it is, never read as a style.
 console = Console(
     highlight=False,
     emoji=False,
     soft_wrap=True,
+    markup=False,
     width=None if sys.stdout.isatty() else _piped_width(),
 )
-errors = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True, markup=False)
+
+
+def _error(message: str, label: str = "error") -> None:
+    """`error: message` on stderr, the label in red and the message exactly as given."""
+    errors.print(Text.assemble((f"{label}:", "red"), " ", message))
+
+
+def _heading(title: str) -> None:
+    console.print(Text(f"\n{title}", style="bold"))
+
 
 T = TypeVar("T")
 
 ScenarioArgument = Annotated[
     str | None,
     typer.Argument(
+        metavar="SCENARIO",
         help="Scenario folder, or the name of a built-in scenario. Default: the built-in "
         "'yizhuang' plant.",
         show_default=False,
@@ -117,7 +138,7 @@ def plan_command(
     integer: IntegerOption = False,
     priorities: PrioritiesOption = Priorities.weighted,
 ) -> None:
-    """Plan a scenario and write the plan (CSV files) and an HTML report."""
+    """Plan a scenario: write the plan (CSV files) and an HTML report."""
     folder = _scenario_folder(scenario)
     loaded = _step("Reading scenario", lambda: _load(folder))
     result = _step(
@@ -128,7 +149,7 @@ def plan_command(
     binding = binding_weeks(result, loaded)
     written = _step("Writing plan and report", lambda: _write(result, target, loaded, binding))
     _print_plan(result, binding)
-    console.print("\n[bold]Files written[/bold]")
+    _heading("Files written")
     for path in written:
         console.print(f"  {path}")
 
@@ -140,17 +161,19 @@ def mrp_command(
         Path | None,
         typer.Option("--out", "-o", help="Folder for mrp/purchase_orders.csv.", show_default=False),
     ] = None,
-    integer: IntegerOption = False,
     time_limit: TimeLimitOption = None,
+    integer: IntegerOption = False,
+    priorities: PrioritiesOption = Priorities.weighted,
     top: Annotated[int, typer.Option(help="How many orders and suppliers to list.", min=1)] = 10,
 ) -> None:
-    """Planned purchase orders: what to buy, from whom, and when to release it."""
+    """Purchase orders: what to buy, from whom, when to release it.
+
+    The scenario is planned again: give the planning options of the `evramp plan` whose plan
+    the orders are to follow (--time-limit, --integer, --priorities).
+    """
     folder = _scenario_folder(scenario)
     loaded = _step("Reading scenario", lambda: _load(folder))
-    result = _step(
-        f"Planning {_horizon(loaded)}",
-        lambda: _plan(loaded, time_limit, integer),
-    )
+    result = _replan(loaded, time_limit, integer, priorities)
     orders = purchase_orders(loaded, result)
     target = (out or Path("out") / folder.name).resolve()
     table = bucket_columns(orders, result.bucket)
@@ -158,7 +181,7 @@ def mrp_command(
         "Writing purchase orders", lambda: write_tables(target / "mrp", {"purchase_orders": table})
     )
     _print_orders(orders, top, result.bucket)
-    console.print("\n[bold]Files written[/bold]")
+    _heading("Files written")
     for path in written.values():
         console.print(f"  {path}")
 
@@ -179,11 +202,11 @@ def _print_orders(orders: pd.DataFrame, top: int, bucket: str) -> None:
     for row in planned.head(top).itertuples(index=False):
         table.add_row(
             str(row.order),
-            str(row.release_week),
+            f"{row.release_week:%Y-%m-%d}",
             str(row.supplier),
             str(row.item),
             f"{float(row.quantity):,.0f}",  # type: ignore[arg-type]
-            str(row.receipt_week),
+            f"{row.receipt_week:%Y-%m-%d}",
         )
     console.print(table)
     by_supplier = planned.groupby("supplier")["cost"].sum().nlargest(top)
@@ -195,7 +218,7 @@ def explain_command(
     demand_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ORDER_ID]",
+            metavar="ORDER_ID",
             help="A demand line to trace to the shop weeks and parts that held it back.",
             show_default=False,
         ),
@@ -206,43 +229,71 @@ def explain_command(
             "--scenario", "-s", help="Scenario folder or built-in name.", show_default=False
         ),
     ] = None,
+    time_limit: TimeLimitOption = None,
+    integer: IntegerOption = False,
+    priorities: PrioritiesOption = Priorities.weighted,
     top: Annotated[
         int, typer.Option(help="How many constraints and problems to list.", min=1)
     ] = 10,
 ) -> None:
-    """Why the plan is what it is: binding constraints and problems, or why one order is late."""
+    """Why the plan is what it is, or why one order is late.
+
+    Without ORDER_ID: the binding shop-weeks and part-weeks with their value, and the problems
+    (late and short orders, shops and parts that held demand back).
+
+    The scenario is planned again: give the planning options of the `evramp plan` whose plan
+    is to be explained (--time-limit, --integer, --priorities).
+    """
     folder = _scenario_folder(scenario)
     loaded = _step("Reading scenario", lambda: _load(folder))
-    result = _step(f"Planning {_horizon(loaded)}", lambda: _plan(loaded, None, False))
     if demand_id is not None:
-        _print_pegging(loaded, result, demand_id)
+        _ensure_demand_id(loaded, demand_id)  # before the solve: a typo costs no planning time
+    result = _replan(loaded, time_limit, integer, priorities)
+    if demand_id is not None:
+        console.print()
+        for line in peg(loaded, result, demand_id).describe():
+            console.print(line)
         return
     weeks = binding_weeks(result, loaded)
     console.print(
-        f"\n[bold]Binding constraints[/bold] (the three most valuable {result.noun(3)} of each)"
+        f"\n[bold]Binding constraints[/bold] (the three most valuable {result.noun(3)} of each)",
+        markup=True,
     )
     for number, constraint in enumerate(binding_constraints(result, top, weeks), start=1):
-        console.print(f"  {number}. {constraint.describe()}", markup=False)
+        console.print(f"  {number}. {constraint.describe()}")
         mine = weeks[(weeks["kind"] == constraint.kind) & (weeks["name"] == constraint.name)]
         for sentence in mine.nlargest(3, "shadow_price")["sentence"]:
-            console.print(f"       {sentence}", markup=False)
+            console.print(f"       {sentence}")
     found = problems(loaded, result)
     console.print(
-        f"\n[bold]Problems[/bold] ({len(found):,}; the {min(top, len(found))} most valuable)"
+        f"\n[bold]Problems[/bold] ({len(found):,}; the {min(top, len(found))} most valuable)",
+        markup=True,
     )
     for description in found["description"].head(top):
-        console.print(f"  - {description}", markup=False)
+        console.print(f"  - {description}")
 
 
-def _print_pegging(scenario: Scenario, result: PlanResult, demand_id: str) -> None:
-    try:
-        pegging = peg(scenario, result, demand_id)
-    except KeyError as unknown:
-        errors.print(f"[red]error:[/red] {unknown.args[0]}")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    console.print()
-    for line in pegging.describe():
-        console.print(line, markup=False)
+def _ensure_demand_id(scenario: Scenario, demand_id: str) -> None:
+    """Exit 2 unless `demand_id` is a line of demand.csv, naming the closest ids."""
+    ids = [line.id for line in scenario.demand]
+    if demand_id in set(ids):
+        return
+    close = difflib.get_close_matches(demand_id, ids, n=3)
+    hint = f"did you mean {', '.join(close)}?" if close else f"ids include {', '.join(ids[:5])}"
+    _error(
+        f"unknown demand id {demand_id!r}: not a line of demand.csv ({len(ids):,} lines); {hint}"
+    )
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _replan(
+    scenario: Scenario, time_limit: float | None, integer: bool, priorities: Priorities
+) -> PlanResult:
+    """The plan `evramp plan` makes with the same options (explain and mrp plan again)."""
+    return _step(
+        f"Planning {_horizon(scenario)}{' in integer mode' * integer}",
+        lambda: _plan(scenario, time_limit, integer, priorities),
+    )
 
 
 class Backend(StrEnum):
@@ -276,13 +327,19 @@ def risk_command(
     ] = None,
     target_year: Annotated[
         str | None,
-        typer.Option(help="Year of --target (default: the first year the horizon covers)."),
+        typer.Option(
+            help="Year of --target (default: the first calendar year the horizon covers in "
+            "full, 52 or 53 weeks, a week counting in the year of its Thursday; else its first "
+            "year).",
+            show_default=False,
+        ),
     ] = None,
     tornado_runs: Annotated[
         int,
         typer.Option(
             help="Runs per source for the tornado (each source alone, with the seeds of the "
-            "first runs; at most --runs).",
+            "first runs; at most --runs; 0: no tornado). Each is one more solve: --runs 50 "
+            "with 6 sources is 50 + 6 × 50 = 350 solves.",
             min=0,
         ),
     ] = 200,
@@ -291,8 +348,11 @@ def risk_command(
         typer.Option("--out", "-o", help="Folder for risk/*.csv.", show_default=False),
     ] = None,
 ) -> None:
-    """Monte Carlo over the scenario's disruptions: output percentiles, the chance of missing a
-    target, expected lateness and which disruption costs most."""
+    """Monte Carlo over disruptions.csv: P10-P90, miss chance, tornado.
+
+    Output percentiles, the chance of missing a target, expected lateness per priority and
+    which disruption costs most (the tornado: each source alone, --tornado-runs runs each).
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from evramp.report.risk_html import write_risk_report
@@ -301,22 +361,20 @@ def risk_command(
     folder = _scenario_folder(scenario)
     loaded = _step("Reading scenario", lambda: _load(folder))
     if not loaded.disruptions:
-        errors.print(f"[red]error:[/red] {folder}: no disruptions.csv (or it is empty): no risk")
+        _error(f"{folder}: no disruptions.csv (or it is empty): no risk")
         raise typer.Exit(EXIT_BAD_INPUT)
-    sources = len({d.group or f"\0{d.id}" for d in loaded.disruptions})
-    alone = min(tornado_runs, runs)
-    total = runs + sources * alone
+    _ensure_target_year(loaded, target_year)
+    solves = _announce_solves(loaded, runs, tornado_runs)
     with Progress(
-        "[progress.description]{task.description}",
+        "{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
+        "solves",
         TimeElapsedColumn(),
         console=console,
         transient=False,
     ) as bar:
-        task = bar.add_task(
-            f"Solving {runs:,} runs + {sources * alone:,} for the tornado", total=total
-        )
+        task = bar.add_task("Solving", total=solves)
         try:
             result = simulate(
                 loaded,
@@ -329,25 +387,22 @@ def risk_command(
                 address=address,
             )
         except (RiskUnsupported, BackendUnavailable) as unsupported:
-            errors.print(f"[red]error:[/red] {unsupported}", markup=True)
+            _error(str(unsupported))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except BaseInfeasible as failed:
-            errors.print(f"[red]error:[/red] {failed}; nothing written", markup=True)
+            _error(f"{failed}; nothing written")
             raise typer.Exit(EXIT_NO_PLAN) from None
         except KeyboardInterrupt:  # before the pool started: building the LP, the base plan
             errors.print("interrupted before any run finished: nothing was written")
             raise typer.Exit(EXIT_INTERRUPTED) from None
     year = target_year or result.default_target_year()
-    if year not in result.years:
-        errors.print(f"[red]error:[/red] --target-year {year} is not in the horizon")
-        raise typer.Exit(EXIT_BAD_INPUT)
     frames = tables(result, target, year)
     destination = (out or Path("out") / folder.name).resolve() / "risk"
     written = [*write_tables(destination, frames).values()]
     title = f"Risk: {result.scenario}, {result.finished:,} runs, seed {result.seed}"
     written.append(write_risk_report(frames, destination / "report.html", title, year))
     _print_risk(result, frames, target, year)
-    console.print("\n[bold]Files written[/bold]")
+    _heading("Files written")
     for path in written:
         console.print(f"  {path}")
     if result.interrupted:
@@ -358,12 +413,36 @@ def risk_command(
         raise typer.Exit(EXIT_INTERRUPTED)
 
 
+def _ensure_target_year(scenario: Scenario, year: str | None) -> None:
+    """Exit 2 before any solve unless `year` (when given) is a year of the horizon."""
+    buckets = scenario.calendar.buckets
+    years = sorted({str(bucket_year(day, buckets.kind)) for day in buckets.starts[:-1]})
+    if year is not None and year not in years:
+        _error(f"--target-year {year} is not in the horizon ({years[0]} to {years[-1]})")
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _announce_solves(scenario: Scenario, runs: int, tornado_runs: int) -> int:
+    """Say how many LPs the command solves (the tornado's runs come on top of --runs)."""
+    sources = len({d.group or f"\0{d.id}" for d in scenario.disruptions})
+    alone = min(tornado_runs, runs)
+    each = f"{sources} source{'s' * (sources != 1)} alone × {alone:,} runs"
+    tornado = (
+        f" + {sources * alone:,} for the tornado ({each}; --tornado-runs 0 leaves it out)"
+        if alone
+        else "; no tornado (--tornado-runs 0)"
+    )
+    total = runs + sources * alone
+    console.print(f"{total:,} solves: {runs:,} runs{tornado}")
+    return total
+
+
 def _print_risk(
     result: RiskResult, frames: dict[str, pd.DataFrame], target: float | None, year: str
 ) -> None:
     failed = result.failed
     console.print(
-        f"\n[bold]{result.scenario}[/bold]: {result.finished:,} of {result.runs:,} runs "
+        f"\n[bold]{escape(result.scenario)}[/bold]: {result.finished:,} of {result.runs:,} runs "
         f"(seed {result.seed}) in {result.seconds:.1f} s; "
         + (
             f"[red]{len(failed)} failed[/red] (solver not optimal: runs "
@@ -372,7 +451,8 @@ def _print_risk(
             + "; left out of the statistics, listed in runs.csv)"
             if failed
             else "all solved to optimality"
-        )
+        ),
+        markup=True,
     )
     yearly = frames["yearly"].set_index("year")
     shown = yearly[["delivered_base", "delivered_p10", "delivered_p50", "delivered_p90"]]
@@ -381,24 +461,30 @@ def _print_risk(
         chance = float(yearly.loc[year, "miss_probability"])  # type: ignore[arg-type]
         console.print(
             f"\nChance of delivering fewer than {target:,.0f} vehicles in {year}: "
-            f"[bold]{chance:.1%}[/bold]"
+            f"[bold]{chance:.1%}[/bold]",
+            markup=True,
         )
     lateness = frames["lateness"].set_index("priority")
     console.print(_frame_table("Vehicle-weeks late per priority", lateness))
-    tornado = frames["tornado"].set_index("source")
+    if result.tornado_runs:  # else the announcement said there is none
+        _print_tornado(frames["tornado"], result.tornado_runs, year)
+
+
+def _print_tornado(frame: pd.DataFrame, runs: int, year: str) -> None:
+    tornado = frame.set_index("source")
     console.print(
         f"\n[bold]Tornado[/bold]: what each source costs when only it happens (mean of "
-        f"{result.tornado_runs:,} runs)"
+        f"{runs:,} runs)",
+        markup=True,
     )
     for name, row in tornado.head(10).iterrows():
         lost, late = row[f"delivered_lost_{year}"], row["late_vehicle_weeks_added"]
         if row["runs"] == 0:
-            console.print(f"  {name}: no optimal run to measure it", markup=False)
+            console.print(f"  {name}: no optimal run to measure it")
             continue
         console.print(
             f"  {name}: {round(lost) + 0:,} vehicles fewer delivered in {year}, "
-            f"{round(late) + 0:+,} vehicle-weeks late (happened in {row['happened']:.0%})",
-            markup=False,
+            f"{round(late) + 0:+,} vehicle-weeks late (happened in {row['happened']:.0%})"
         )
 
 
@@ -411,12 +497,17 @@ def validate_command(scenario: ScenarioArgument = None) -> None:
         f"{len(loaded.table(name))} {name}"
         for name in ("items", "bom", "shops", "suppliers", "demand")
     )
-    console.print(f"[green]ok[/green] {folder}: scenario {loaded.name!r} is valid ({counts})")
+    console.print(
+        Text.assemble(("ok", "green"), f" {folder}: scenario {loaded.name!r} is valid ({counts})")
+    )
 
 
 @app.command("schema")
 def schema_command() -> None:
-    """Print the scenario format: every file, column, type, default and meaning (Markdown)."""
+    """Print the scenario format (Markdown).
+
+    Every file, column, type, default and meaning: docs/scenario-format.md is this output.
+    """
     from evramp.model.schema_doc import schema_markdown
 
     print(schema_markdown(), end="")
@@ -435,15 +526,14 @@ def _root(
 
 
 def _scenario_folder(scenario: str | None) -> Path:
+    """The folder of SCENARIO (a folder, else a built-in name), or exit 2 saying where it
+    looked."""
     if scenario is None:
         return builtin_scenario_path()
-    path = Path(scenario)
-    if path.is_dir() or os.sep in scenario:
-        return path
     try:
-        return builtin_scenario_path(scenario)
-    except FileNotFoundError:
-        return path  # load_scenario reports the missing folder
+        return scenario_folder(scenario)
+    except ScenarioInvalid as invalid:
+        _rejected(scenario, invalid)
 
 
 def _horizon(scenario: Scenario) -> str:
@@ -456,16 +546,18 @@ def _load(folder: Path) -> Scenario:
     try:
         scenario = load_scenario(folder)
     except ScenarioInvalid as invalid:
-        count = len(invalid.errors)
-        errors.print(
-            f"[red]error:[/red] scenario {folder} rejected ({count} problem{'s' * (count != 1)}):"
-        )
-        errors.print(invalid.summary(), markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        _rejected(str(folder), invalid)
     # Cut the horizon into buckets now, inside the reading step: the next step's label counts
     # them, and a Ctrl-C between two steps would not be reported (see _step).
     len(scenario.calendar.buckets)
     return scenario
+
+
+def _rejected(scenario: str, invalid: ScenarioInvalid) -> NoReturn:
+    count = len(invalid.errors)
+    _error(f"scenario {scenario} rejected ({count} problem{'s' * (count != 1)}):")
+    errors.print(invalid.summary())
+    raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _plan(
@@ -482,7 +574,7 @@ def _plan(
             strict_priorities=priorities is Priorities.strict,
         )
     except PlanFailed as failed:
-        errors.print(f"[red]error:[/red] {failed}; no plan written", markup=True)
+        _error(f"{failed}; no plan written")
         raise typer.Exit(EXIT_NO_PLAN) from None
 
 
@@ -499,7 +591,8 @@ def _timed(label: str) -> Iterator[None]:
     started = time.perf_counter()
     with console.status(f"{label} ...", spinner="dots"):
         yield
-    console.print(f"[green]✓[/green] {label} [dim]({time.perf_counter() - started:.2f} s)[/dim]")
+    seconds = time.perf_counter() - started
+    console.print(Text.assemble(("✓", "green"), f" {label} ", (f"({seconds:.2f} s)", "dim")))
 
 
 def _step(label: str, action: Callable[[], T]) -> T:
@@ -517,10 +610,11 @@ def _step(label: str, action: Callable[[], T]) -> T:
 def _print_plan(result: PlanResult, binding_weeks: pd.DataFrame) -> None:
     size = result.size
     console.print(
-        f"\n[bold]{result.scenario}[/bold]: {result.weeks[0]} to {result.weeks[-1]}, "
+        f"\n[bold]{escape(result.scenario)}[/bold]: {result.weeks[0]} to {result.weeks[-1]}, "
         f"solver {result.status}{_gap(result)}; LP {size.rows:,} rows × {size.columns:,} columns, "
         f"{size.nonzeros:,} non-zeros ({size.free_parts} parts planned just in time outside it), "
-        f"solved in {result.seconds['solve']:.2f} s"
+        f"solved in {result.seconds['solve']:.2f} s",
+        markup=True,
     )
     console.print(cost_summary(result))
     console.print(_frame_table("Vehicles completed per month", monthly_output(result)))
@@ -529,12 +623,14 @@ def _print_plan(result: PlanResult, binding_weeks: pd.DataFrame) -> None:
         f"{kind} {on_time_rate(result, kind):.1%}" for kind in sorted(set(result.orders["kind"]))
     )
     console.print(
-        f"\nOn-time delivery: [bold]{on_time_rate(result):.1%}[/bold] of the quantity due ({kinds})"
+        f"\nOn-time delivery: [bold]{on_time_rate(result):.1%}[/bold] of the quantity due "
+        f"({escape(kinds)})",
+        markup=True,
     )
-    console.print("\n[bold]Most binding constraints[/bold]")
+    _heading("Most binding constraints")
     binding = binding_constraints(result, top=3, weeks=binding_weeks)
     for number, constraint in enumerate(binding, start=1):
-        console.print(f"  {number}. {constraint.describe()}", markup=False)
+        console.print(f"  {number}. {constraint.describe()}")
     if not binding:
         console.print("  nothing binds: every shop and supplier has spare capacity")
 
@@ -544,7 +640,7 @@ def _gap(result: PlanResult) -> str:
 
 
 def _frame_table(title: str, frame: pd.DataFrame) -> Table:
-    console.print(f"\n[bold]{title}[/bold]")
+    _heading(title)
     table = Table()
     table.add_column(str(frame.index.name or ""))
     for column in frame.columns:
@@ -561,7 +657,7 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: no traceback for users
         if os.environ.get("EVRAMP_DEBUG"):
             raise
-        errors.print(f"[red]internal error:[/red] {type(exc).__name__}: {exc}", markup=True)
+        _error(f"{type(exc).__name__}: {exc}", label="internal error")
         errors.print("Set EVRAMP_DEBUG=1 to see the traceback, and please report it.")
         sys.exit(EXIT_NO_PLAN)
 

@@ -17,6 +17,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from evramp.io.atomic import atomic_directory
+from evramp.io.builtin import builtin_scenario_path, builtin_scenarios
 from evramp.model import SCENARIO_FILE, TABLES, Calendar, Scenario, TableSpec, ensure_valid
 from evramp.model.errors import ScenarioError, ScenarioInvalid, describe
 from evramp.model.records import Record
@@ -25,14 +26,13 @@ _HEADER_LINE = 1
 
 
 def load_scenario(folder: str | Path) -> Scenario:
-    """Read and validate the scenario in `folder`.
+    """Read and validate the scenario in `folder`: a folder (a relative one is taken from the
+    working directory), or the name of a built-in scenario such as ``"yizhuang"`` (a folder of
+    that name in the working directory comes first, as on the command line).
 
     Raises `ScenarioInvalid` listing every problem when anything is wrong.
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        why = "a file, not a directory" if folder.exists() else "no such directory"
-        raise ScenarioInvalid([ScenarioError(str(folder), 0, "", f"not a scenario folder ({why})")])
+    folder = scenario_folder(folder)
     errors: list[ScenarioError] = []
     header = _read_header(folder / SCENARIO_FILE, errors)
     tables: dict[str, tuple[Record, ...]] = {}
@@ -46,6 +46,25 @@ def load_scenario(folder: str | Path) -> Scenario:
     name, notes, calendar = header
     scenario = Scenario(name=name, notes=notes, calendar=calendar, lines=lines, **tables)  # type: ignore[arg-type]
     return ensure_valid(scenario)
+
+
+def scenario_folder(folder: str | Path) -> Path:
+    """The folder `folder` names: itself if it is one, else the built-in scenario of that name;
+    `ScenarioInvalid` saying where it looked when it is neither."""
+    path = Path(folder)
+    if path.is_dir():
+        return path
+    bare = isinstance(folder, str) and len(path.parts) == 1
+    if bare and str(folder) in builtin_scenarios():
+        return builtin_scenario_path(str(folder))
+    if path.exists():
+        why = "a file, not a directory"
+    else:
+        where = "" if path.is_absolute() else f", from the working directory {Path.cwd()}"
+        why = f"no such directory: looked for {path.absolute()}{where}"
+        if bare:
+            why += f"; nor a built-in scenario (built-in: {', '.join(builtin_scenarios())})"
+    raise ScenarioInvalid([ScenarioError(str(folder), 0, "", f"not a scenario folder ({why})")])
 
 
 # --- scenario.yaml ---------------------------------------------------------------------------

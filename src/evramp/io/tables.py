@@ -37,6 +37,8 @@ def _column(frame: pd.DataFrame, name: str) -> pl.Series:
     if pd.api.types.is_float_dtype(values.dtype):
         rounded = np.round(values.to_numpy(dtype=np.float64), DECIMALS) + 0.0  # no "-0.0"
         return pl.Series(str(name), rounded, nan_to_null=True)
+    if pd.api.types.is_datetime64_dtype(values.dtype):  # dates as ISO text, empty when missing
+        return pl.Series(str(name), values.to_numpy().astype("datetime64[D]"), dtype=pl.Date)
     if pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
         return pl.Series(str(name), values.to_numpy())
     text = values.astype(object).where(values.notna(), None).to_numpy()

@@ -1,6 +1,7 @@
 """The core: typed records of a scenario and their validation. Imports nothing else of evramp."""
 
 from evramp.model.buckets import BucketKind, Buckets, bucket_label
+from evramp.model.changes import Change
 from evramp.model.errors import ScenarioError, ScenarioInvalid
 from evramp.model.records import (
     BomLine,
@@ -29,6 +30,7 @@ __all__ = [
     "BucketKind",
     "Buckets",
     "Calendar",
+    "Change",
     "Demand",
     "Disruption",
     "Inventory",

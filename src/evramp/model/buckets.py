@@ -190,6 +190,15 @@ def bucket_label(day: str | dt.date, kind: str) -> str:
     return date.isoformat()
 
 
+def bucket_year(day: str | dt.date, kind: str) -> int:
+    """The year a bucket starting on `day` counts in: a week in the year of its Thursday (its
+    ISO year, so a year has 52 or 53 whole weeks and none is split), a day or a month in its
+    own. Every yearly figure of evramp (the CLI's tables, the plan's `year` columns, risk's
+    years) uses this rule."""
+    date = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return date.isocalendar()[0] if kind == "week" else date.year
+
+
 def bucket_noun(kind: str, count: float = 1) -> str:
     """`day`, `week`, `month`, with an `s` unless `count` is 1."""
     return kind if count == 1 else f"{kind}s"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evramp.model.records import (
     BomLine,
@@ -24,6 +24,9 @@ from evramp.model.records import (
     SupplierCapacity,
 )
 
+if TYPE_CHECKING:
+    from evramp.model.changes import Change
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -34,6 +37,8 @@ class TableSpec:
     record: type[Record]
     required: bool
     doc: str
+    key: tuple[str, ...]
+    """The fields that name a row (`Scenario.with_changes` addresses rows by them)."""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -47,29 +52,70 @@ class TableSpec:
 
 
 TABLES: tuple[TableSpec, ...] = (
-    TableSpec("items", "items.csv", Item, True, "vehicles, assemblies and parts"),
-    TableSpec("bom", "bom.csv", BomLine, True, "bill of material: parent, child, quantity"),
-    TableSpec("shops", "shops.csv", Shop, True, "shops with their rate and shift pattern"),
-    TableSpec("shifts", "shifts.csv", ShiftChange, False, "shift patterns that change over time"),
-    TableSpec("phases", "phases.csv", Phase, False, "capacity added to a shop from a date"),
-    TableSpec("ramps", "ramp.csv", Ramp, False, "trial production and ramp-up to full rate"),
-    TableSpec("routings", "routings.csv", Routing, True, "which shops make an item, lead time"),
-    TableSpec("suppliers", "suppliers.csv", Supplier, True, "supplier lines: capacity, lead time"),
+    TableSpec("items", "items.csv", Item, True, "vehicles, assemblies and parts", ("id",)),
+    TableSpec(
+        "bom",
+        "bom.csv",
+        BomLine,
+        True,
+        "bill of material: parent, child, quantity",
+        ("parent", "child"),
+    ),
+    TableSpec("shops", "shops.csv", Shop, True, "shops with their rate and shift pattern", ("id",)),
+    TableSpec(
+        "shifts",
+        "shifts.csv",
+        ShiftChange,
+        False,
+        "shift patterns that change over time",
+        ("shop", "start"),
+    ),
+    TableSpec(
+        "phases",
+        "phases.csv",
+        Phase,
+        False,
+        "capacity added to a shop from a date",
+        ("shop", "name"),
+    ),
+    TableSpec(
+        "ramps", "ramp.csv", Ramp, False, "trial production and ramp-up to full rate", ("shop",)
+    ),
+    TableSpec(
+        "routings",
+        "routings.csv",
+        Routing,
+        True,
+        "which shops make an item, lead time",
+        ("item", "shop"),
+    ),
+    TableSpec(
+        "suppliers",
+        "suppliers.csv",
+        Supplier,
+        True,
+        "supplier lines: capacity, lead time",
+        ("supplier", "item"),
+    ),
     TableSpec(
         "supplier_capacity",
         "supplier_capacity.csv",
         SupplierCapacity,
         False,
         "changes of a supplier line's weekly capacity over time",
+        ("supplier", "item", "start"),
     ),
-    TableSpec("demand", "demand.csv", Demand, True, "customer orders and forecast"),
-    TableSpec("inventory", "inventory.csv", Inventory, False, "stock on hand at the start"),
+    TableSpec("demand", "demand.csv", Demand, True, "customer orders and forecast", ("id",)),
+    TableSpec(
+        "inventory", "inventory.csv", Inventory, False, "stock on hand at the start", ("item",)
+    ),
     TableSpec(
         "receipts",
         "receipts.csv",
         Receipt,
         False,
         "goods already on order, and work in progress finishing in a week",
+        ("item", "due"),
     ),
     TableSpec(
         "disruptions",
@@ -77,6 +123,7 @@ TABLES: tuple[TableSpec, ...] = (
         Disruption,
         False,
         "risks for `evramp risk`: supplier, part, shop and ramp disruptions",
+        ("id",),
     ),
 )
 TABLE_BY_NAME: Mapping[str, TableSpec] = {t.name: t for t in TABLES}
@@ -105,6 +152,23 @@ class Scenario:
     notes: str = ""
     lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
     """Line number of each record in its file, per table; absent tables count from line 2."""
+
+    def with_changes(self, changes: Mapping[str, object] | Iterable[Change]) -> Scenario:
+        """This scenario with some values changed, validated like a scenario read from files.
+
+        >>> scenario.with_changes(
+        ...     {"shops.paint.rate": 56, "suppliers.CATL:CELL-NCM-612.capacity": 4000}
+        ... )
+
+        Addresses are `TABLE.ROW.FIELD` (see `evramp.model.changes`); values may be given as
+        text ("56"), as the CSV reader reads them. Raises `ScenarioInvalid` with every problem
+        (an unknown table, row or field; a value out of range, such as a rate of -5, located at
+        the row's line in its file; what the change breaks elsewhere in the scenario).
+        """
+        # Imported here: changes.py validates whole scenarios, and validation imports this.
+        from evramp.model.changes import apply_changes
+
+        return apply_changes(self, changes)
 
     def table(self, name: str) -> tuple[Any, ...]:
         rows: tuple[Any, ...] = getattr(self, name)

@@ -19,7 +19,7 @@ import math
 import pandas as pd
 
 from evramp.model import Scenario, Supplier
-from evramp.plan.result import PlanResult
+from evramp.plan.result import DATE_DTYPE, PlanResult
 
 ORDER_COLUMNS = [
     "order",
@@ -52,8 +52,13 @@ def purchase_orders(scenario: Scenario, result: PlanResult) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=ORDER_COLUMNS)
     orders = pd.concat(frames, ignore_index=True)
-    orders = orders.sort_values(
-        ["release_week", "status", "supplier", "item"], kind="stable", ignore_index=True
+    for column in ("release_week", "receipt_week"):  # dates, as in the plan's tables
+        orders[column] = orders[column].astype(DATE_DTYPE)
+    orders = orders.sort_values(  # firm orders (released before the plan) first
+        ["release_week", "status", "supplier", "item"],
+        kind="stable",
+        ignore_index=True,
+        na_position="first",
     )
     _mark_over_capacity(orders, result)
     orders.insert(0, "order", [f"PO-{n:05d}" for n in range(1, len(orders) + 1)])
@@ -99,8 +104,8 @@ def _firm(scenario: Scenario) -> pd.DataFrame:
                 "supplier": "",
                 "item": receipt.item,
                 "quantity": receipt.quantity,
-                "release_week": "",
-                "receipt_week": buckets.anchor(receipt.due).isoformat(),
+                "release_week": pd.NaT,
+                "receipt_week": pd.Timestamp(buckets.anchor(receipt.due)),
                 "cost": 0.0,
                 "beyond_need": 0.0,
             }

@@ -6,12 +6,22 @@ orders; nothing after it knows about the matrix.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from evramp.model.buckets import BucketKind, bucket_adjective, bucket_label, bucket_noun
+from evramp.model.buckets import (
+    BucketKind,
+    bucket_adjective,
+    bucket_label,
+    bucket_noun,
+    bucket_year,
+)
 from evramp.plan.allocate import TOLERANCE, allocate
 from evramp.plan.index import PlanData
 from evramp.plan.layout import FloatArray, IntArray, delay
@@ -38,14 +48,27 @@ class Verdict:
     integer: bool = False
 
 
+DateArray = npt.NDArray[np.datetime64]
+DATE_DTYPE: Final = "datetime64[s]"
+"""The dtype of every date column (pandas' `datetime64[s]`: days as far as year 9999)."""
+
+
 @dataclass(frozen=True)
 class PlanResult:
     """What `evramp.plan` returns: the solver's verdict and the plan as DataFrames.
 
     Time is in the calendar's buckets (`bucket`: day, week or month). A bucket is given by the
-    ISO date of its first day, in columns named `week` whatever the bucket (`release_week`,
-    `weeks_late`: buckets late, ...); `tables()` names them after the bucket (`day`,
-    `months_late`, ...) for the CSV files.
+    date of its first day (a Monday for weeks), as a real date (`datetime64`) in columns named
+    `week` whatever the bucket (`release_week`, `available_week`, `due`, `finished`;
+    `weeks_late` counts buckets); `tables()` names them after the bucket (`day`, `months_late`,
+    ...) for the CSV files, which give dates as ISO text (2024-01-01).
+
+    Years: every table with a `week` column has a `year` column, the year that bucket counts
+    in: a week counts in the year of its Thursday (its ISO year; so 2024-12-30 counts in 2025
+    and a year has 52 or 53 whole weeks), a day or a month in its own. These are the years of
+    the CLI's "Vehicles per year": `result.output.groupby("year")["quantity"].sum()` is its
+    `built` column. `.dt.year` of a week's Monday is not (it splits the weeks around New
+    Year); for other date columns use `year_of` (`orders.groupby(result.year_of(orders["due"]))`).
     """
 
     scenario: str
@@ -56,20 +79,19 @@ class PlanResult:
     size: ModelSize
     seconds: dict[str, float]
     weeks: list[str]
-    """First day (ISO date) of each bucket."""
+    """First day of each bucket as ISO text (2024-01-01); as dates: `dates`."""
     vehicle_shops: list[str]
     """Shops that vehicles themselves are routed through (final assembly, usually)."""
-    builds: pd.DataFrame  # item, shop, week, quantity, jobs, setup_jobs, available_week
-    output: pd.DataFrame  # variant, week, quantity: vehicles completed
-    purchases: pd.DataFrame  # supplier, item, release_week, receipt_week, quantity, cost
-    stock: pd.DataFrame  # item, week, quantity (end of week; zero rows left out)
-    shipments: pd.DataFrame  # demand, variant, kind, week, quantity
-    backlog: pd.DataFrame  # demand, variant, kind, week, quantity (due and not shipped)
-    orders: pd.DataFrame  # one row per demand line with shipped, on time and lateness
-    capacity: (
-        pd.DataFrame
-    )  # shop, week, capacity, load, overtime_hours, overtime_jobs, shadow_price
-    supply: pd.DataFrame  # supplier, item, week, capacity, received, shadow_price
+    # The columns of each table: COLUMNS below.
+    builds: pd.DataFrame
+    output: pd.DataFrame
+    purchases: pd.DataFrame
+    stock: pd.DataFrame
+    shipments: pd.DataFrame
+    backlog: pd.DataFrame
+    orders: pd.DataFrame
+    capacity: pd.DataFrame
+    supply: pd.DataFrame
     costs: dict[str, float]
     """The objective's terms: revenue, purchases, preference (the premium that keeps less
     preferred supplier lines last, 0 without supplier priorities), holding, lateness
@@ -95,6 +117,38 @@ class PlanResult:
         """`daily`, `weekly` or `monthly`."""
         return bucket_adjective(self.bucket)
 
+    @cached_property
+    def dates(self) -> pd.DatetimeIndex:
+        """First day of each bucket, as dates."""
+        return pd.DatetimeIndex(np.asarray(self.weeks, dtype="datetime64[D]").astype(DATE_DTYPE))
+
+    def index_of(self, dates: pd.Series | pd.Index | DateArray) -> npt.NDArray[np.int64]:
+        """Bucket number (0 for the first) of each date of a date column of this plan."""
+        values = np.asarray(dates, dtype=DATE_DTYPE)
+        found = np.searchsorted(self.dates.to_numpy(), values)
+        inside = found < len(self.weeks)
+        if not (
+            inside & (self.dates.to_numpy()[np.minimum(found, len(self.weeks) - 1)] == values)
+        ).all():
+            raise ValueError("not the first day of a bucket of this plan")
+        return found.astype(np.int64)
+
+    def iso(self, dates: pd.Series | pd.Index | DateArray) -> npt.NDArray[np.object_]:
+        """Each date of a date column as ISO text (the `weeks` entry), None where missing."""
+        values = np.asarray(dates, dtype=DATE_DTYPE)
+        known = ~np.isnat(values)
+        text = np.full(len(values), None, dtype=object)
+        text[known] = np.asarray(self.weeks, dtype=object)[self.index_of(values[known])]
+        return text
+
+    def year_of(self, dates: pd.Series) -> pd.Series:
+        """The year each date's bucket counts in (see the class docstring), for grouping;
+        missing (<NA>) where the date is (an order never finished)."""
+        known = dates.notna().to_numpy()
+        values = np.zeros(len(dates), dtype=np.int64)
+        values[known] = bucket_years(self.weeks, self.bucket)[self.index_of(dates[known])]
+        return pd.Series(pd.arrays.IntegerArray(values, ~known), index=dates.index, name="year")
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables written to `plan/*.csv`, their time columns named after the bucket."""
         frames = {
@@ -109,6 +163,35 @@ class PlanResult:
             "supply": self.supply,
         }
         return {name: bucket_columns(frame, self.bucket) for name, frame in frames.items()}
+
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "builds": (
+        "item", "shop", "week", "year", "quantity", "jobs", "setup_jobs", "available_week"
+    ),
+    "output": ("variant", "week", "year", "quantity"),
+    "purchases": ("supplier", "item", "release_week", "receipt_week", "quantity", "cost"),
+    "stock": ("item", "week", "year", "quantity"),
+    "shipments": ("demand", "variant", "kind", "week", "year", "quantity"),
+    "backlog": ("demand", "variant", "kind", "week", "year", "quantity"),
+    "orders": (
+        "demand", "variant", "kind", "priority", "quantity", "due", "on_time", "shipped",
+        "finished", "weeks_late",
+    ),
+    "capacity": (
+        "shop", "week", "year", "capacity", "load", "overtime_hours", "overtime_jobs",
+        "shadow_price",
+    ),
+    "supply": ("supplier", "item", "week", "year", "capacity", "received", "shadow_price"),
+}  # fmt: skip
+"""The columns of each table of a plan, in order (`builds` is `result.builds`, and
+`plan/builds.csv` with the time columns named after the bucket). `week` and the `*_week`,
+`due` and `finished` columns are dates; `year` is the year of `week` by the rule above."""
+
+
+def bucket_years(weeks: Sequence[str], bucket: str) -> npt.NDArray[np.int64]:
+    """The year each bucket (by its first day) counts in: `bucket_year` of each."""
+    return np.array([bucket_year(week, bucket) for week in weeks], dtype=np.int64)
 
 
 def bucket_columns(frame: pd.DataFrame, bucket: str) -> pd.DataFrame:
@@ -188,8 +271,13 @@ def _vehicle_shops(data: PlanData) -> list[str]:
     return [data.shop_ids[s] for s in sorted(shops)]
 
 
-def _weeks(data: PlanData, week: IntArray) -> np.ndarray:
-    return np.asarray(data.week_start, dtype=object)[week]
+def _weeks(data: PlanData, week: IntArray) -> DateArray:
+    """The first day of each bucket `week`, as dates."""
+    return np.asarray(data.week_start, dtype="datetime64[D]").astype(DATE_DTYPE)[week]
+
+
+def _years(data: PlanData, week: IntArray) -> npt.NDArray[np.int64]:
+    return bucket_years(data.week_start, data.bucket)[week]
 
 
 def _builds(data: PlanData, build: FloatArray, setup: FloatArray) -> pd.DataFrame:
@@ -202,6 +290,7 @@ def _builds(data: PlanData, build: FloatArray, setup: FloatArray) -> pd.DataFram
             "item": np.asarray(data.item_ids, dtype=object)[data.made_item[made]],
             "shop": np.asarray(data.shop_ids, dtype=object)[data.routing_shop[routing]],
             "week": _weeks(data, week),
+            "year": _years(data, week),
             "quantity": quantity,
             "jobs": quantity * data.routing_jobs[routing],
             "setup_jobs": setup[routing, week] * data.routing_setup_time[routing],
@@ -222,6 +311,7 @@ def _output(data: PlanData, build: FloatArray) -> pd.DataFrame:
         {
             "variant": ids[variant],
             "week": _weeks(data, week),
+            "year": _years(data, week),
             "quantity": completed[variant, week],
         }
     )
@@ -248,6 +338,7 @@ def _stock(data: PlanData, stock: FloatArray) -> pd.DataFrame:
         {
             "item": np.asarray(data.item_ids, dtype=object)[item],
             "week": _weeks(data, week),
+            "year": _years(data, week),
             "quantity": stock[item, week],
         }
     )
@@ -264,6 +355,7 @@ def _capacity(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
         {
             "shop": np.asarray(data.shop_ids, dtype=object)[shop],
             "week": _weeks(data, week),
+            "year": _years(data, week),
             "capacity": arrays.shop_capacity.ravel(),
             "load": load.ravel(),
             "overtime_hours": arrays.overtime.ravel(),
@@ -288,6 +380,7 @@ def _supply(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
             "supplier": np.asarray(data.line_supplier, dtype=object)[line],
             "item": np.asarray(data.item_ids, dtype=object)[data.line_item[line]],
             "week": _weeks(data, week),
+            "year": _years(data, week),
             "capacity": np.where(np.isfinite(capacity), capacity, np.nan),
             "received": received.ravel(),
             "shadow_price": marginal.ravel(),
@@ -311,6 +404,7 @@ def _demand(data: PlanData, ship: FloatArray) -> dict[str, pd.DataFrame]:
                 "variant": variant[order],
                 "kind": kinds[order],
                 "week": _weeks(data, week),
+                "year": _years(data, week),
                 "quantity": quantity,
             }
         )
@@ -328,7 +422,9 @@ def _demand(data: PlanData, ship: FloatArray) -> dict[str, pd.DataFrame]:
                 "due": _weeks(data, orders.due),
                 "on_time": split.on_time,
                 "shipped": split.shipped,
-                "finished": [data.week_start[w] if w >= 0 else None for w in finished],
+                "finished": np.where(
+                    finished >= 0, _weeks(data, np.maximum(finished, 0)), np.datetime64("NaT")
+                ),
                 "weeks_late": np.where(late >= 0, late, np.nan),
             }
         ),

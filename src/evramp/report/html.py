@@ -107,7 +107,7 @@ def output_chart(
             "Cumulative vehicles",
         ),
     )
-    weeks = pd.Index(result.weeks)
+    weeks = pd.Index(result.dates)  # the tables' week columns are dates
     labels = [result.label(w) for w in result.weeks]
     hover = {"customdata": labels, "hovertemplate": "%{customdata}: %{y:,.1f}"}
     output = result.output.pivot_table(

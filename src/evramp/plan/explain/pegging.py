@@ -239,8 +239,11 @@ class _Explainer:
         )
         self.binding_week = np.array([self.position[w] for w in self.week], dtype=np.int64)
         self._usage_of: dict[str, FloatArray] = {}
+        orders = result.orders.assign(
+            due=result.iso(result.orders["due"]), finished=result.iso(result.orders["finished"])
+        )
         self.orders: dict[str, dict[Hashable, Any]] = {
-            str(row["demand"]): row for row in result.orders.to_dict("records")
+            str(row["demand"]): row for row in orders.to_dict("records")
         }
 
     def peg(self, demand_id: str) -> Pegging:

@@ -87,7 +87,8 @@ def _order_problems(
     orders = orders.merge(terms, on="demand", how="left", validate="one_to_one")
     position = pd.Series(np.arange(len(result.weeks)), index=result.weeks)
 
-    shipments = result.shipments
+    shipments = result.shipments.assign(week=result.iso(result.shipments["week"]))
+    orders = orders.assign(due=result.iso(orders["due"]))
     due_of = orders.set_index("demand")["due"]
     # Lateness in weeks from the first day of the due bucket to that of the shipping bucket:
     # what the plan's penalty per vehicle-week is charged on, whatever the bucket.
@@ -248,7 +249,11 @@ def _overdue(result: PlanResult) -> pd.DataFrame:
     """Vehicles of each variant overdue in each week: carried in late from the week before, or
     due and not shipped by its end, whichever is more (columns variant, week, quantity)."""
     weeks = len(result.weeks)
-    backlog = result.backlog.groupby(["variant", "week"])["quantity"].sum()
+    backlog = (
+        result.backlog.assign(week=result.iso(result.backlog["week"]))
+        .groupby(["variant", "week"])["quantity"]
+        .sum()
+    )
     table = backlog.unstack("week", fill_value=0).reindex(columns=result.weeks, fill_value=0.0)
     level = table.to_numpy(dtype=np.float64)
     carried = np.zeros_like(level)
