@@ -144,14 +144,14 @@ def test_trial_production_starts_in_the_last_week_of_august_2023(
     default_plan: PlanResult,
 ) -> None:
     first = default_plan.builds[default_plan.builds["quantity"] > 1e-6]["week"].min()
-    assert first == "2023-08-28"
+    assert first == pd.Timestamp("2023-08-28")
 
 
 def test_the_yu7_is_not_built_before_phase_two(default_plan: PlanResult) -> None:
     output = default_plan.output
     yu7 = output[output["variant"].str.startswith("YU7") & (output["quantity"] > 1e-6)]
     assert not yu7.empty
-    assert yu7["week"].min() >= "2025-06-01"
+    assert yu7["week"].min() >= pd.Timestamp("2025-06-01")
 
 
 def binding_span(plan: PlanResult, scenario: Scenario, name: str) -> tuple[str, str]:
