@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typer.testing import CliRunner, Result
 
 import evramp
 from evramp.cli import app
+from evramp.io import builtin_scenario_path
 from evramp.model import (
     BomLine,
     Calendar,
@@ -271,6 +274,41 @@ def latin1(file: str) -> Mutation:
     return mutate
 
 
+def make_directory(file: str) -> Mutation:
+    def mutate(folder: Path) -> None:
+        (folder / file).mkdir()
+
+    return mutate
+
+
+def make_fifo(file: str) -> Mutation:
+    def mutate(folder: Path) -> None:
+        os.mkfifo(folder / file)
+
+    return mutate
+
+
+def link_loop(file: str) -> Mutation:
+    """`file` links to itself: opening it fails with ELOOP, for root as for anyone."""
+
+    def mutate(folder: Path) -> None:
+        (folder / file).symlink_to(file)
+
+    return mutate
+
+
+def set_bytes_on_line(file: str, line: int, old: str, new: bytes) -> Mutation:
+    """Replace `old` on `line` of `file` by raw bytes (one row saved in another encoding)."""
+
+    def mutate(folder: Path) -> None:
+        lines = (folder / file).read_bytes().split(b"\n")
+        assert old.encode() in lines[line - 1]
+        lines[line - 1] = lines[line - 1].replace(old.encode(), new, 1)
+        (folder / file).write_bytes(b"\n".join(lines))
+
+    return mutate
+
+
 def in_order(*mutations: Mutation) -> Mutation:
     """Several edits that together make one problem."""
 
@@ -305,7 +343,97 @@ CASES = [
     case(
         "empty csv file", write_bytes("bom.csv", b""), "bom.csv: empty file; expected a header row"
     ),
-    case("csv file not utf-8", latin1("items.csv"), "items.csv: not UTF-8 text"),
+    case(
+        "csv file not utf-8",
+        latin1("items.csv"),
+        "items.csv:2: not UTF-8 text: byte 0xe9 at character 22 (saved as Latin-1 or "
+        "Windows-1252?); save the file as UTF-8",
+    ),
+    case(
+        "csv path that is a directory",
+        in_order(delete_file("bom.csv"), make_directory("bom.csv")),
+        "bom.csv: a directory, not a file",
+    ),
+    case(
+        "csv path that is a FIFO (reading it would wait forever)",
+        in_order(delete_file("demand.csv"), make_fifo("demand.csv")),
+        "demand.csv: a FIFO, not a regular file",
+    ),
+    case(
+        "csv file behind a loop of links (unreadable, even for root)",
+        in_order(delete_file("items.csv"), link_loop("items.csv")),
+        "items.csv: cannot be read: Too many levels of symbolic links",
+    ),
+    case(
+        "scenario.yaml that is a directory",
+        in_order(delete_file("scenario.yaml"), make_directory("scenario.yaml")),
+        "scenario.yaml: a directory, not a file",
+    ),
+    case(
+        "one row with a Latin-1 byte",
+        set_bytes_on_line("demand.csv", 3, "EV-X", "EV-X caf\xe9".encode("latin-1")),
+        "demand.csv:3: not UTF-8 text: byte 0xe9 at character 13 (saved as Latin-1 or "
+        "Windows-1252?); save the file as UTF-8",
+    ),
+    case(
+        "quote that is never closed",
+        append_line("demand.csv", 'O-3,EV-X,10,"2025-04-18,1,0,0,order'),
+        "demand.csv:5: a quoted field starts on this record and its closing quote is missing",
+    ),
+    case(
+        "text after a closing quote",
+        append_line("demand.csv", 'O-3,"EV"X,10,2025-04-18,1,0,0,order'),
+        "demand.csv:5: text after a closing quote; quote the whole field and double any quote "
+        'inside it ("")',
+    ),
+    case(
+        "field longer than the csv module takes",
+        set_cell("items.csv", 3, "name", "x" * 200_000),
+        "items.csv:3: a field is longer than 131,072 characters (a closing quote missing?)",
+    ),
+    # scenario.yaml
+    case(
+        "yaml key given twice",
+        replace_text(
+            "scenario.yaml", "  horizon_weeks: 20\n", "  horizon_weeks: 20\n  horizon_weeks: 30\n"
+        ),
+        "scenario.yaml:6: key 'horizon_weeks' given twice (first on line 5); keep one",
+    ),
+    case(
+        "yaml alias",
+        replace_text(
+            "scenario.yaml", "name: Mini plant", "name: &plant Mini plant\nnotes2: *plant"
+        ),
+        "scenario.yaml:2: alias *plant refused: write the value out (aliases are not allowed in "
+        "scenario files)",
+    ),
+    case(
+        "yaml boolean as hours per shift",
+        replace_text("scenario.yaml", "hours_per_shift: 8.0", "hours_per_shift: true"),
+        "scenario.yaml: calendar.hours_per_shift: expected a number, got 'true'",
+    ),
+    case(
+        "yaml yes as the horizon",
+        replace_text("scenario.yaml", "horizon_weeks: 20", "horizon_weeks: yes"),
+        "scenario.yaml: calendar.horizon_weeks: expected a whole number, got 'yes'",
+    ),
+    case(
+        "first week near the calendar's end",
+        replace_text("scenario.yaml", "first_week: '2025-01-06'", "first_week: '9999-12-27'"),
+        "scenario.yaml: calendar.first_week: expected a date from 1900-01-01 to 2199-12-31, "
+        "got 9999-12-27",
+    ),
+    case(
+        "unquoted compact date in yaml",
+        replace_text("scenario.yaml", "start: '2025-01-27'", "start: 20250127"),
+        "scenario.yaml: calendar.shutdowns.0.start: expected a date as YYYY-MM-DD (like "
+        "2023-12-04), got 20250127",
+    ),
+    case(
+        "tiny hours per shift in the calendar",
+        replace_text("scenario.yaml", "hours_per_shift: 8.0", "hours_per_shift: 1e-320"),
+        "scenario.yaml: calendar.hours_per_shift: must be >= 0.1, got 1e-320",
+    ),
     # scenario.yaml
     case(
         "invalid yaml: colon in an unquoted name",
@@ -350,8 +478,8 @@ CASES = [
     case(
         "shutdown with a bad date",
         replace_text("scenario.yaml", "start: '2025-01-27'", "start: after new year"),
-        "scenario.yaml: calendar.shutdowns.0.start: expected a date as YYYY-MM-DD, "
-        "got 'after new year'",
+        "scenario.yaml: calendar.shutdowns.0.start: expected a date as YYYY-MM-DD (like "
+        "2023-12-04), got 'after new year'",
     ),
     case(
         "unknown shop in a calendar shutdown",
@@ -484,12 +612,12 @@ CASES = [
     case(
         "date that does not exist",
         set_cell("demand.csv", 2, "due", "2025-02-30"),
-        "demand.csv:2: due: expected a date as YYYY-MM-DD, got '2025-02-30'",
+        "demand.csv:2: due: expected a date as YYYY-MM-DD (like 2023-12-04), got '2025-02-30'",
     ),
     case(
         "date in day.month.year",
         set_cell("receipts.csv", 2, "due", "13.01.2025"),
-        "receipts.csv:2: due: expected a date as YYYY-MM-DD, got '13.01.2025'",
+        "receipts.csv:2: due: expected a date as YYYY-MM-DD (like 2023-12-04), got '13.01.2025'",
     ),
     case(
         "id with a space",
@@ -502,6 +630,120 @@ CASES = [
         set_cell("ramp.csv", 2, "sop", "2025-01-01"),
         "ramp.csv:2: sop 2025-01-01 is before trial_start 2025-01-06; "
         "start of production follows trial production",
+    ),
+    # magnitudes the LP cannot carry
+    case(
+        "huge bom quantity",
+        set_cell("bom.csv", 2, "quantity", "1e308"),
+        "bom.csv:2: quantity: must be from 1e-6 to 1e6, got 1e308",
+    ),
+    case(
+        "denormal demand quantity",
+        set_cell("demand.csv", 3, "quantity", "1e-320"),
+        "demand.csv:3: quantity: must be from 1e-6 to 1e9, got 1e-320",
+    ),
+    case(
+        "huge purchase price",
+        set_cell("suppliers.csv", 2, "price", "1e308"),
+        "suppliers.csv:2: price: must be 0 or from 1e-6 to 1e9, got 1e308",
+    ),
+    case(
+        "denormal stock",
+        set_cell("inventory.csv", 2, "on_hand", "1e-320"),
+        "inventory.csv:2: on_hand: must be 0 or from 1e-6 to 1e9, got 1e-320",
+    ),
+    case(
+        "denormal yield",
+        set_cell("bom.csv", 3, "yield", "1e-320"),
+        "bom.csv:3: yield: must be >= 0.01, got 1e-320",
+    ),
+    case(
+        "nan yield",
+        set_cell("bom.csv", 4, "yield", "nan"),
+        "bom.csv:4: yield: expected a finite number, got nan",
+    ),
+    case(
+        "infinite supplier capacity",
+        set_cell("suppliers.csv", 4, "capacity", "inf"),
+        "suppliers.csv:4: capacity: expected a finite number, got inf",
+    ),
+    case(
+        "nan order price",
+        set_cell("demand.csv", 2, "price", "nan"),
+        "demand.csv:2: price: expected a finite number, got nan",
+    ),
+    case(
+        "minus infinite lateness penalty",
+        set_cell("demand.csv", 4, "lateness_penalty", "-inf"),
+        "demand.csv:4: lateness_penalty: expected a finite number, got -inf",
+    ),
+    case(
+        "huge shop rate",
+        set_cell("shops.csv", 2, "rate", "1e308"),
+        "shops.csv:2: rate: must be from 1e-6 to 1e6, got 1e308",
+    ),
+    case(
+        "denormal jobs per unit",
+        set_cell("routings.csv", 3, "jobs_per_unit", "1e-320"),
+        "routings.csv:3: jobs_per_unit: must be from 1e-6 to 1e6, got 1e-320",
+    ),
+    case(
+        "huge lead time",
+        set_cell("routings.csv", 2, "lead_time", "1e308"),
+        "routings.csv:2: lead_time: expected a whole number, got 1e308",
+    ),
+    case(
+        "huge receipt",
+        set_cell("receipts.csv", 2, "quantity", "1e308"),
+        "receipts.csv:2: quantity: must be from 1e-6 to 1e9, got 1e308",
+    ),
+    case(
+        "huge capacity step",
+        set_cell("supplier_capacity.csv", 2, "capacity", "1e12"),
+        "supplier_capacity.csv:2: capacity: must be 0 or from 1e-6 to 1e9, got 1e12",
+    ),
+    case(
+        "huge trial rate",
+        set_cell("ramp.csv", 2, "trial_rate", "1e308"),
+        "ramp.csv:2: trial_rate: must be 0 or from 1e-6 to 1e9, got 1e308",
+    ),
+    case(
+        "huge unit cost",
+        set_cell("items.csv", 2, "unit_cost", "1e308"),
+        "items.csv:2: unit_cost: must be 0 or from 1e-6 to 1e9, got 1e308",
+    ),
+    case(
+        "nan disruption probability",
+        set_cell("disruptions.csv", 2, "probability", "nan"),
+        "disruptions.csv:2: probability: expected a finite number, got nan",
+    ),
+    case(
+        "boolean text as a quantity",
+        set_cell("bom.csv", 5, "quantity", "true"),
+        "bom.csv:5: quantity: expected a number, got 'true'",
+    ),
+    # dates a planner may type
+    case(
+        "compact date",
+        set_cell("demand.csv", 2, "due", "20250314"),
+        "demand.csv:2: due: expected a date as YYYY-MM-DD (like 2023-12-04), got '20250314'",
+    ),
+    case(
+        "spreadsheet day number as a date",
+        set_cell("receipts.csv", 2, "due", "45670"),
+        "receipts.csv:2: due: expected a date as YYYY-MM-DD (like 2023-12-04), got 45670 (a "
+        "spreadsheet's day number? format the cells as dates)",
+    ),
+    case(
+        "start of production far in the future",
+        set_cell("ramp.csv", 2, "sop", "9999-12-31"),
+        "ramp.csv:2: sop: expected a date from 1900-01-01 to 2199-12-31, got 9999-12-31",
+    ),
+    case(
+        "date and time",
+        set_cell("phases.csv", 2, "start", "2025-03-03T08:00"),
+        "phases.csv:2: start: expected a date as YYYY-MM-DD (like 2023-12-04), got "
+        "'2025-03-03T08:00'",
     ),
     # duplicates
     case(
@@ -684,6 +926,15 @@ CASES = [
         "disruptions.csv:2: item: supplier 'Yanfeng' has no line for item 'CELL' in suppliers.csv",
     ),
     case(
+        "disruption of an unknown supplier",
+        in_order(
+            set_cell("disruptions.csv", 2, "target_kind", "supplier_line"),
+            set_cell("disruptions.csv", 2, "supplier", "Bosch"),
+        ),
+        "disruptions.csv:2: supplier: unknown supplier 'Bosch'; expected a supplier from "
+        "suppliers.csv",
+    ),
+    case(
         "disruption of a shop without its shop",
         set_cell("disruptions.csv", 3, "shop", ""),
         "disruptions.csv:3: shop: required for shop",
@@ -717,14 +968,22 @@ def rejection(folder: Path) -> ScenarioInvalid:
     return raised.value
 
 
-def assert_cli_rejects(result: Result, folder: Path, expected: list[str]) -> None:
+def skipped_note(checks: int) -> list[str]:
+    """The line after the problems when checks across tables had to wait for them."""
+    if not checks:
+        return []
+    plural = "s" * (checks != 1)
+    return [f"({checks} check{plural} across tables skipped until these problems are fixed)"]
+
+
+def assert_cli_rejects(result: Result, folder: Path, expected: list[str], skipped: int = 0) -> None:
     """Exit code 2, a header line counting the problems, then exactly one line per problem."""
     assert result.exit_code == EXIT_BAD_INPUT, result.output
     assert not isinstance(result.exception, Exception), result.exception
     assert "Traceback" not in result.stdout + result.stderr
     count = len(expected)
     header = f"error: scenario {folder} rejected ({count} problem{'s' * (count != 1)}):"
-    assert result.stderr.splitlines() == [header, *expected]
+    assert result.stderr.splitlines() == [header, *expected, *skipped_note(skipped)]
 
 
 def test_catalogue_is_large_and_distinct() -> None:
@@ -739,11 +998,12 @@ def test_catalogue_is_large_and_distinct() -> None:
 @pytest.mark.parametrize(("mutate", "expected"), CASES)
 def test_bad_input_is_refused_with_its_line(folder: Path, mutate: Mutation, expected: str) -> None:
     mutate(folder)
-    errors = [str(error) for error in rejection(folder).errors]
+    refused = rejection(folder)
+    errors = [str(error) for error in refused.errors]
     assert expected in errors
 
     result = runner.invoke(app, ["validate", str(folder)])
-    assert_cli_rejects(result, folder, errors)
+    assert_cli_rejects(result, folder, errors, refused.skipped)
 
 
 @pytest.mark.parametrize(
@@ -797,13 +1057,130 @@ def test_every_problem_in_every_file_is_reported_at_once_in_file_and_line_order(
     expected = [
         "bom.csv:2: yield: must be <= 1, got 1.5",
         "bom.csv:4: quantity: must be > 0, got -2",
-        "demand.csv:3: due: expected a date as YYYY-MM-DD, got 'next spring'",
+        "demand.csv:3: due: expected a date as YYYY-MM-DD (like 2023-12-04), got 'next spring'",
         "routings.csv: file not found (which shops make an item, lead time)",
         "scenario.yaml: calendar.horizon_weeks: must be >= 1, got 0",
         "shops.csv:3: days_per_week: must be <= 7, got 8",
     ]
-    assert [str(e) for e in rejection(folder).errors] == expected
-    assert_cli_rejects(runner.invoke(app, ["validate", str(folder)]), folder, expected)
+    refused = rejection(folder)
+    assert [str(e) for e in refused.errors] == expected
+    # Without routings.csv and the calendar, and with a row of shops.csv unread: the unknown
+    # shops, shutdown shops, unbuilt parents, unsourced items, the horizon, the buckets, the
+    # shift hours and the disruptions wait.
+    assert refused.skipped == 8
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert_cli_rejects(result, folder, expected, skipped=8)
+
+
+def test_the_readme_example_reports_both_problems_in_one_pass(tmp_path: Path) -> None:
+    """README's example: a bad cell in bom.csv does not hide the late due date in demand.csv."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("error: scenario scenarios/broken rejected (2 problems):\n")[1]
+    expected = shown.split("```")[0].splitlines()
+    assert expected == [
+        "bom.csv:14: quantity: must be > 0, got -2",
+        "demand.csv:7: due: 2030-01-07 is after the plan ends (2027-01-03)",
+    ]
+    broken = tmp_path / "broken"
+    shutil.copytree(builtin_scenario_path(), broken)
+    set_cell("bom.csv", 14, "quantity", "-2")(broken)
+    set_cell("demand.csv", 7, "due", "2030-01-07")(broken)
+    assert [str(e) for e in rejection(broken).errors] == expected
+    assert_cli_rejects(runner.invoke(app, ["validate", str(broken)]), broken, expected)
+
+
+def test_a_bad_row_does_not_hide_a_cross_record_problem_of_its_own_table(folder: Path) -> None:
+    set_cell("bom.csv", 4, "quantity", "-2")(folder)
+    set_cell("bom.csv", 8, "child", "CELLS")(folder)
+    expected = [
+        "bom.csv:4: quantity: must be > 0, got -2",
+        "bom.csv:8: child: unknown item 'CELLS'; expected an id from items.csv",
+    ]
+    refused = rejection(folder)
+    assert [str(e) for e in refused.errors] == expected
+    assert refused.skipped == 0
+
+
+def test_checks_that_need_a_table_with_problems_wait_and_say_how_many(folder: Path) -> None:
+    """With a row of items.csv unread, an unknown item might be that row's: the checks of
+    references to items and of the plant's vehicles wait, the others run (the late due date)."""
+    set_cell("items.csv", 5, "unit_cost", "cheap")(folder)
+    set_cell("bom.csv", 8, "child", "CELLS")(folder)
+    set_cell("demand.csv", 4, "due", "2025-05-26")(folder)
+    expected = [
+        "demand.csv:4: due: 2025-05-26 is after the plan ends (2025-05-25)",
+        "items.csv:5: unit_cost: expected a number, got 'cheap'",
+    ]
+    refused = rejection(folder)
+    assert [str(e) for e in refused.errors] == expected
+    assert refused.skipped == 2
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert_cli_rejects(result, folder, expected, skipped=2)
+    assert result.stderr.splitlines()[-1] == (
+        "(2 checks across tables skipped until these problems are fixed)"
+    )
+
+
+def test_an_alias_bomb_is_refused_at_its_first_alias(folder: Path) -> None:
+    """A "billion laughs" in a calendar field: nine levels of ten aliases each would be 10**9
+    strings; the reader refuses the first alias instead of expanding any."""
+    levels = ['  a0: &a0 "lol"']
+    levels += [f"  a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+    bomb = "calendar:\n  first_week: '2025-01-06'\n  horizon_weeks: 20\n  shutdowns: *a9\n"
+    text = "name: Mini plant\nlaughs:\n" + "\n".join(levels) + "\n" + bomb
+    (folder / "scenario.yaml").write_text(text, encoding="utf-8")
+    assert [str(e) for e in rejection(folder).errors] == [
+        "scenario.yaml:4: alias *a0 refused: write the value out (aliases are not allowed in "
+        "scenario files)"
+    ]
+
+
+def test_a_folder_that_cannot_be_read(tmp_path: Path) -> None:
+    """A loop of links cannot be read by anyone, root included (chmod does not stop root)."""
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    expected = f"{loop}: not a scenario folder (cannot be read: Too many levels of symbolic links)"
+    assert [str(e) for e in rejection(loop).errors] == [expected]
+    assert_cli_rejects(runner.invoke(app, ["validate", str(loop)]), loop, [expected])
+
+
+def test_a_semicolon_csv_with_decimal_commas_reads_as_the_comma_one(folder: Path) -> None:
+    """Excel in a locale with a decimal comma saves `;`-separated files with 1,2 for 1.2."""
+    for file in ("bom.csv", "suppliers.csv"):
+        rows = _read_rows(folder / file)
+        with (folder / file).open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerows([[cell.replace(".", ",") for cell in row] for row in rows])
+    assert "1,2" in (folder / "suppliers.csv").read_text(encoding="utf-8-sig")
+    assert evramp.load_scenario(folder) == build_scenario()
+
+
+def test_a_semicolon_csv_is_refused_with_the_same_located_messages(folder: Path) -> None:
+    rows = _read_rows(folder / "bom.csv")
+    rows[3][rows[0].index("quantity")] = "-2"
+    with (folder / "bom.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    assert [str(e) for e in rejection(folder).errors] == [
+        "bom.csv:4: quantity: must be > 0, got -2"
+    ]
+
+
+def test_an_order_of_two_million_cars_is_valid_and_is_planned(folder: Path) -> None:
+    """More than the plant can build in the horizon: a plan that ships what it can, not an
+    error."""
+    set_cell("demand.csv", 2, "quantity", "2000000")(folder)
+    result = evramp.plan(evramp.load_scenario(folder))
+    orders = result.orders
+    first = orders[orders["demand"] == "O-1"]
+    assert first["quantity"].tolist() == [2_000_000]
+    assert 0 < first["shipped"].sum() < 2_000_000
+
+
+def test_a_start_of_production_in_2199_is_planned(folder: Path) -> None:
+    """The last date a scenario may name: the plant stays in trial production all horizon."""
+    set_cell("ramp.csv", 2, "sop", "2199-12-31")(folder)
+    result = evramp.plan(evramp.load_scenario(folder))
+    assert result.status == "Optimal"
 
 
 def test_every_cross_record_problem_is_reported_at_once_in_file_and_line_order(

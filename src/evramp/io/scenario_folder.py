@@ -1,14 +1,18 @@
 """Read and write a scenario folder: `scenario.yaml` plus one CSV file per table.
 
 Every problem is reported as `file:line: field: message` and all of them are collected before the
-scenario is refused; a scenario with any problem is never handed to the planner.
+scenario is refused; a scenario with any problem is never handed to the planner. The checks
+across tables run on what was read, so that a bad cell in one file does not hide a bad date in
+another; those that need a table with problems of its own say how many of them waited.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,11 +22,17 @@ from pydantic import TypeAdapter, ValidationError
 
 from evramp.io.atomic import atomic_directory
 from evramp.io.builtin import builtin_scenario_path, builtin_scenarios
+from evramp.io.csv_text import csv_rows, delimiter_of, path_problem, read_text
+from evramp.io.strict_yaml import RefusedYAML, load_scenario_yaml
 from evramp.model import SCENARIO_FILE, TABLES, Calendar, Scenario, TableSpec, ensure_valid
 from evramp.model.errors import ScenarioError, ScenarioInvalid, describe
 from evramp.model.records import Record
+from evramp.model.validate import check_scenario
 
 _HEADER_LINE = 1
+
+_UNREAD_CALENDAR = Calendar(first_week=dt.date(2001, 1, 1), horizon_weeks=1)
+"""Stands in for a calendar that could not be read; no check that reads the calendar runs."""
 
 
 def load_scenario(folder: str | Path) -> Scenario:
@@ -35,17 +45,25 @@ def load_scenario(folder: str | Path) -> Scenario:
     folder = scenario_folder(folder)
     errors: list[ScenarioError] = []
     header = _read_header(folder / SCENARIO_FILE, errors)
+    incomplete = set() if header.calendar is not None else {"calendar"}
     tables: dict[str, tuple[Record, ...]] = {}
     lines: dict[str, tuple[int, ...]] = {}
     for spec in TABLES:
-        records, record_lines = _read_table(folder, spec, errors)
-        tables[spec.name] = records
-        lines[spec.name] = record_lines
-    if errors or header is None:
-        raise ScenarioInvalid(errors)
-    name, notes, calendar = header
-    scenario = Scenario(name=name, notes=notes, calendar=calendar, lines=lines, **tables)  # type: ignore[arg-type]
-    return ensure_valid(scenario)
+        table = _read_table(folder, spec, errors)
+        tables[spec.name], lines[spec.name] = table.records, table.lines
+        if not table.whole:
+            incomplete.add(spec.name)
+    scenario = Scenario(
+        name=header.name,
+        notes=header.notes,
+        calendar=header.calendar or _UNREAD_CALENDAR,
+        lines=lines,
+        **tables,  # type: ignore[arg-type]
+    )
+    if not errors:
+        return ensure_valid(scenario)
+    findings = check_scenario(scenario, frozenset(incomplete))
+    raise ScenarioInvalid([*errors, *findings.errors], skipped=findings.skipped)
 
 
 def scenario_folder(folder: str | Path) -> Path:
@@ -57,8 +75,9 @@ def scenario_folder(folder: str | Path) -> Path:
     bare = isinstance(folder, str) and len(path.parts) == 1
     if bare and str(folder) in builtin_scenarios():
         return builtin_scenario_path(str(folder))
-    if path.exists():
-        why = "a file, not a directory"
+    problem = path_problem(path, want_directory=True)
+    if problem is not None and problem != "missing":
+        why = problem
     else:
         where = "" if path.is_absolute() else f", from the working directory {Path.cwd()}"
         why = f"no such directory: looked for {path.absolute()}{where}"
@@ -72,26 +91,35 @@ def scenario_folder(folder: str | Path) -> Path:
 _HEADER_KEYS = ("name", "notes", "calendar")
 
 
-def _read_header(path: Path, errors: list[ScenarioError]) -> tuple[str, str, Calendar] | None:
+@dataclass(frozen=True)
+class _Header:
+    name: str = ""
+    notes: str = ""
+    calendar: Calendar | None = None
+
+
+def _read_header(path: Path, errors: list[ScenarioError]) -> _Header:
     file = path.name
-    if not path.is_file():
-        errors.append(ScenarioError(file, 0, "", "file not found; every scenario needs one"))
-        return None
+    problem = path_problem(path)
+    if problem is not None:
+        why = "file not found; every scenario needs one" if problem == "missing" else problem
+        errors.append(ScenarioError(file, 0, "", why))
+        return _Header()
+    text = read_text(path, errors)
+    if text is None:
+        return _Header()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = load_scenario_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
         problem = getattr(exc, "problem", None) or str(exc)
-        errors.append(ScenarioError(file, line, "", f"not valid YAML: {problem}"))
-        return None
-    except UnicodeDecodeError:
-        errors.append(ScenarioError(file, 0, "", "not UTF-8 text"))
-        return None
+        prefix = "" if isinstance(exc, RefusedYAML) else "not valid YAML: "
+        errors.append(ScenarioError(file, line, "", f"{prefix}{problem}"))
+        return _Header()
     if not isinstance(data, dict):
         errors.append(ScenarioError(file, 0, "", "expected a mapping with name and calendar"))
-        return None
-    found = len(errors)
+        return _Header()
     for key in data:
         if key not in _HEADER_KEYS:
             errors.append(
@@ -100,13 +128,12 @@ def _read_header(path: Path, errors: list[ScenarioError]) -> tuple[str, str, Cal
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         errors.append(ScenarioError(file, 0, "name", "required: the scenario's name as text"))
+        name = ""
     notes = data.get("notes") or ""
     if not isinstance(notes, str):
         errors.append(ScenarioError(file, 0, "notes", "expected text"))
-    calendar = _read_calendar(data.get("calendar"), file, errors)
-    if len(errors) > found or calendar is None:
-        return None
-    return str(name).strip(), str(notes), calendar
+        notes = ""
+    return _Header(name.strip(), notes, _read_calendar(data.get("calendar"), file, errors))
 
 
 def _read_calendar(data: Any, file: str, errors: list[ScenarioError]) -> Calendar | None:
@@ -128,30 +155,46 @@ def _read_calendar(data: Any, file: str, errors: list[ScenarioError]) -> Calenda
 # --- CSV tables ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Table:
+    """The records read from a table's file, their lines, and whether that is all of them."""
+
+    records: tuple[Record, ...] = ()
+    lines: tuple[int, ...] = ()
+    whole: bool = True
+
+
 @cache
 def _adapter(record: type[Record]) -> TypeAdapter[list[Record]]:
     return TypeAdapter(list[record])  # type: ignore[valid-type]
 
 
-def _read_table(
-    folder: Path, spec: TableSpec, errors: list[ScenarioError]
-) -> tuple[tuple[Record, ...], tuple[int, ...]]:
+def _read_table(folder: Path, spec: TableSpec, errors: list[ScenarioError]) -> _Table:
     path = folder / spec.file
-    if not path.is_file():
+    problem = path_problem(path)
+    if problem == "missing":
         if spec.required:
             errors.append(ScenarioError(spec.file, 0, "", f"file not found ({spec.doc})"))
-        return (), ()
+        return _Table(whole=not spec.required)
+    if problem is not None:
+        errors.append(ScenarioError(spec.file, 0, "", problem))
+        return _Table(whole=False)
+    found = len(errors)
+    text = read_text(path, errors)
+    rows, lines = _read_rows(text, spec, errors) if text is not None else ([], [])
+    records, bad = _records(spec, rows, lines, errors)
+    kept = tuple(line for n, line in enumerate(lines) if n not in bad)
+    return _Table(records, kept, whole=len(errors) == found)
+
+
+def _records(
+    spec: TableSpec, rows: list[dict[str, str]], lines: list[int], errors: list[ScenarioError]
+) -> tuple[tuple[Record, ...], set[int]]:
+    """The records of the rows that are valid, and the indices of those that are not."""
     try:
-        rows, lines = _read_rows(path, spec, errors)
-    except UnicodeDecodeError:
-        errors.append(ScenarioError(spec.file, 0, "", "not UTF-8 text"))
-        return (), ()
-    except csv.Error as exc:
-        errors.append(ScenarioError(spec.file, 0, "", f"not a readable CSV file: {exc}"))
-        return (), ()
-    try:
-        records = _adapter(spec.record).validate_python(rows)
+        return tuple(_adapter(spec.record).validate_python(rows)), set()
     except ValidationError as exc:
+        bad: set[int] = set()
         for error in exc.errors():
             index, *field = error["loc"]
             message = describe(
@@ -159,44 +202,64 @@ def _read_table(
             )
             column = str(field[0]) if field else ""
             errors.append(ScenarioError(spec.file, lines[int(index)], column, message))
-        return (), ()
-    return tuple(records), tuple(lines)
+            bad.add(int(index))
+    good = [row for n, row in enumerate(rows) if n not in bad]
+    return tuple(_adapter(spec.record).validate_python(good)), bad
+
+
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
 
 
 def _read_rows(
-    path: Path, spec: TableSpec, errors: list[ScenarioError]
+    text: str, spec: TableSpec, errors: list[ScenarioError]
 ) -> tuple[list[dict[str, str]], list[int]]:
     """Rows as dicts of their non-empty cells (empty cells take the field's default)."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            errors.append(ScenarioError(spec.file, 0, "", "empty file; expected a header row"))
-            return [], []
-        columns = [column.strip() for column in header]
-        if not _header_ok(columns, spec, errors):
-            return [], []
-        rows: list[dict[str, str]] = []
-        lines: list[int] = []
-        end = reader.line_num
-        for cells in reader:
-            # A row starts on the line after the previous one ended (a quoted cell may span lines).
-            line, end = end + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(columns):
-                errors.append(
-                    ScenarioError(
-                        spec.file,
-                        line,
-                        "",
-                        f"expected {len(columns)} fields as in the header, got {len(cells)}",
-                    )
+    first = text.partition("\n")[0]
+    if not first.strip():
+        errors.append(ScenarioError(spec.file, 0, "", "empty file; expected a header row"))
+        return [], []
+    delimiter = delimiter_of(first)
+    records = csv_rows(text, spec.file, delimiter, errors)
+    header = next(records, None)
+    if header is None:
+        return [], []
+    columns = [column.strip() for column in header.cells]
+    if not _header_ok(columns, spec, errors):
+        return [], []
+    numbers = _number_columns(spec) if delimiter == ";" else frozenset()
+    rows: list[dict[str, str]] = []
+    lines: list[int] = []
+    for record in records:
+        cells = record.cells
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(columns):
+            errors.append(
+                ScenarioError(
+                    spec.file,
+                    record.line,
+                    "",
+                    f"expected {len(columns)} fields as in the header, got {len(cells)}",
                 )
-                continue
-            rows.append({c: v.strip() for c, v in zip(columns, cells, strict=True) if v.strip()})
-            lines.append(line)
+            )
+            continue
+        row = {c: v.strip() for c, v in zip(columns, cells, strict=True) if v.strip()}
+        for column in numbers & row.keys():
+            if _DECIMAL_COMMA.fullmatch(row[column]):  # 1,5 in a semicolon file is 1.5
+                row[column] = row[column].replace(",", ".")
+        rows.append(row)
+        lines.append(record.line)
     return rows, lines
+
+
+@cache
+def _number_columns(spec: TableSpec) -> frozenset[str]:
+    """Columns holding numbers with a fraction, which a comma locale writes as 1,5."""
+    return frozenset(
+        field.alias or name
+        for name, field in spec.record.model_fields.items()
+        if "float" in str(field.annotation)
+    )
 
 
 def _header_ok(columns: list[str], spec: TableSpec, errors: list[ScenarioError]) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from evramp.model.ranges import short_number
+
 
 @dataclass(frozen=True, order=True)
 class ScenarioError:
@@ -29,14 +31,20 @@ class ScenarioError:
 class ScenarioInvalid(ValueError):
     """The scenario was rejected; `errors` lists every problem found, in file and row order."""
 
-    def __init__(self, errors: Iterable[ScenarioError]) -> None:
+    def __init__(self, errors: Iterable[ScenarioError], skipped: int = 0) -> None:
         self.errors: Sequence[ScenarioError] = tuple(sorted(set(errors)))
+        self.skipped = skipped
+        """Checks across tables that could not run until the problems found are fixed (they
+        need a table, or the calendar, read whole)."""
         super().__init__(self.summary())
 
     def summary(self, limit: int = 50) -> str:
         lines = [str(e) for e in self.errors[:limit]]
         if len(self.errors) > limit:
             lines.append(f"... and {len(self.errors) - limit} more errors")
+        if self.skipped:
+            checks = f"{self.skipped} check{'s' * (self.skipped != 1)} across tables"
+            lines.append(f"({checks} skipped until these problems are fixed)")
         return "\n".join(lines)
 
 
@@ -74,7 +82,7 @@ def _shown(value: object) -> str:
 
 def _bound(value: object) -> object:
     """A limit from a constraint, without a float's `.0` (`must be > 0`, not `> 0.0`)."""
-    return format(value, "g") if isinstance(value, float) else value
+    return short_number(value) if isinstance(value, float) else value
 
 
 _EXPECTED: dict[str, str] = {
@@ -88,10 +96,11 @@ _EXPECTED: dict[str, str] = {
     "int_parsing": "expected a whole number",
     "int_from_float": "expected a whole number",
     "int_type": "expected a whole number",
-    "date_from_datetime_parsing": "expected a date as YYYY-MM-DD",
-    "date_parsing": "expected a date as YYYY-MM-DD",
-    "date_type": "expected a date as YYYY-MM-DD",
+    "date_from_datetime_parsing": "expected a date as YYYY-MM-DD (like 2023-12-04)",
+    "date_parsing": "expected a date as YYYY-MM-DD (like 2023-12-04)",
+    "date_type": "expected a date as YYYY-MM-DD (like 2023-12-04)",
     "date_from_datetime_inexact": "expected a date without a time",
+    "out_of_range": "must be {words}",
     "literal_error": "expected one of {expected}",
     "string_type": "expected text",
     "tuple_type": "expected a list",

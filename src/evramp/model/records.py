@@ -7,7 +7,7 @@ so a column is added here and nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from evramp.model.buckets import BucketKind, Buckets, horizon_buckets
+from evramp.model.ranges import Amount, Day, Factor, Hours, PositiveAmount
 
 Id = Annotated[
     str,
@@ -33,8 +34,6 @@ RampCurve = Literal["s-curve", "linear", "learning"]
 CLIMBS = ("s-curve", "linear")  # curves that climb by date, over ramp_weeks
 DemandKind = Literal["order", "forecast"]
 
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
 Weeks = Annotated[int, Field(ge=0, le=520)]
 
 
@@ -49,6 +48,15 @@ class Record(BaseModel):
         use_attribute_docstrings=True,  # the docstrings below fields feed `evramp schema`
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _booleans_are_not_numbers(cls, data: Any) -> Any:
+        # No field is a yes/no, and pydantic would take True as the number 1 (YAML reads `yes`
+        # as True): hand booleans on as text, so that they are refused as what they are.
+        if isinstance(data, dict) and any(isinstance(v, bool) for v in data.values()):
+            return {k: str(v).lower() if isinstance(v, bool) else v for k, v in data.items()}
+        return data
+
 
 class Item(Record):
     """Anything that is built, bought, stocked or shipped."""
@@ -61,9 +69,9 @@ class Item(Record):
     """Free text for people."""
     unit: Unit = "ea"
     """Unit of measure; vehicles and assemblies are counted in `ea`."""
-    unit_cost: NonNegative = 0.0
+    unit_cost: Amount = 0.0
     """Value of one unit (for reports)."""
-    holding_cost: NonNegative = 0.0
+    holding_cost: Amount = 0.0
     """Cost of keeping one unit in stock for one week."""
 
 
@@ -74,9 +82,9 @@ class BomLine(Record):
     """The made item (it needs a routing)."""
     child: Id
     """The component; not a vehicle."""
-    quantity: Positive
+    quantity: Factor
     """Units of child per unit of parent."""
-    yield_: Annotated[float, Field(gt=0, le=1, alias="yield")] = 1.0
+    yield_: Annotated[float, Field(ge=0.01, le=1, alias="yield")] = 1.0
     """Share of the child that ends up good; consumption is quantity / yield."""
     unit: Unit | None = None
     """Optional: when given, must be the child's unit (guards against kg-vs-ea slips)."""
@@ -89,19 +97,19 @@ class Shop(Record):
     """Unique id."""
     name: str = ""
     """Free text for people."""
-    rate: Positive
+    rate: Factor
     """Jobs per hour at full rate (after ramp-up), before availability losses."""
     shifts_per_day: Annotated[int, Field(ge=1, le=3)]
     """Shifts worked per day."""
     days_per_week: Annotated[int, Field(ge=1, le=7)]
     """Days worked per week."""
-    availability: Annotated[float, Field(gt=0, le=1)] = 1.0
+    availability: Annotated[float, Field(ge=0.01, le=1)] = 1.0
     """Share of scheduled time the shop produces (OEE)."""
-    hours_per_shift: Annotated[float, Field(gt=0, le=24)] | None = None
+    hours_per_shift: Annotated[float, Field(ge=0.1, le=24)] | None = None
     """Overrides the calendar's hours per shift for this shop."""
-    overtime_hours: Annotated[float, Field(ge=0, le=168)] = 0.0
+    overtime_hours: Hours = 0.0
     """Most extra hours a week the shop may work beyond its shifts (0: no overtime)."""
-    overtime_cost: NonNegative = 0.0
+    overtime_cost: Amount = 0.0
     """Cost of one hour of overtime."""
 
 
@@ -110,14 +118,14 @@ class ShiftChange(Record):
 
     shop: Id
     """The shop."""
-    start: dt.date
+    start: Day
     """First day of the new pattern (it applies from the bucket containing it); later rows
     win."""
     shifts_per_day: Annotated[int, Field(ge=1, le=3)]
     """Shifts worked per day from then on."""
     days_per_week: Annotated[int, Field(ge=1, le=7)]
     """Days worked per week from then on."""
-    hours_per_shift: Annotated[float, Field(gt=0, le=24)] | None = None
+    hours_per_shift: Annotated[float, Field(ge=0.1, le=24)] | None = None
     """Hours per shift from then on; empty keeps the shop's (or the calendar's)."""
 
 
@@ -128,9 +136,9 @@ class Phase(Record):
     """The shop that grows."""
     name: Id
     """Name of the phase (e.g. `phase2`)."""
-    start: dt.date
+    start: Day
     """First day of the added capacity (from the bucket containing it)."""
-    added_rate: Positive
+    added_rate: Factor
     """Jobs per hour added at full rate."""
     ramp_weeks: Weeks = 0
     """Weeks from `start` until the added rate is fully available (S-curve)."""
@@ -144,25 +152,25 @@ class Ramp(Record):
         StringConstraints(strip_whitespace=True, pattern=r"^(\*|[A-Za-z0-9][A-Za-z0-9._\-/+]*)$"),
     ]
     """A shop id, or `*` for every shop without a ramp row of its own."""
-    trial_start: dt.date
+    trial_start: Day
     """First day of trial production (from the bucket containing it); nothing is built
     before it."""
-    trial_rate: NonNegative
+    trial_rate: Amount
     """Jobs per week during trial production (before start of production); a bucket gets its
     share of working days."""
-    sop: dt.date
+    sop: Day
     """Start of production: from here the rate climbs to full rate."""
     curve: RampCurve = "s-curve"
     """Shape of the climb: `s-curve` (smoothstep) or `linear` over `ramp_weeks`, or `learning`:
     the rate grows with cumulative volume (Wright's law, see `learning_rate`)."""
     ramp_weeks: Annotated[int | None, Field(ge=1, le=520, validate_default=True)] = None
     """Weeks from start of production to full rate (curves `s-curve` and `linear`)."""
-    learning_rate: Annotated[float | None, Field(gt=0, lt=1, validate_default=True)] = None
+    learning_rate: Annotated[float | None, Field(ge=0.5, lt=1, validate_default=True)] = None
     """Curve `learning`: each doubling of cumulative volume multiplies the hours per job by
     this (0.85 = 15 % fewer hours per doubling)."""
-    full_volume: Annotated[float | None, Field(gt=0, validate_default=True)] = None
+    full_volume: Annotated[PositiveAmount | None, Field(validate_default=True)] = None
     """Curve `learning`: cumulative jobs of the shop at which it reaches full rate."""
-    start_volume: Positive = 1.0
+    start_volume: PositiveAmount = 1.0
     """Curve `learning`: jobs of experience the shop has at the start of the plan."""
 
     @field_validator("ramp_weeks", "learning_rate", "full_volume", mode="after")
@@ -192,15 +200,15 @@ class Routing(Record):
     """The made item."""
     shop: Id
     """A shop the item is made in; an item may load several shops."""
-    jobs_per_unit: Positive = 1.0
+    jobs_per_unit: Factor = 1.0
     """Jobs of the shop's capacity one unit takes."""
     lead_time: Weeks = 0
     """Weeks from the start of a build (components consumed) until the unit is available
     (in whole buckets, to the nearest)."""
-    setup_time: NonNegative = 0.0
+    setup_time: Amount = 0.0
     """Jobs of the shop's capacity used once in each bucket the item is made there (integer
     mode)."""
-    setup_cost: NonNegative = 0.0
+    setup_cost: Amount = 0.0
     """Cost of setting up for the item once in each bucket it is made there (integer mode)."""
 
 
@@ -211,18 +219,18 @@ class Supplier(Record):
     """The supplier."""
     item: Id
     """The item it delivers."""
-    capacity: NonNegative | None = None
+    capacity: Amount | None = None
     """Units per week the supplier can deliver; empty means unlimited."""
     lead_time: Weeks = 0
     """Weeks from releasing a purchase order to receiving the goods (in whole buckets, to the
     nearest)."""
-    price: NonNegative = 0.0
+    price: Amount = 0.0
     """Purchase price per unit."""
-    moq: NonNegative = 0.0
+    moq: Amount = 0.0
     """Minimum order quantity: a purchase is 0 or at least this (integer mode)."""
-    lot_multiple: Annotated[float | None, Field(gt=0)] = None
+    lot_multiple: PositiveAmount | None = None
     """Purchases are whole multiples of this (integer mode); empty means any quantity."""
-    share: Annotated[float | None, Field(gt=0, le=1)] = None
+    share: Annotated[float | None, Field(ge=1e-6, le=1)] = None
     """Quota: this line gets at least this share of the item's purchases over the horizon."""
     priority: Annotated[int, Field(ge=1, le=9)] = 1
     """1 is preferred: the plan buys from a line of the next priority only what the item's
@@ -237,10 +245,10 @@ class SupplierCapacity(Record):
     """The supplier line's supplier."""
     item: Id
     """The supplier line's item."""
-    start: dt.date
+    start: Day
     """First day of the new capacity (a step from the bucket containing it; later rows
     win)."""
-    capacity: NonNegative
+    capacity: Amount
     """Units per week the line can deliver from `start` on."""
 
 
@@ -251,17 +259,17 @@ class Demand(Record):
     """Order or forecast id."""
     variant: Id
     """The vehicle ordered."""
-    quantity: Positive
+    quantity: PositiveAmount
     """Vehicles."""
-    due: dt.date
+    due: Day
     """Date due: the vehicles are due in the bucket containing it; shipping earlier is not
     allowed."""
     priority: Annotated[int, Field(ge=1, le=9)] = 1
     """1 is the most important; lateness of a higher priority outweighs any lower one (see
     `--priorities`)."""
-    price: NonNegative = 0.0
+    price: Amount = 0.0
     """Revenue per vehicle shipped."""
-    lateness_penalty: NonNegative = 0.0
+    lateness_penalty: Amount = 0.0
     """Cost per vehicle and week shipped after `due`."""
     kind: DemandKind = "order"
     """`order` (a customer's) or `forecast`."""
@@ -276,7 +284,7 @@ class Inventory(Record):
 
     item: Id
     """The item."""
-    on_hand: NonNegative
+    on_hand: Amount
     """Units in stock at the start of the plan."""
 
 
@@ -287,9 +295,9 @@ class Receipt(Record):
 
     item: Id
     """The item."""
-    due: dt.date
+    due: Day
     """Date of arrival (in the bucket containing it)."""
-    quantity: Positive
+    quantity: PositiveAmount
     """Units arriving."""
 
 
@@ -298,7 +306,7 @@ class Shutdown(Record):
 
     name: str
     """Name of the shutdown."""
-    start: dt.date
+    start: Day
     """A day of the first week closed: a shutdown closes whole weeks, Monday to Sunday (with
     daily or monthly buckets it must be a Monday)."""
     weeks: Annotated[int, Field(ge=1, le=520)] = 1
@@ -333,7 +341,7 @@ class Disruption(Record):
     or once in the horizon (`per` = `horizon`)."""
     per: DisruptionPer = "horizon"
     """`week` or `horizon`: what `probability` is counted per; a ramp slip is per horizon."""
-    start: dt.date | None = None
+    start: Day | None = None
     """`per` = `horizon`: first day of the disruption when it happens (from the bucket
     containing it); empty: a week drawn uniformly so that it ends within the horizon."""
     min_weeks: Annotated[int, Field(ge=1, le=520)] = 1
@@ -365,7 +373,7 @@ class Calendar(Record):
     """The planning horizon: from `first_week` (a Monday) for `horizon_weeks` weeks, planned in
     buckets of a day, a week or a month."""
 
-    first_week: dt.date
+    first_week: Day
     """Monday of the first week of the plan."""
     horizon_weeks: Annotated[int, Field(ge=1, le=1040)]
     """Length of the horizon in weeks (whatever the bucket)."""
@@ -373,7 +381,7 @@ class Calendar(Record):
     """Planning bucket: `day`, `week` (ISO weeks) or `month` (calendar months; the first and the
     last may be partial). Figures per week (capacities, rates, costs, lead times) are converted
     to the bucket; see docs/planning-model.md."""
-    hours_per_shift: Annotated[float, Field(gt=0, le=24)] = 8.0
+    hours_per_shift: Annotated[float, Field(ge=0.1, le=24)] = 8.0
     """Paid hours per shift, for every shop without its own."""
     shutdowns: tuple[Shutdown, ...] = ()
     """Weeks without production."""

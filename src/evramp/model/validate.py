@@ -10,18 +10,48 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from evramp.model.buckets import bucket_adjective
 from evramp.model.errors import ScenarioError, ScenarioInvalid
 from evramp.model.scenario import SCENARIO_FILE, TABLE_BY_NAME, Scenario
 
-Check = Callable[[Scenario], Iterator[ScenarioError]]
+CheckRun = Callable[[Scenario], Iterator[ScenarioError]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check across records and the tables it must see whole to be right.
+
+    A check reads some tables row by row (it may run on the rows that were read) and others as
+    the set of what exists (an unknown item is only unknown when items.csv was read whole):
+    `needs` names the latter, and `calendar` for scenario.yaml's calendar.
+    """
+
+    run: CheckRun
+    needs: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Findings:
+    """The problems found, and how many checks could not run for want of a whole table."""
+
+    errors: list[ScenarioError]
+    skipped: int = 0
 
 
 def validate(scenario: Scenario) -> list[ScenarioError]:
     """Every cross-record problem of `scenario`, sorted by file and row."""
-    return sorted(error for check in CHECKS for error in check(scenario))
+    return check_scenario(scenario).errors
+
+
+def check_scenario(scenario: Scenario, incomplete: frozenset[str] = frozenset()) -> Findings:
+    """Run every check that does not need one of the `incomplete` tables (tables, or the
+    calendar, that had problems of their own and hold only the rows that were read)."""
+    runnable = [check for check in CHECKS if not check.needs & incomplete]
+    errors = sorted(error for check in runnable for error in check.run(scenario))
+    return Findings(errors, len(CHECKS) - len(runnable))
 
 
 # Scenarios found valid, by identity: a scenario and its records are frozen, so one that passed
@@ -110,9 +140,8 @@ _SHOP_REFERENCES = (
 )
 
 
-def check_references(scenario: Scenario) -> Iterator[ScenarioError]:
+def _check_item_references(scenario: Scenario) -> Iterator[ScenarioError]:
     items = {item.id for item in scenario.items}
-    shops = {shop.id for shop in scenario.shops}
     for table, field in _ITEM_REFERENCES:
         for index, record in _rows(scenario, table):
             if getattr(record, field) not in items:
@@ -123,6 +152,10 @@ def check_references(scenario: Scenario) -> Iterator[ScenarioError]:
                     field,
                     f"unknown item {getattr(record, field)!r}; expected an id from items.csv",
                 )
+
+
+def _check_shop_references(scenario: Scenario) -> Iterator[ScenarioError]:
+    shops = {shop.id for shop in scenario.shops}
     for table, field in _SHOP_REFERENCES:
         for index, record in _rows(scenario, table):
             shop = getattr(record, field)
@@ -134,6 +167,9 @@ def check_references(scenario: Scenario) -> Iterator[ScenarioError]:
                     field,
                     f"unknown shop {shop!r}; expected an id from shops.csv",
                 )
+
+
+def _check_capacity_lines(scenario: Scenario) -> Iterator[ScenarioError]:
     lines = {(s.supplier, s.item) for s in scenario.suppliers}
     suppliers = {supplier for supplier, _ in lines}
     for index, change in _rows(scenario, "supplier_capacity"):
@@ -154,6 +190,10 @@ def check_references(scenario: Scenario) -> Iterator[ScenarioError]:
                 f"supplier {change.supplier!r} has no line for item {change.item!r} "
                 "in suppliers.csv",
             )
+
+
+def _check_shutdown_shops(scenario: Scenario) -> Iterator[ScenarioError]:
+    shops = {shop.id for shop in scenario.shops}
     for shutdown_index, shutdown in enumerate(scenario.calendar.shutdowns):
         for shop in shutdown.shops:
             if shop not in shops:
@@ -168,9 +208,8 @@ def check_references(scenario: Scenario) -> Iterator[ScenarioError]:
 # --- kinds of items --------------------------------------------------------------------------
 
 
-def check_item_roles(scenario: Scenario) -> Iterator[ScenarioError]:
+def _check_item_roles(scenario: Scenario) -> Iterator[ScenarioError]:
     kinds = {item.id: item.kind for item in scenario.items}
-    routed = {routing.item for routing in scenario.routings}
     for index, line in _rows(scenario, "bom"):
         if kinds.get(line.child) == "vehicle":
             yield _error(
@@ -179,14 +218,6 @@ def check_item_roles(scenario: Scenario) -> Iterator[ScenarioError]:
                 index,
                 "child",
                 f"{line.child!r} is a vehicle; a vehicle cannot be a component",
-            )
-        if line.parent in kinds and line.parent not in routed:
-            yield _error(
-                scenario,
-                "bom",
-                index,
-                "parent",
-                f"{line.parent!r} has no routing in routings.csv, so it is never built",
             )
     for index, order in _rows(scenario, "demand"):
         kind = kinds.get(order.variant)
@@ -198,11 +229,25 @@ def check_item_roles(scenario: Scenario) -> Iterator[ScenarioError]:
                 "variant",
                 f"{order.variant!r} is {_a(kind)}; demand is for vehicles",
             )
-    yield from _check_sources(scenario, routed)
 
 
-def _check_sources(scenario: Scenario, routed: set[str]) -> Iterator[ScenarioError]:
+def _check_parents_built(scenario: Scenario) -> Iterator[ScenarioError]:
+    items = {item.id for item in scenario.items}
+    routed = {routing.item for routing in scenario.routings}
+    for index, line in _rows(scenario, "bom"):
+        if line.parent in items and line.parent not in routed:
+            yield _error(
+                scenario,
+                "bom",
+                index,
+                "parent",
+                f"{line.parent!r} has no routing in routings.csv, so it is never built",
+            )
+
+
+def _check_sources(scenario: Scenario) -> Iterator[ScenarioError]:
     """Every item must be obtainable: made (routing), bought (supplier) or in stock."""
+    routed = {routing.item for routing in scenario.routings}
     bought = {line.item for line in scenario.suppliers}
     stocked = {s.item for s in scenario.inventory if s.on_hand > 0}
     stocked |= {r.item for r in scenario.receipts}
@@ -266,8 +311,7 @@ def check_bom_cycles(scenario: Scenario) -> Iterator[ScenarioError]:
             yield from visit(parent)
 
 
-def check_units(scenario: Scenario) -> Iterator[ScenarioError]:
-    units = {item.id: item.unit for item in scenario.items}
+def _check_item_units(scenario: Scenario) -> Iterator[ScenarioError]:
     for index, item in _rows(scenario, "items"):
         if item.kind != "part" and item.unit != "ea":
             yield _error(
@@ -277,6 +321,10 @@ def check_units(scenario: Scenario) -> Iterator[ScenarioError]:
                 "unit",
                 f"{_a(item.kind)} is counted in 'ea', got {item.unit!r}",
             )
+
+
+def _check_bom_units(scenario: Scenario) -> Iterator[ScenarioError]:
+    units = {item.id: item.unit for item in scenario.items}
     for index, line in _rows(scenario, "bom"):
         expected = units.get(line.child)
         if line.unit is not None and expected is not None and line.unit != expected:
@@ -386,6 +434,7 @@ def check_disruptions(scenario: Scenario) -> Iterator[ScenarioError]:
     shops = {shop.id for shop in scenario.shops}
     lines = {(s.supplier, s.item) for s in scenario.suppliers}
     bought = {item for _, item in lines}
+    suppliers = {supplier for supplier, _ in lines}
     ramped = {r.shop for r in scenario.ramps}
     group_first: dict[str, tuple[int, Any]] = {}
     for index, risk in _rows(scenario, "disruptions"):
@@ -402,7 +451,16 @@ def check_disruptions(scenario: Scenario) -> Iterator[ScenarioError]:
                     scenario, "disruptions", index, name, f"not used by {kind}; leave it empty"
                 )
         known = (risk.supplier, risk.item) in lines
-        if kind == "supplier_line" and None not in (risk.supplier, risk.item) and not known:
+        named = None not in (risk.supplier, risk.item)
+        if kind == "supplier_line" and named and risk.supplier not in suppliers:
+            yield _error(
+                scenario,
+                "disruptions",
+                index,
+                "supplier",
+                f"unknown supplier {risk.supplier!r}; expected a supplier from suppliers.csv",
+            )
+        elif kind == "supplier_line" and named and not known:
             yield _error(
                 scenario,
                 "disruptions",
@@ -476,18 +534,28 @@ def _vehicles_exist(scenario: Scenario) -> Iterator[ScenarioError]:
         yield ScenarioError("items.csv", 0, "kind", "no vehicle; a plan needs at least one")
 
 
+def _needs(*tables: str) -> frozenset[str]:
+    return frozenset(tables)
+
+
 CHECKS: tuple[Check, ...] = (
-    check_duplicates,
-    check_references,
-    check_item_roles,
-    check_bom_cycles,
-    check_units,
-    check_horizon,
-    check_bucket,
-    check_shift_hours,
-    check_shares,
-    check_disruptions,
-    _vehicles_exist,
+    Check(check_duplicates),
+    Check(_check_item_references, _needs("items")),
+    Check(_check_shop_references, _needs("shops")),
+    Check(_check_capacity_lines, _needs("suppliers")),
+    Check(_check_shutdown_shops, _needs("calendar", "shops")),
+    Check(_check_item_roles),  # kinds of the items read; an item not read has none
+    Check(_check_parents_built, _needs("routings")),
+    Check(_check_sources, _needs("routings", "suppliers", "inventory", "receipts")),
+    Check(check_bom_cycles),
+    Check(_check_item_units),
+    Check(_check_bom_units),
+    Check(check_horizon, _needs("calendar")),
+    Check(check_bucket, _needs("calendar")),
+    Check(check_shift_hours, _needs("calendar")),
+    Check(check_shares),
+    Check(check_disruptions, _needs("shops", "suppliers", "ramps")),
+    Check(_vehicles_exist, _needs("items")),
 )
 
-__all__ = ["CHECKS", "ensure_valid", "validate"]
+__all__ = ["CHECKS", "Check", "Findings", "check_scenario", "ensure_valid", "validate"]
