@@ -33,7 +33,7 @@ def measure_in_process(folder: Path, out: Path) -> dict[str, float]:
     result = evramp.plan(scenario)
     started = time.perf_counter()
     write_tables(out / "plan", result.tables())
-    write_report(result, out / "report.html")
+    write_report(result, out / "plan" / "report.html")
     write = time.perf_counter() - started
     return {"load": load, **result.seconds, "write": write}
 

@@ -57,7 +57,7 @@ def measure_plan(folder: Path, time_limit: float | None) -> dict[str, Any]:
     tables = result.tables()
     with tempfile.TemporaryDirectory() as out:
         write_tables(Path(out) / "plan", tables)
-        write_report(result, Path(out) / "report.html", scenario)
+        write_report(result, Path(out) / "plan" / "report.html", scenario)
     write = time.perf_counter() - started + laps["extract"]
     build = laps["compile"] + laps["build"]
     return {

@@ -344,7 +344,7 @@ def test_monthly_words_and_csv_columns(tmp_path: Path) -> None:
     assert "binding in 2 months (2024-01 to 2024-02); one more job a month" in cli.stdout
     header = (out / "plan" / "capacity.csv").read_text().splitlines()[0]
     assert header.startswith("shop,month,year,capacity")
-    assert "What binds each month" in (out / "report.html").read_text()
+    assert "What binds each month" in (out / "plan" / "report.html").read_text()
 
 
 @pytest.mark.parametrize(("bucket", "column"), [("day", "day"), ("week", "week")])

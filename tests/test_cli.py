@@ -53,7 +53,7 @@ def test_plan_prints_the_planners_summary(
         assert heading in text
     assert re.search(r"solver Optimal", text)
     assert len(re.findall(r"^\s+[123]\. (shop|part) ", text, flags=re.MULTILINE)) == 3
-    assert str(out / "report.html") in text
+    assert str(out / "plan" / "report.html") in text
 
 
 def test_plan_writes_every_table_with_its_columns(
@@ -70,7 +70,7 @@ def test_report_is_one_self_contained_file(
     planned: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:
     _, out = planned
-    html = (out / "report.html").read_text(encoding="utf-8")
+    html = (out / "plan" / "report.html").read_text(encoding="utf-8")
     assert "Plotly.newPlot" in html
     assert len(html) > 1_000_000, "plotly.js must be inlined to open offline"
     external = re.findall(r"<(?:script|link)[^>]+(?:src|href)=[\"']https?://", html)
@@ -111,13 +111,21 @@ def test_a_rejected_scenario_exits_2_without_traceback(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_planning_again_replaces_the_previous_plan(tmp_path: Path) -> None:
-    stale = tmp_path / "out" / "plan" / "stale.csv"
-    stale.parent.mkdir(parents=True)
-    stale.write_text("old\n")
+def test_planning_again_replaces_the_previous_plan_and_keeps_the_users_files(
+    tmp_path: Path,
+) -> None:
+    """A table the previous plan listed as its own goes; a file evramp did not write stays."""
+    plan_folder = tmp_path / "out" / "plan"
+    plan_folder.mkdir(parents=True)
+    (plan_folder / "stale.csv").write_text("old\n")
+    (plan_folder / ".evramp-files").write_text("stale.csv\n")
+    (plan_folder / "notes.txt").write_text("mine\n")
+    (tmp_path / "out" / "summary.xlsx").write_text("mine too\n")
     assert run("plan", "--out", str(tmp_path / "out")).returncode == 0
-    assert not stale.exists()
-    assert (tmp_path / "out" / "plan" / "builds.csv").exists()
+    assert not (plan_folder / "stale.csv").exists()
+    assert (plan_folder / "builds.csv").exists()
+    assert (plan_folder / "notes.txt").read_text() == "mine\n"
+    assert (tmp_path / "out" / "summary.xlsx").read_text() == "mine too\n"
 
 
 def test_scenario_format_docs_are_generated_from_the_schema() -> None:

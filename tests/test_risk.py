@@ -326,6 +326,7 @@ def test_cli_risk_writes_the_tables(tmp_path: Path) -> None:
     assert "Chance of delivering fewer than 500 vehicles in 2024" in result.stdout
     names = sorted(p.name for p in (out / "risk").iterdir())
     assert names == [
+        ".evramp-files",
         "lateness.csv",
         "report.html",
         "runs.csv",

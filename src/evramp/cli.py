@@ -1,7 +1,9 @@
 """The `evramp` command.
 
 Exit codes: 0 done; 1 the solver found no plan (or an internal error); 2 bad input (the scenario
-or the command line), with `file:line: field: message` for each problem and nothing written.
+or the command line, or an --out folder that cannot be written), with `file:line: field:
+message` for each problem and nothing written; 130 interrupted: nothing written, except that an
+interrupted risk run writes what it finished to risk-partial/ and keeps risk/ (io/result_folder).
 """
 
 from __future__ import annotations
@@ -24,7 +26,17 @@ from rich.table import Table
 from rich.text import Text
 
 from evramp import __version__
-from evramp.io import builtin_scenario_path, load_scenario, scenario_folder, write_tables
+from evramp.io import (
+    FolderRefused,
+    WrittenResult,
+    builtin_scenario_path,
+    check_out,
+    load_scenario,
+    scenario_folder,
+    write_result,
+)
+from evramp.io.atomic import InterruptedAfterWriting
+from evramp.io.tables import table_files
 from evramp.model import Scenario, ScenarioInvalid
 from evramp.model.buckets import bucket_year
 from evramp.plan import PlanFailed, PlanResult, plan
@@ -131,7 +143,7 @@ def plan_command(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="Folder for plan/*.csv and report.html.", show_default=False
+            "--out", "-o", help="Folder for plan/ (*.csv and report.html).", show_default=False
         ),
     ] = None,
     time_limit: TimeLimitOption = None,
@@ -140,18 +152,17 @@ def plan_command(
 ) -> None:
     """Plan a scenario: write the plan (CSV files) and an HTML report."""
     folder = _scenario_folder(scenario)
+    target = _out_folder(out, folder, "plan")
     loaded = _step("Reading scenario", lambda: _load(folder))
     result = _step(
         f"Planning {_horizon(loaded)}{' in integer mode' * integer}",
         lambda: _plan(loaded, time_limit, integer, priorities),
     )
-    target = (out or Path("out") / folder.name).resolve()
     binding = binding_weeks(result, loaded)
-    written = _step("Writing plan and report", lambda: _write(result, target, loaded, binding))
     _print_plan(result, binding)
-    _heading("Files written")
-    for path in written:
-        console.print(f"  {path}")
+    _print_written(
+        _write_step("Writing plan and report", lambda: _write(result, target, loaded, binding))
+    )
 
 
 @app.command("mrp")
@@ -172,18 +183,17 @@ def mrp_command(
     the orders are to follow (--time-limit, --integer, --priorities).
     """
     folder = _scenario_folder(scenario)
+    target = _out_folder(out, folder, "mrp")
     loaded = _step("Reading scenario", lambda: _load(folder))
     result = _replan(loaded, time_limit, integer, priorities)
     orders = purchase_orders(loaded, result)
-    target = (out or Path("out") / folder.name).resolve()
     table = bucket_columns(orders, result.bucket)
-    written = _step(
-        "Writing purchase orders", lambda: write_tables(target / "mrp", {"purchase_orders": table})
-    )
     _print_orders(orders, top, result.bucket)
-    _heading("Files written")
-    for path in written.values():
-        console.print(f"  {path}")
+    written = _write_step(
+        "Writing purchase orders",
+        lambda: write_result(target, "mrp", table_files({"purchase_orders": table})),
+    )
+    _print_written(written)
 
 
 def _print_orders(orders: pd.DataFrame, top: int, bucket: str) -> None:
@@ -345,7 +355,12 @@ def risk_command(
     ] = 200,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Folder for risk/*.csv.", show_default=False),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for risk/ (*.csv and report.html; risk-partial/ if interrupted).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Monte Carlo over disruptions.csv: P10-P90, miss chance, tornado.
@@ -359,6 +374,7 @@ def risk_command(
     from evramp.risk import BackendUnavailable, BaseInfeasible, RiskUnsupported, simulate, tables
 
     folder = _scenario_folder(scenario)
+    destination = _out_folder(out, folder, "risk")
     loaded = _step("Reading scenario", lambda: _load(folder))
     if not loaded.disruptions:
         _error(f"{folder}: no disruptions.csv (or it is empty): no risk")
@@ -395,22 +411,44 @@ def risk_command(
         except KeyboardInterrupt:  # before the pool started: building the LP, the base plan
             errors.print("interrupted before any run finished: nothing was written")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+    if result.interrupted and not result.finished:
+        errors.print("interrupted before any run finished: nothing was written")
+        raise typer.Exit(EXIT_INTERRUPTED)
     year = target_year or result.default_target_year()
     frames = tables(result, target, year)
-    destination = (out or Path("out") / folder.name).resolve() / "risk"
-    written = [*write_tables(destination, frames).values()]
-    title = f"Risk: {result.scenario}, {result.finished:,} runs, seed {result.seed}"
-    written.append(write_risk_report(frames, destination / "report.html", title, year))
     _print_risk(result, frames, target, year)
-    _heading("Files written")
-    for path in written:
-        console.print(f"  {path}")
-    if result.interrupted:
-        errors.print(
-            f"interrupted: {result.finished:,} of {runs:,} runs finished and kept "
-            f"(statistics over those); files written"
+    title = f"Risk: {result.scenario}, {result.finished:,} runs, seed {result.seed}"
+    files = {
+        **table_files(frames),
+        "report.html": lambda path: write_risk_report(frames, path, title, year),
+    }
+    if not result.interrupted:
+        _print_written(
+            _write_step("Writing results", lambda: write_result(destination, "risk", files))
         )
-        raise typer.Exit(EXIT_INTERRUPTED)
+        return
+    tornado_done = sum(len(alone_runs) for alone_runs in result.alone.values())
+    covered = (
+        f"{result.finished:,} of {runs:,} runs and {tornado_done:,} of {solves - runs:,} "
+        "tornado runs finished"
+    )
+    note = f"evramp risk was interrupted (Ctrl-C): {covered}; the statistics are over those."
+    written = _write_step(
+        "Writing partial results",
+        lambda: write_result(destination, "risk", files, complete=False, note=note),
+    )
+    _print_written(written)
+    kept = (
+        f"the last complete result in {written.kept} was kept"
+        if written.kept
+        else "there was no complete result to keep"
+    )
+    errors.print(
+        f"interrupted: {covered}; partial results written to {written.folder} "
+        f"(see {written.folder.name}/PARTIAL.txt); {kept}",
+        markup=False,
+    )
+    raise typer.Exit(EXIT_INTERRUPTED)
 
 
 def _ensure_target_year(scenario: Scenario, year: str | None) -> None:
@@ -578,12 +616,47 @@ def _plan(
         raise typer.Exit(EXIT_NO_PLAN) from None
 
 
+def _out_folder(out: Path | None, scenario_folder: Path, name: str) -> Path:
+    """`--out` (default `out/<scenario folder name>`), refused before any work if it cannot take
+    the result `name`."""
+    target = (out or Path("out") / scenario_folder.name).resolve()
+    try:
+        check_out(target, name)
+    except FolderRefused as refused:
+        _error(f"{refused}; nothing written")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    return target
+
+
 def _write(
     result: PlanResult, target: Path, scenario: Scenario, binding: pd.DataFrame
-) -> list[Path]:
-    tables = write_tables(target / "plan", result.tables())
-    report = write_report(result, target / "report.html", scenario, binding)
-    return [*tables.values(), report]
+) -> WrittenResult:
+    """The plan's tables and its report: one result, `plan/`, switched in as a whole."""
+    files = {
+        **table_files(result.tables()),
+        "report.html": lambda path: write_report(result, path, scenario, binding),
+    }
+    return write_result(target, "plan", files)
+
+
+def _write_step(label: str, action: Callable[[], WrittenResult]) -> WrittenResult:
+    try:
+        return _step(label, action)
+    except FolderRefused as refused:
+        _error(str(refused))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _print_written(written: WrittenResult) -> None:
+    _heading("Files written")
+    for path in written.files:
+        console.print(f"  {path}", markup=False)
+    earlier = written.folder.parent / "report.html"
+    if written.folder.name == "plan" and earlier.is_file():
+        console.print(
+            f"  (the report is now plan/report.html; {earlier} is an earlier one, left as it was)",
+            markup=False,
+        )
 
 
 @contextmanager
@@ -599,6 +672,9 @@ def _step(label: str, action: Callable[[], T]) -> T:
     try:
         with _timed(label):
             return action()
+    except InterruptedAfterWriting as late:
+        errors.print(f"interrupted while {label.lower()}: {late.target} was written first")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except KeyboardInterrupt:
         errors.print(f"interrupted while {label.lower()}: nothing was written")
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -654,6 +730,9 @@ def main() -> None:
     """Entry point: no traceback reaches a user unless EVRAMP_DEBUG is set."""
     try:
         app()
+    except KeyboardInterrupt:  # between two steps: the writing step is always the last
+        errors.print("interrupted: nothing was written")
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # the last line of defence: no traceback for users
         if os.environ.get("EVRAMP_DEBUG"):
             raise

@@ -1,17 +1,22 @@
 """Readers and writers: scenario folders in, result tables out, never half-written."""
 
-from evramp.io.atomic import atomic_directory, atomic_file, write_text_atomic
+from evramp.io.atomic import FolderRefused, atomic_directory, atomic_file, write_text_atomic
 from evramp.io.builtin import builtin_scenario_path, builtin_scenarios
+from evramp.io.result_folder import WrittenResult, check_out, write_result
 from evramp.io.scenario_folder import load_scenario, scenario_folder, write_scenario
 from evramp.io.tables import write_tables
 
 __all__ = [
+    "FolderRefused",
+    "WrittenResult",
     "atomic_directory",
     "atomic_file",
     "builtin_scenario_path",
     "builtin_scenarios",
+    "check_out",
     "load_scenario",
     "scenario_folder",
+    "write_result",
     "write_scenario",
     "write_tables",
     "write_text_atomic",

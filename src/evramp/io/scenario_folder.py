@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from evramp.io.atomic import atomic_directory
+from evramp.io.atomic import FolderRefused, atomic_directory
 from evramp.io.builtin import builtin_scenario_path, builtin_scenarios
 from evramp.io.csv_text import csv_rows, delimiter_of, path_problem, read_text
 from evramp.io.strict_yaml import RefusedYAML, load_scenario_yaml
@@ -292,9 +292,13 @@ def _header_ok(columns: list[str], spec: TableSpec, errors: list[ScenarioError])
 def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
     """Write `scenario` as a folder that `load_scenario` reads back to an equal scenario.
 
-    The folder is replaced as a whole: readers see the old scenario or the new one, never a mix.
+    The folder may be new, empty, or hold a scenario (a `scenario.yaml`): its scenario files are
+    replaced as a whole (readers see the old scenario or the new one, never a mix, even after a
+    crash), every other file in it is kept. Any other folder is refused with `FolderRefused`.
     """
-    with atomic_directory(Path(folder)) as staging:
+    folder = Path(folder)
+    _refuse_foreign_folder(folder)
+    with atomic_directory(folder, keep=lambda name: name not in SCENARIO_FILES) as staging:
         header = {
             "name": scenario.name,
             "notes": scenario.notes,
@@ -307,7 +311,24 @@ def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
             records = scenario.table(spec.name)
             if records or spec.required:
                 _write_table(staging / spec.file, spec, records)
-    return Path(folder)
+    return folder
+
+
+SCENARIO_FILES = frozenset({SCENARIO_FILE, *(spec.file for spec in TABLES)})
+"""The files a scenario consists of: all that `write_scenario` replaces in a folder."""
+
+
+def _refuse_foreign_folder(folder: Path) -> None:
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise FolderRefused(f"{folder}: a file, not a folder; nothing was written")
+    if (folder / SCENARIO_FILE).is_file() or not any(folder.iterdir()):
+        return
+    raise FolderRefused(
+        f"{folder} is not empty and holds no {SCENARIO_FILE}, so it is not a scenario folder; "
+        "nothing was written (write a scenario into a new or empty folder, or over a scenario)"
+    )
 
 
 def _write_table(path: Path, spec: TableSpec, records: tuple[Record, ...]) -> None:

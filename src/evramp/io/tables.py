@@ -13,18 +13,26 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from evramp.io.atomic import atomic_directory
+from evramp.io.result_folder import Writer, write_result
 
 DECIMALS = 6
 """Numbers are written rounded to a millionth (of a car, a part, a unit of money)."""
 
 
 def write_tables(folder: Path, tables: Mapping[str, pd.DataFrame]) -> dict[str, Path]:
-    """Write each table as `folder/<name>.csv`, replacing the folder as a whole."""
-    with atomic_directory(folder) as staging:
-        for name, frame in tables.items():
-            write_csv(frame, staging / f"{name}.csv")
-    return {name: folder.resolve() / f"{name}.csv" for name in tables}
+    """Write each table as `folder/<name>.csv`, replacing the folder as one result (see
+    `write_result`: files evramp did not write there are kept)."""
+    written = write_result(folder.parent, folder.name, table_files(tables))
+    return {name: path for name, path in zip(tables, written.files, strict=True)}
+
+
+def table_files(tables: Mapping[str, pd.DataFrame]) -> dict[str, Writer]:
+    """The writers of `write_result` for `tables`: `<name>.csv` each."""
+    return {f"{name}.csv": _csv_writer(frame) for name, frame in tables.items()}
+
+
+def _csv_writer(frame: pd.DataFrame) -> Writer:
+    return lambda path: write_csv(frame, path)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

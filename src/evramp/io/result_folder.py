@@ -1,0 +1,127 @@
+"""The folders the commands write into `--out DIR`: `DIR/plan/`, `DIR/mrp/`, `DIR/risk/`.
+
+Each command's result is one folder, every file of it written first and then switched in by one
+rename (`atomic_directory`): a reader, Ctrl-C or a crash sees the previous result or the new one,
+whole. Only that folder is replaced; everything else in DIR is left alone, and inside the folder a
+file evramp did not write there (not in the folder's list, `.evramp-files`) is kept.
+
+A result that was cut short (Ctrl-C during `evramp risk`) goes to `DIR/NAME-partial/`, with a
+note of what it covers, and the last complete result in `DIR/NAME/` is kept; the next complete
+result removes the partial one's files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from evramp.io.atomic import FolderRefused, atomic_directory, fsync_path
+
+FILE_LIST = ".evramp-files"
+"""In each result folder: the names of the files evramp wrote there, one a line."""
+PARTIAL_NOTE = "PARTIAL.txt"
+PARTIAL_SUFFIX = "-partial"
+
+Writer = Callable[[Path], object]
+"""Writes one file of a result at the path it is given (inside the staging folder)."""
+
+
+@dataclass(frozen=True)
+class WrittenResult:
+    folder: Path
+    files: tuple[Path, ...]
+    complete: bool
+    kept: Path | None
+    """For a partial result: the previous complete result, left as it was (None if none)."""
+
+
+def result_folder(out: Path, name: str, *, complete: bool = True) -> Path:
+    return out.resolve() / (name if complete else name + PARTIAL_SUFFIX)
+
+
+def check_out(out: Path, name: str) -> None:
+    """Refuse, before any work, an `--out` folder that cannot take the result `name`.
+
+    Raises `FolderRefused` with what is wrong: `out` or `out/name` is a file, a folder on the way
+    to it is a file, or the nearest existing folder cannot be written.
+    """
+    out = out.resolve()
+    for folder in (out, out / name, out / (name + PARTIAL_SUFFIX)):
+        if folder.exists() and not folder.is_dir():
+            raise FolderRefused(f"--out {out}: {folder} is a file, not a folder")
+    existing = out
+    while not existing.exists() and not existing.is_symlink():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise FolderRefused(f"--out {out}: {existing} is a file, so no folder can be made in it")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise FolderRefused(f"--out {out}: {existing} is not writable")
+
+
+def write_result(
+    out: Path,
+    name: str,
+    files: Mapping[str, Writer],
+    *,
+    complete: bool = True,
+    note: str = "",
+) -> WrittenResult:
+    """Write the result `name` (file name -> writer) into `out/name/` as one switch.
+
+    With `complete=False` it goes to `out/name-partial/` with `note` (what it covers) in
+    PARTIAL.txt, and `out/name/` is kept. Raises `FolderRefused` if the folder cannot be written
+    (the previous result is then unchanged).
+    """
+    check_out(out, name)
+    folder = result_folder(out, name, complete=complete)
+    names = sorted({*files, FILE_LIST} | (set() if complete else {PARTIAL_NOTE}))
+    ours = set(names) | _listed(folder)
+    try:
+        with atomic_directory(folder, keep=lambda entry: entry not in ours) as staging:
+            for file_name, write in files.items():
+                write(staging / file_name)
+            if not complete:
+                (staging / PARTIAL_NOTE).write_text(note.rstrip() + "\n", encoding="utf-8")
+            (staging / FILE_LIST).write_text("\n".join(names) + "\n", encoding="utf-8")
+    except FolderRefused:
+        raise
+    except OSError as failed:
+        raise FolderRefused(
+            f"cannot write {folder}: {failed.strerror or failed}; the previous result is unchanged"
+        ) from failed
+    complete_folder = result_folder(out, name)
+    if complete:
+        _remove_listed(result_folder(out, name, complete=False))
+    return WrittenResult(
+        folder=folder,
+        files=tuple(folder / file_name for file_name in files),
+        complete=complete,
+        kept=None if complete or not complete_folder.is_dir() else complete_folder,
+    )
+
+
+def _listed(folder: Path) -> set[str]:
+    """The names evramp wrote into `folder` the last time (none if it has no list)."""
+    try:
+        text = (folder / FILE_LIST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    # A list edited by hand must not name anything outside the folder.
+    return {line for line in text.splitlines() if line and line == Path(line).name != ".."}
+
+
+def _remove_listed(folder: Path) -> None:
+    """Remove the files evramp wrote into `folder` (a superseded partial result), and the folder
+    if nothing else is in it."""
+    listed = _listed(folder)
+    if not listed:
+        return
+    for file_name in [*sorted(listed - {FILE_LIST}), FILE_LIST]:
+        path = folder / file_name
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+    if not any(folder.iterdir()):
+        folder.rmdir()
+    fsync_path(folder.parent)
