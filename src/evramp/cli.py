@@ -345,7 +345,7 @@ def risk_command(
     destination = (out or Path("out") / folder.name).resolve() / "risk"
     written = [*write_tables(destination, frames).values()]
     title = f"Risk: {result.scenario}, {result.finished:,} runs, seed {result.seed}"
-    written.append(write_risk_report(frames, destination / "report.html", title, year))
+    written.append(write_risk_report(frames, destination / "report.html", title, year, result))
     _print_risk(result, frames, target, year)
     console.print("\n[bold]Files written[/bold]")
     for path in written:
