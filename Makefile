@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench bench-default bench-pulp clean
+.PHONY: demo test lint browser bench bench-default bench-pulp clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,18 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/mypy
 
-test: lint
+# The browser tests open the reports in Debian's Chromium (Playwright drives it; it comes with
+# the test extra). Installed only when missing; apt-get needs root, or sudo.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+
+test: lint browser
 	$(BIN)/pytest
 
 # Plant-scale cases (default, S, M, L; PuLP baseline on S and M): one table row each.

@@ -78,8 +78,8 @@ def test_report_is_one_self_contained_file(
     assert "Weekly output against capacity and demand" in html
     assert "What binds each week" in html
     # The 2024 ramp is held back by the paint shop, later weeks by final assembly.
-    assert "binds: shop paint" in html
-    assert "binds: shop assembly" in html
+    assert '<td class="text">shop paint</td>' in html
+    assert '<td class="text">shop assembly</td>' in html
 
 
 def test_validate_accepts_the_default_scenario() -> None:

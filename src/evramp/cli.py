@@ -420,7 +420,7 @@ def risk_command(
     title = f"Risk: {result.scenario}, {result.finished:,} runs, seed {result.seed}"
     files = {
         **table_files(frames),
-        "report.html": lambda path: write_risk_report(frames, path, title, year),
+        "report.html": lambda path: write_risk_report(frames, path, title, year, result),
     }
     if not result.interrupted:
         _print_written(

@@ -1,29 +1,53 @@
-"""The HTML report: one self-contained file (plotly.js inline) that opens without a network."""
+"""The plan report: one self-contained HTML file that opens without a network.
+
+Key figures first (vehicles per year, on-time delivery, the objective's terms, what binds most),
+then one figure per question, each with its own legend, then the late orders.
+"""
 
 from __future__ import annotations
 
-import html
-from importlib import resources
+from dataclasses import dataclass
 from pathlib import Path
-from string import Template
+from typing import Any
 
 import pandas as pd
-import plotly.colors
 import plotly.graph_objects as go
-import plotly.io as pio
-from plotly.subplots import make_subplots
 
 from evramp.io import write_text_atomic
 from evramp.model import Scenario
 from evramp.plan import PlanResult
 from evramp.plan.explain import binding_weeks
+from evramp.plan.explain.tree import Tree
+from evramp.report import plan_charts
 from evramp.report.kpis import (
     binding_constraints,
-    cost_summary,
+    late_orders,
     monthly_output,
     on_time_rate,
     yearly_totals,
 )
+from evramp.report.page import Chart, iso_day, percent, render, thousands
+from evramp.report.plan_charts import PlanView
+
+LATE_ORDERS_SHOWN = 20
+BINDING_SHOWN = 6
+COST_TERMS = (
+    ("revenue", "revenue"),
+    ("purchases", "purchases"),
+    ("preference", "supplier preference"),
+    ("holding", "holding"),
+    ("overtime", "overtime"),
+    ("setups", "setups"),
+    ("lateness", "lateness penalties (priority-weighted)"),
+)
+
+
+@dataclass(frozen=True)
+class Card:
+    value: str
+    label: str
+    detail: str = ""
+    alert: bool = False
 
 
 def write_report(
@@ -32,9 +56,10 @@ def write_report(
     scenario: Scenario | None = None,
     binding: pd.DataFrame | None = None,
 ) -> Path:
-    """Write the report of `result` to `path` (replaced atomically). With the scenario, each
-    week's main binding constraint is the one worth most per vehicle. `binding` is the plan's
-    `binding_weeks` when the caller has them already (they take 1 s on a plant of size L)."""
+    """Write the report of `result` to `path` (replaced atomically). With the scenario, the
+    value of what binds is also given per vehicle and parts' stock in vehicle sets. `binding`
+    is the plan's `binding_weeks` when the caller has them already (they take 1 s on a plant of
+    size L)."""
     return write_text_atomic(path, render_report(result, scenario, binding))
 
 
@@ -42,177 +67,164 @@ def render_report(
     result: PlanResult, scenario: Scenario | None = None, binding: pd.DataFrame | None = None
 ) -> str:
     binding = binding_weeks(result, scenario) if binding is None else binding
-    template = Template(
-        resources.files("evramp.report").joinpath("templates/report.html").read_text("utf-8")
-    )
-    chart = pio.to_html(
-        output_chart(result, scenario, binding),
-        include_plotlyjs=True,
-        full_html=False,
-        default_width="100%",
-        default_height="820px",
-    )
-    yearly = yearly_totals(result)
-    return template.substitute(
-        title=html.escape(f"Production plan: {result.scenario}"),
-        meta=html.escape(
-            f"{result.weeks[0]} to {result.weeks[-1]} "
-            f"({len(result.weeks)} {result.noun(len(result.weeks))}) · "
-            f"solver status {result.status}"
-            f"{f' (integer plan, gap {result.gap:.2%})' if result.integer else ''} · "
-            f"LP {result.size.rows:,} rows × "
-            f"{result.size.columns:,} columns · {cost_summary(result)}"
-        ),
-        cards=_cards(result, yearly),
-        chart=chart,
-        binding="".join(
-            f"<li>{html.escape(b.describe())}</li>"
-            for b in binding_constraints(result, top=10, weeks=binding)
-        )
-        or "<li>nothing binds: every shop and supplier has spare capacity</li>",
-        yearly=yearly.round(0).astype(int).to_html(),
-        monthly=monthly_output(result).round(0).astype(int).to_html(),
-    )
-
-
-def _cards(result: PlanResult, yearly: pd.DataFrame) -> str:
-    cards = [
-        (f"{yearly['built'].sum():,.0f}", "vehicles built"),
-        (f"{yearly['delivered'].sum():,.0f}", "vehicles delivered"),
-        (f"{on_time_rate(result):.1%}", "on-time delivery"),
-        (f"{len(result.orders):,}", "demand lines"),
+    view = PlanView.of(result, binding, Tree.of(scenario) if scenario is not None else None)
+    parts = view.constrained_parts()
+    charts = [
+        Chart("output", plan_charts.output_figure(view)),
+        Chart("cumulative", plan_charts.cumulative_figure(view)),
+        Chart("binding-map", plan_charts.binding_figure(view)),
+        *(Chart(_part_chart(n), plan_charts.supply_figure(view, p)) for n, p in enumerate(parts)),
     ]
-    return "".join(
-        f'<div class="card"><div class="value">{html.escape(value)}</div>'
-        f'<div class="label">{html.escape(label)}</div></div>'
-        for value, label in cards
+    if parts:
+        charts.append(Chart("stock", plan_charts.stock_figure(view, parts)))
+    yearly = yearly_totals(result)
+    return render(
+        "plan.html",
+        charts,
+        title=f"Production plan: {result.scenario}",
+        meta=_meta(result, view),
+        bucket=result.bucket,
+        cards=_cards(result, yearly, view),
+        yearly=[{"year": year, **row} for year, row in yearly.iterrows()],
+        totals=yearly.sum().to_dict(),
+        costs=_costs(result),
+        **_binding(view),
+        parts=[{"name": p, "chart": _part_chart(n)} for n, p in enumerate(parts)],
+        **_late(view),
+        monthly=_monthly(result),
     )
 
 
 def output_chart(
     result: PlanResult, scenario: Scenario | None = None, binding: pd.DataFrame | None = None
 ) -> go.Figure:
-    """Output per variant and bucket (week, day or month) against shop capacity and demand,
-    what binds each bucket, and the cumulative view."""
-    bucket = result.bucket
-    figure = make_subplots(
-        rows=3,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.58, 0.06, 0.36],
-        vertical_spacing=0.06,
-        subplot_titles=(
-            f"{result.adjective.capitalize()} output against capacity and demand",
-            f"What binds each {bucket}",
-            "Cumulative vehicles",
-        ),
-    )
-    weeks = pd.Index(result.dates)  # the tables' week columns are dates
-    labels = [result.label(w) for w in result.weeks]
-    hover = {"customdata": labels, "hovertemplate": "%{customdata}: %{y:,.1f}"}
-    output = result.output.pivot_table(
-        index="week", columns="variant", values="quantity", aggfunc="sum"
-    ).reindex(weeks, fill_value=0.0)
-    for variant in output.columns:
-        figure.add_trace(
-            go.Bar(x=weeks, y=output[variant].round(1), name=str(variant), **hover), 1, 1
-        )
-    capacity = result.capacity.pivot(index="week", columns="shop", values="capacity")
-    for shop in capacity.columns:
-        figure.add_trace(
-            go.Scatter(
-                x=weeks,
-                y=capacity[shop].reindex(weeks).round(1),
-                name=f"capacity {shop}",
-                mode="lines",
-                line={"shape": "hv", "width": 2},
-                visible=True if shop in result.vehicle_shops else "legendonly",
-                **hover,
-            ),
-            1,
-            1,
-        )
-    due = _weekly(result.orders.rename(columns={"due": "week"}), weeks)
-    figure.add_trace(
-        go.Scatter(
-            x=weeks,
-            y=_monthly_rate(due).round(1),
-            name="demand due"
-            + (f" ({result.adjective} rate of its month)" if bucket != "month" else ""),
-            mode="lines",
-            line={"dash": "dot", "color": "black", "shape": "hv"},
-            **hover,
-        ),
-        1,
-        1,
-    )
-    cumulative = {
-        "built": output.sum(axis=1).cumsum(),
-        "delivered": _weekly(result.shipments, weeks).cumsum(),
-        "due": due.cumsum(),
-    }
-    for name, series in cumulative.items():
-        figure.add_trace(
-            go.Scatter(
-                x=weeks, y=series.round(0), name=f"cumulative {name}", mode="lines", **hover
-            ),
-            3,
-            1,
-        )
+    """The report's first figure: output per variant and bucket against the vehicle shops'
+    capacity and the demand due."""
     binding = binding_weeks(result, scenario) if binding is None else binding
-    _binding_strip(figure, result, weeks, binding)
-    figure.update_layout(
-        barmode="stack",
-        bargap=0.05,
-        template="plotly_white",
-        legend={"orientation": "v"},
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+    return plan_charts.output_figure(PlanView.of(result, binding, None))
+
+
+def _part_chart(n: int) -> str:
+    return f"part-{n}"
+
+
+def _meta(result: PlanResult, view: PlanView) -> str:
+    count = len(view.days)
+    solver = f"solver status {result.status}"
+    if result.integer:
+        solver += f" (integer plan, gap {percent(result.gap, 2)})"
+    return (
+        f"{view.labels[0]} to {view.labels[-1]} ({count:,} {result.noun(count)}) · {solver} · "
+        f"LP {result.size.rows:,} rows × {result.size.columns:,} columns"
     )
-    figure.update_yaxes(title_text=f"vehicles (jobs) per {bucket}", row=1, col=1)
-    figure.update_yaxes(showticklabels=False, row=2, col=1)
-    figure.update_yaxes(title_text="vehicles", row=3, col=1)
-    return figure
 
 
-def _binding_strip(
-    figure: go.Figure, result: PlanResult, weeks: pd.Index, binding: pd.DataFrame
-) -> None:
-    """One coloured cell a bucket: the main binding constraint of that bucket, the one whose
-    extra vehicle's worth of capacity is worth most (without the scenario: the highest shadow
-    price)."""
-    if binding.empty:
-        return
-    value = binding["per_vehicle"].fillna(binding["shadow_price"])
-    main = binding.assign(value=value).sort_values(["week", "value"], ascending=[True, False])
-    main = main.drop_duplicates("week").sort_values("week")
-    palette = plotly.colors.qualitative.Dark24
-    for n, ((kind, name), rows) in enumerate(main.groupby(["kind", "name"], sort=False)):
-        figure.add_trace(
-            go.Bar(
-                x=rows["week"],
-                y=[1] * len(rows),
-                name=f"binds: {kind} {name}",
-                marker={"color": palette[n % len(palette)]},
-                customdata=[result.label(w) for w in rows["week"]],
-                hovertemplate="%{customdata}: " + f"{kind} {name}<extra></extra>",
-            ),
-            2,
-            1,
-        )
+def _bottleneck(view: PlanView) -> Card:
+    """The constraint that binds in most buckets, with what one more of it is worth."""
+    found = binding_constraints(view.result, top=1, weeks=view.binding)
+    if not found:
+        return Card("none", "binding constraint", "every shop and supplier has spare capacity")
+    top = found[0]
+    unit = "job" if top.kind == "shop" else "unit"
+    return Card(
+        f"{top.kind} {top.name}",
+        f"binds most: {top.weeks:,} {view.result.noun(top.weeks)}",
+        f"one more {unit} a {view.bucket} is worth {thousands(top.mean_shadow_price)}",
+    )
 
 
-def _monthly_rate(due: pd.Series) -> pd.Series:
-    """Demand due in each bucket's month divided by the buckets of that month: a level line
-    that neither spikes on a month's bucket nor drops to zero in its other weeks (or days)."""
-    month = pd.to_datetime(due.index).to_period("M")
-    per_month = due.groupby(month)
-    return pd.Series(per_month.transform("sum") / per_month.transform("size"), index=due.index)
+def _cards(result: PlanResult, yearly: pd.DataFrame, view: PlanView) -> list[Card]:
+    built, delivered = yearly["built"], yearly["delivered"]
+    last = str(yearly.index[-1])
+    late = late_orders(result)
+    kinds = sorted(set(result.orders["kind"]))
+    return [
+        Card(thousands(built.sum()), "vehicles built", f"{thousands(built.iloc[-1])} in {last}"),
+        Card(
+            thousands(delivered.sum()),
+            "vehicles delivered",
+            f"{thousands(delivered.iloc[-1])} in {last}",
+        ),
+        Card(
+            percent(on_time_rate(result)),
+            "on-time delivery",
+            "of the quantity due; "
+            + ", ".join(f"{kind} {percent(on_time_rate(result, kind))}" for kind in kinds),
+            alert=on_time_rate(result) < 0.95,
+        ),
+        Card(
+            thousands(len(late)),
+            "demand lines late",
+            f"of {thousands(len(result.orders))}; {thousands(late['late'].sum())} vehicles",
+            alert=len(late) > 0,
+        ),
+        _bottleneck(view),
+    ]
 
 
-def _weekly(frame: pd.DataFrame, weeks: pd.Index) -> pd.Series:
-    if frame.empty:
-        return pd.Series(0.0, index=weeks)
-    return frame.groupby("week")["quantity"].sum().reindex(weeks, fill_value=0.0)
+def _costs(result: PlanResult) -> list[dict[str, Any]]:
+    terms = [
+        {"name": label, "value": result.costs[key], "total": False}
+        for key, label in COST_TERMS
+        if key != "preference" or result.costs.get(key)
+    ]
+    return [
+        *terms,
+        {"name": "objective (costs less revenue)", "value": result.objective, "total": True},
+    ]
+
+
+def _binding(view: PlanView) -> dict[str, Any]:
+    found = binding_constraints(view.result, top=BINDING_SHOWN, weeks=view.binding)
+    per_vehicle = view.binding.groupby(["kind", "name"])["per_vehicle"].mean()
+    rows = [
+        {
+            "kind": b.kind,
+            "name": b.name,
+            "weeks": b.weeks,
+            "first": view.result.label(iso_day(b.first_week)),
+            "last": view.result.label(iso_day(b.last_week)),
+            "shadow": b.mean_shadow_price,
+            "per_vehicle": per_vehicle.get((b.kind, b.name), float("nan")),
+        }
+        for b in found
+    ]
+    return {"binding": rows, "has_per_vehicle": view.tree is not None}
+
+
+def _late(view: PlanView) -> dict[str, Any]:
+    result = view.result
+    late = late_orders(result)
+    label = result.label
+    rows = [
+        {
+            **row,
+            "due": label(iso_day(row["due"])),
+            "finished": "not in the horizon"
+            if row["finished"] is None or pd.isna(row["finished"])
+            else label(iso_day(row["finished"])),
+            "weeks_late": "–" if pd.isna(row["weeks_late"]) else thousands(row["weeks_late"]),
+        }
+        for row in late.head(LATE_ORDERS_SHOWN).to_dict("records")
+    ]
+    shown = f"the {len(rows):,} latest" if len(late) > len(rows) else "all"
+    summary = (
+        f"{len(late):,} of {len(result.orders):,} demand lines ship "
+        f"{thousands(late['late'].sum())} vehicles late; {shown} below, "
+        f"latest first (unfinished in the horizon first). Every line is in plan/orders.csv."
+    )
+    return {"late": rows, "late_summary": summary}
+
+
+def _monthly(result: PlanResult) -> dict[str, Any]:
+    table = monthly_output(result)
+    return {
+        "columns": [str(c) for c in table.columns],
+        "rows": [
+            {"month": month, "values": list(row)}
+            for month, row in zip(table.index, table.to_numpy(), strict=True)
+        ],
+    }
 
 
 __all__ = ["output_chart", "render_report", "write_report"]
