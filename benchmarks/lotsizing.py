@@ -67,6 +67,7 @@ import scipy.sparse as sp
 
 import evramp
 from evramp.model import Calendar, Demand, Item, Routing, Shop
+from evramp.plan.solve import new_highs
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -294,7 +295,7 @@ def solve_direct(instance: Instance, time_limit: float = DEFAULT_TIME_LIMIT) -> 
     row_lower = np.concatenate([np.ones(n_demand), np.full(n_z + periods, -np.inf)])
     row_upper = np.concatenate([np.ones(n_demand), np.zeros(n_z), instance.capacity])
 
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    highs = new_highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", 0)

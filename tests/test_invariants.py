@@ -32,6 +32,12 @@ from tests.checks import check_plan
 from tests.factory import START
 
 
+def nonnegative(most: float) -> st.SearchStrategy[float]:
+    """0 or an amount from 1e-6 to `most`: the range scenario fields accept (a number below
+    1e-6 is refused as beyond what the LP carries, see docs/scenario-format.md)."""
+    return st.floats(0, most).map(lambda value: 0.0 if value < 1e-6 else value)
+
+
 @st.composite
 def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
     """A random plant: vehicles made of assemblies and parts, 1-3 shops, suppliers, orders."""
@@ -49,7 +55,7 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             days_per_week=draw(st.integers(1, 6)),
             availability=draw(st.sampled_from([1.0, 0.85, 0.5])),
             overtime_hours=draw(st.sampled_from([0.0, 0.0, 8.0])),
-            overtime_cost=draw(st.floats(0, 500)),
+            overtime_cost=draw(nonnegative(500)),
         )
         for s in range(draw(st.integers(1, 3)))
     ]
@@ -65,9 +71,9 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
     vehicles = [f"V{v}" for v in range(draw(st.integers(1, 3)))]
     assemblies = [f"A{a}" for a in range(draw(st.integers(0, 2)))]
     parts = [f"P{p}" for p in range(draw(st.integers(1, 4)))]
-    items = [Item(id=v, kind="vehicle", holding_cost=draw(st.floats(0, 5))) for v in vehicles]
+    items = [Item(id=v, kind="vehicle", holding_cost=draw(nonnegative(5))) for v in vehicles]
     items += [Item(id=a, kind="assembly") for a in assemblies]
-    items += [Item(id=p, kind="part", holding_cost=draw(st.floats(0, 1))) for p in parts]
+    items += [Item(id=p, kind="part", holding_cost=draw(nonnegative(1))) for p in parts]
 
     bom: list[BomLine] = []
     for parent, children in [(v, assemblies + parts) for v in vehicles] + [
@@ -100,9 +106,9 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
         Supplier(
             supplier=f"SUP{n}",
             item=part,
-            capacity=draw(st.one_of(st.none(), st.floats(0, 200))),
+            capacity=draw(st.one_of(st.none(), nonnegative(200))),
             lead_time=draw(st.integers(0, 3)),
-            price=draw(st.floats(0, 50)),
+            price=draw(nonnegative(50)),
             moq=draw(st.sampled_from([0.0, 0.0, 25.0, 60.0])) if lot_sizing else 0.0,
             lot_multiple=draw(st.sampled_from([None, None, 10.0, 24.0])) if lot_sizing else None,
             share=draw(st.sampled_from([None, None, 0.3])) if n == 1 else None,
@@ -116,7 +122,7 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             supplier=line.supplier,
             item=line.item,
             start=day(0, weeks),
-            capacity=draw(st.floats(0, 100)),
+            capacity=draw(nonnegative(100)),
         )
         for line in suppliers
         if draw(st.booleans())
@@ -129,13 +135,13 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             due=day(0, weeks),
             priority=draw(st.integers(1, 3)),
             price=draw(st.floats(100, 5000)),
-            lateness_penalty=draw(st.floats(0, 50)),
+            lateness_penalty=draw(nonnegative(50)),
             kind=draw(st.sampled_from(["order", "forecast"])),
         )
         for n in range(draw(st.integers(1, 6)))
     ]
     inventory = [
-        Inventory(item=i, on_hand=draw(st.floats(0, 50)))
+        Inventory(item=i, on_hand=draw(nonnegative(50)))
         for i in draw(st.lists(st.sampled_from(parts + assemblies + vehicles), unique=True))
     ]
     receipts = [
@@ -169,7 +175,7 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             Ramp(
                 shop=draw(st.sampled_from(["*", shops[0].id])),
                 trial_start=START + dt.timedelta(weeks=trial),
-                trial_rate=draw(st.floats(0, 30)),
+                trial_rate=draw(nonnegative(30)),
                 sop=START + dt.timedelta(weeks=draw(st.integers(trial, weeks))),
                 curve=curve,
                 ramp_weeks=None if learning else draw(st.integers(1, 4)),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
 from dataclasses import dataclass, replace
 
@@ -110,10 +113,35 @@ def _vertex(lp: LinearProgram, mip: Solution) -> Solution:
     )
 
 
+_first_highs = threading.Lock()
+_banner_silenced = False
+
+
+def new_highs() -> highspy.Highs:
+    """A new HiGHS instance. The first one of a process prints HiGHS' version banner straight
+    to file descriptor 1, before any option can silence it, so that one is made with the
+    descriptor pointed at /dev/null: no solver banner reaches the user's terminal."""
+    global _banner_silenced
+    with _first_highs:
+        if _banner_silenced:
+            return highspy.Highs()  # type: ignore[no-untyped-call]
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+                highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_silenced = True
+        return highs
+
+
 def highs_for(lp: LinearProgram, algorithm: str) -> highspy.Highs:
     """A silent HiGHS holding `lp`, single-threaded with a fixed seed so that the same model
     gives the same solution, set to solve with `algorithm`."""
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    highs = new_highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", 0)
