@@ -128,9 +128,12 @@ def new_highs() -> highspy.Highs:
         sys.stdout.flush()
         saved = os.dup(1)
         try:
-            with open(os.devnull, "wb") as null:
-                os.dup2(null.fileno(), 1)
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, 1)
                 highs = highspy.Highs()  # type: ignore[no-untyped-call]
+            finally:
+                os.close(null)
         finally:
             os.dup2(saved, 1)
             os.close(saved)
