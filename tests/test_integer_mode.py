@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from pydantic import ValidationError
 
 import evramp
 from evramp.model import BomLine, Item, Scenario, Supplier
@@ -96,9 +97,12 @@ def test_random_plants_in_integer_mode_keep_every_invariant(scenario: Scenario) 
     assert result.objective >= relaxed.objective - 1e-6 * (1 + abs(relaxed.objective))
 
 
-def test_a_price_of_1e_minus_185_is_noise_not_a_solver_error() -> None:
-    """Found by hypothesis: such a price made HiGHS stop with 'Solve error'."""
-    scenario = cell_plant(moq=25, price_override=1.1e-185)
+def test_a_price_of_1e_minus_185_is_refused_and_the_smallest_accepted_one_plans() -> None:
+    """Found by hypothesis: such a price made HiGHS stop with 'Solve error'. Prices now lie
+    in 0 or 1e-6..1e9, so it is refused as input; the smallest accepted price plans."""
+    with pytest.raises(ValidationError, match="must be 0 or from 1e-6 to 1e9"):
+        cell_plant(moq=25, price_override=1.1e-185)
+    scenario = cell_plant(moq=25, price_override=1e-6)
     result = evramp.plan(scenario, integer=True, time_limit=20)
     assert result.status == "Optimal"
     check_plan(scenario, result)
