@@ -27,6 +27,7 @@ from evramp.plan.explain import binding_weeks
 from evramp.report import output_chart, palettes, render_report
 from evramp.report.html import LATE_ORDERS_SHOWN
 from evramp.report.kpis import late_orders
+from evramp.report.risk_charts import tornado_figure
 from evramp.report.risk_html import render_risk_report
 from evramp.risk import RiskResult, simulate, tables
 from tests.factory import HOURS_PER_WEEK, one_car_one_shop, order
@@ -357,3 +358,19 @@ def test_output_chart_is_the_reports_first_figure_as_a_plotly_figure(
     chart = output_chart(default_plan, default_scenario)
     assert chart.layout.title.text == "Weekly output against capacity and demand"
     assert [t.name for t in chart.data][:2] == ["SU7", "SU7-MAX"]
+
+
+def test_the_tornado_ranks_sources_by_whole_vehicles_lost_then_lateness() -> None:
+    """Four sources lose no vehicles, one of them by a solver's -1e-9: they rank by the
+    lateness they add, the largest at the top (the last category of a horizontal bar chart)."""
+    tornado = pd.DataFrame(
+        {
+            "source": ["slip", "outage", "chips", "cells", "motors", "inverters"],
+            "happened": [0.2, 0.5, 0.3, 0.8, 0.3, 0.4],
+            "delivered_lost_2024": [2139.3, 182.4, 0.0, 0.0, 0.0, -1e-9],
+            "late_vehicle_weeks_added": [501_019.1, 25_082.5, 39.6, 12.3, -25.1, 5_749.6],
+        }
+    )
+    figure = tornado_figure(tornado, "2024")
+    assert figure["data"][0]["y"] == ["motors", "cells", "chips", "inverters", "outage", "slip"]
+    assert figure["data"][1]["text"] == ["-25", "12", "40", "5,750", "25,082", "501,019"]

@@ -77,9 +77,11 @@ def tornado_figure(tornado: pd.DataFrame, target_year: str) -> Figure:
     source: vehicles not delivered in the target year, and vehicle-weeks of lateness added.
     A source with no loss still shows its lateness (a late ramp can cost weeks, not cars)."""
     lost_column = f"delivered_lost_{target_year}"
+    # Whole vehicles and vehicle-weeks: a solver's -1e-9 must not rank a source below a tie.
     ranked = tornado.assign(
-        _lost=tornado[lost_column].fillna(0), _late=tornado["late_vehicle_weeks_added"].fillna(0)
-    ).sort_values(["_lost", "_late"], ascending=True)  # largest at the top
+        _lost=tornado[lost_column].fillna(0).round(),
+        _late=tornado["late_vehicle_weeks_added"].fillna(0).round(),
+    ).sort_values(["_lost", "_late"], ascending=True, kind="stable")  # largest at the top
     sources = ranked["source"].astype(str).tolist()
     happened = [
         "no optimal run" if pd.isna(h) else f"happened in {h:.0%} of runs"
@@ -107,7 +109,13 @@ def tornado_figure(tornado: pd.DataFrame, target_year: str) -> Figure:
         }
         for axis, name, values, color in measures
     ]
-    panel = {"type": "linear", "rangemode": "tozero", "zeroline": True, "zerolinecolor": "#9aa5b1"}
+    panel = {
+        "type": "linear",
+        "tickformat": ",~r",
+        "rangemode": "tozero",
+        "zeroline": True,
+        "zerolinecolor": "#9aa5b1",
+    }
     titles = [
         _panel_title(f"vehicles not delivered in {target_year}", 0.0),
         _panel_title("vehicle-weeks of lateness added", 0.515),
