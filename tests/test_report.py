@@ -24,9 +24,10 @@ import evramp
 from evramp.model import Disruption, Scenario, Shop
 from evramp.plan import PlanResult
 from evramp.plan.explain import binding_weeks
-from evramp.report import palettes, render_report
+from evramp.report import output_chart, palettes, render_report
 from evramp.report.html import LATE_ORDERS_SHOWN
 from evramp.report.kpis import late_orders
+from evramp.report.risk_charts import tornado_figure
 from evramp.report.risk_html import render_risk_report
 from evramp.risk import RiskResult, simulate, tables
 from tests.factory import HOURS_PER_WEEK, one_car_one_shop, order
@@ -49,7 +50,9 @@ def figures(page: str) -> dict[str, dict[str, Any]]:
 def values(array: Any) -> np.ndarray:
     """A trace's numbers: a plain list, or a base64 typed array ({dtype, bdata})."""
     if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+        flat = np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+        shape = [int(n) for n in array.get("shape", str(len(flat))).split(",")]
+        return flat.reshape(shape)
     return np.asarray(array)
 
 
@@ -144,14 +147,14 @@ def test_variants_suppliers_and_parts_each_have_their_own_colours(plan_page: str
     assert part <= set(palettes.PARTS)
     assert not (variant & supplier or variant & part or supplier & part)
     heat = next(t for t in found["binding-map"]["data"] if t["type"] == "heatmap")
-    assert heat["colorscale"][0][1] == "#440154"  # Viridis: sequential, colour-blind safe
+    assert heat["colorscale"] == "Viridis"  # sequential, colour-blind safe
 
 
 def test_the_header_gives_the_plans_key_figures_with_thousands_separators(
     plan_page: str,
 ) -> None:
     header = plan_page.split("<h2>Output</h2>")[0]
-    for text in ("579,002", "vehicles built", "49.1 %", "on-time delivery", "2,011"):
+    for text in ("579,002", "vehicles built", "49.1%", "on-time delivery", "2,011"):
         assert text in header, text
     yearly = rows(table(plan_page, "yearly"))
     assert yearly[1] == ["2024", "78,551", "78,551", "112,833"]
@@ -192,7 +195,8 @@ def test_the_binding_map_marks_every_binding_cell_several_a_week(
     assert len(marks["x"]) == len(binding)
     per_week = Counter(marks["x"])
     assert max(per_week.values()) >= 3  # not one constraint a week
-    z = values(heat["z"]).reshape(len(heat["y"]), -1)
+    z = values(heat["z"])
+    assert z.shape == (len(heat["y"]), len(default_plan.weeks))
     assert np.nanmax(z) == pytest.approx(1.0, abs=1e-3)
     assert "What binds each week" in figure["layout"]["title"]["text"]
 
@@ -277,7 +281,7 @@ def test_the_risk_header_gives_runs_miss_chance_and_percentiles_per_year(
     header = page.split("<h2>Deliveries</h2>")[0]
     assert "runs solved" in header
     yearly = frames["yearly"].set_index("year").loc["2024"]
-    chance = f"{yearly['miss_probability']:.1%}".replace("%", " %")
+    chance = f"{yearly['miss_probability']:.1%}"
     assert f'{chance}</div><div class="label">chance of missing the target in 2024' in header
     assert "fewer than 11,500 vehicles delivered" in header
     shown = rows(table(page, "yearly"))
@@ -297,7 +301,7 @@ def test_without_a_target_the_chance_is_of_falling_short_of_the_base_plan() -> N
     page, _, frames = risk_page(target=None)
     runs = frames["runs"]
     chance = float((runs["delivered_2024"] < 12_000 - 1e-6).mean())
-    assert f"{chance:.1%}".replace("%", " %") in page
+    assert f"{chance:.1%}" in page
     assert "chance of delivering fewer than the base plan in 2024" in page
 
 
@@ -346,3 +350,27 @@ def test_the_tornado_shows_lost_deliveries_and_added_lateness_side_by_side(
     )
     shown = rows(table(page, "tornado-table"))
     assert [r[0] for r in shown] == list(tornado.index)
+
+
+def test_output_chart_is_the_reports_first_figure_as_a_plotly_figure(
+    default_plan: PlanResult, default_scenario: Scenario
+) -> None:
+    chart = output_chart(default_plan, default_scenario)
+    assert chart.layout.title.text == "Weekly output against capacity and demand"
+    assert [t.name for t in chart.data][:2] == ["SU7", "SU7-MAX"]
+
+
+def test_the_tornado_ranks_sources_by_whole_vehicles_lost_then_lateness() -> None:
+    """Four sources lose no vehicles, one of them by a solver's -1e-9: they rank by the
+    lateness they add, the largest at the top (the last category of a horizontal bar chart)."""
+    tornado = pd.DataFrame(
+        {
+            "source": ["slip", "outage", "chips", "cells", "motors", "inverters"],
+            "happened": [0.2, 0.5, 0.3, 0.8, 0.3, 0.4],
+            "delivered_lost_2024": [2139.3, 182.4, 0.0, 0.0, 0.0, -1e-9],
+            "late_vehicle_weeks_added": [501_019.1, 25_082.5, 39.6, 12.3, -25.1, 5_749.6],
+        }
+    )
+    figure = tornado_figure(tornado, "2024")
+    assert figure["data"][0]["y"] == ["motors", "cells", "chips", "inverters", "outage", "slip"]
+    assert figure["data"][1]["text"] == ["-25", "12", "40", "5,750", "25,082", "501,019"]

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from evramp.io import write_text_atomic
 from evramp.model import Scenario
@@ -28,6 +27,9 @@ from evramp.report.kpis import (
 )
 from evramp.report.page import Chart, iso_day, percent, render, thousands
 from evramp.report.plan_charts import PlanView
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 LATE_ORDERS_SHOWN = 20
 BINDING_SHOWN = 6
@@ -68,7 +70,7 @@ def render_report(
 ) -> str:
     binding = binding_weeks(result, scenario) if binding is None else binding
     view = PlanView.of(result, binding, Tree.of(scenario) if scenario is not None else None)
-    parts = view.constrained_parts()
+    parts = view.parts
     charts = [
         Chart("output", plan_charts.output_figure(view)),
         Chart("cumulative", plan_charts.cumulative_figure(view)),
@@ -78,19 +80,20 @@ def render_report(
     if parts:
         charts.append(Chart("stock", plan_charts.stock_figure(view, parts)))
     yearly = yearly_totals(result)
+    late = late_orders(result)
     return render(
         "plan.html",
         charts,
         title=f"Production plan: {result.scenario}",
         meta=_meta(result, view),
         bucket=result.bucket,
-        cards=_cards(result, yearly, view),
+        cards=_cards(result, yearly, late, view),
         yearly=[{"year": year, **row} for year, row in yearly.iterrows()],
         totals=yearly.sum().to_dict(),
         costs=_costs(result),
         **_binding(view),
         parts=[{"name": p, "chart": _part_chart(n)} for n, p in enumerate(parts)],
-        **_late(view),
+        **_late(result, late),
         monthly=_monthly(result),
     )
 
@@ -100,8 +103,10 @@ def output_chart(
 ) -> go.Figure:
     """The report's first figure: output per variant and bucket against the vehicle shops'
     capacity and the demand due."""
+    import plotly.graph_objects as go  # 0.25 s of imports, for this figure alone
+
     binding = binding_weeks(result, scenario) if binding is None else binding
-    return plan_charts.output_figure(PlanView.of(result, binding, None))
+    return go.Figure(plan_charts.output_figure(PlanView.of(result, binding, None)))
 
 
 def _part_chart(n: int) -> str:
@@ -133,10 +138,11 @@ def _bottleneck(view: PlanView) -> Card:
     )
 
 
-def _cards(result: PlanResult, yearly: pd.DataFrame, view: PlanView) -> list[Card]:
+def _cards(
+    result: PlanResult, yearly: pd.DataFrame, late: pd.DataFrame, view: PlanView
+) -> list[Card]:
     built, delivered = yearly["built"], yearly["delivered"]
     last = str(yearly.index[-1])
-    late = late_orders(result)
     kinds = sorted(set(result.orders["kind"]))
     return [
         Card(thousands(built.sum()), "vehicles built", f"{thousands(built.iloc[-1])} in {last}"),
@@ -192,9 +198,7 @@ def _binding(view: PlanView) -> dict[str, Any]:
     return {"binding": rows, "has_per_vehicle": view.tree is not None}
 
 
-def _late(view: PlanView) -> dict[str, Any]:
-    result = view.result
-    late = late_orders(result)
+def _late(result: PlanResult, late: pd.DataFrame) -> dict[str, Any]:
     label = result.label
     rows = [
         {

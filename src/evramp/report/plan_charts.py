@@ -8,15 +8,25 @@ the result's week columns have.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-import plotly.graph_objects as go
 
 from evramp.plan import PlanResult
 from evramp.plan.explain.tree import Tree
 from evramp.report import palettes
-from evramp.report.page import compact, iso_days, labels, style, with_iso_weeks
+from evramp.report.page import (
+    Figure,
+    Trace,
+    compact,
+    figure,
+    iso_days,
+    labels,
+    with_iso_weeks,
+)
 
 
 @dataclass(frozen=True)
@@ -45,29 +55,59 @@ class PlanView:
         weekly = with_iso_weeks(frame).groupby("week")[value].sum()
         return weekly.reindex(self.days, fill_value=0.0)
 
-    def constrained_parts(self) -> list[str]:
+    @cached_property
+    def parts(self) -> list[str]:
         """Parts that bind in at least one bucket, the most binding first."""
         parts = self.binding[self.binding["kind"] == "part"]
         counts = parts.groupby("name")["week"].size()
         return sorted(counts.index, key=lambda name: (-counts[name], name))
 
+    @cached_property
+    def supply(self) -> pd.DataFrame:
+        """The supplier lines of the constrained parts, by week (ISO dates)."""
+        supply = self.result.supply
+        return with_iso_weeks(supply[supply["item"].isin(self.parts)])
+
+    @cached_property
     def supplier_colours(self) -> dict[str, str]:
         """One colour per supplier of the constrained parts, the same in every panel."""
-        supply = self.result.supply
-        suppliers = sorted(set(supply[supply["item"].isin(self.constrained_parts())]["supplier"]))
+        suppliers = sorted(set(self.supply["supplier"]))
         return {str(s): palettes.pick(palettes.SUPPLIERS, n) for n, s in enumerate(suppliers)}
 
     def unit(self, part: str) -> str:
         return self.tree.unit_plural(part) if self.tree is not None else "units"
 
 
-def _x_axis(view: PlanView) -> dict[str, object]:
+def _x_axis(view: PlanView) -> dict[str, Any]:
     """A date axis whose hover header names the bucket as the CLI does (2024-W18)."""
-    hover = {"week": "%G-W%V", "month": "%Y-%m", "day": "%Y-%m-%d"}[view.bucket]
-    return {"type": "date", "hoverformat": hover}
+    return {"hoverformat": {"week": "%G-W%V", "month": "%Y-%m", "day": "%Y-%m-%d"}[view.bucket]}
 
 
-def output_figure(view: PlanView) -> go.Figure:
+def _bars(view: PlanView, name: str, values: Any, color: str, decimals: int = 1) -> Trace:
+    return {
+        "type": "bar",
+        "x": view.days,
+        "y": compact(values, decimals),
+        "name": name,
+        "marker": {"color": color, "line": {"width": 0}},
+        "hovertemplate": "%{y:,.0f}",
+    }
+
+
+def _line(view: PlanView, name: str, values: Any, line: dict[str, Any], **more: Any) -> Trace:
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": view.days,
+        "y": compact(values, more.pop("decimals", 1)),
+        "name": name,
+        "line": line,
+        "hovertemplate": "%{y:,.0f}",
+        **more,
+    }
+
+
+def output_figure(view: PlanView) -> Figure:
     """Vehicles completed per variant and bucket (stacked) against the vehicle shops' capacity
     and the demand due."""
     result = view.result
@@ -76,158 +116,118 @@ def output_figure(view: PlanView) -> go.Figure:
         .pivot_table(index="week", columns="variant", values="quantity", aggfunc="sum")
         .reindex(view.days, fill_value=0.0)
     )
-    figure = go.Figure()
-    for n, variant in enumerate(output.columns):
-        figure.add_bar(
-            x=view.days,
-            y=compact(output[variant]),
-            name=str(variant),
-            marker={"color": palettes.pick(palettes.VARIANTS, n), "line": {"width": 0}},
-            hovertemplate="%{y:,.0f}",
-        )
+    traces = [
+        _bars(view, str(variant), output[variant], palettes.pick(palettes.VARIANTS, n))
+        for n, variant in enumerate(output.columns)
+    ]
     capacity = with_iso_weeks(result.capacity)
     for shop in result.vehicle_shops:
         rows = capacity[capacity["shop"] == shop].set_index("week")
         limit = (rows["capacity"] + rows["overtime_jobs"]).reindex(view.days)
-        figure.add_scatter(
-            x=view.days,
-            y=compact(limit),
-            name=f"capacity of {shop}",
-            mode="lines",
-            line={"color": palettes.LIMIT, "width": 1.5, "shape": "hv"},
-            hovertemplate="%{y:,.0f}",
-        )
+        line = {"color": palettes.LIMIT, "width": 1.5, "shape": "hv"}
+        traces.append(_line(view, f"capacity of {shop}", limit, line))
     due = view.per_bucket(result.orders.rename(columns={"due": "week"}))
-    figure.add_scatter(
-        x=view.days,
-        y=compact(_monthly_rate(due)),
-        name="demand due"
-        + (f" ({result.adjective} rate of its month)" if view.bucket != "month" else ""),
-        mode="lines",
-        line={"color": palettes.DEMAND, "width": 2, "dash": "dot", "shape": "hv"},
-        hovertemplate="%{y:,.0f}",
-    )
-    title = f"{result.adjective.capitalize()} output against capacity and demand"
-    style(
-        figure,
-        title,
+    rate = f" ({result.adjective} rate of its month)" if view.bucket != "month" else ""
+    line = {"color": palettes.DEMAND, "width": 2, "dash": "dot", "shape": "hv"}
+    traces.append(_line(view, "demand due" + rate, _monthly_rate(due), line))
+    return figure(
+        traces,
+        f"{result.adjective.capitalize()} output against capacity and demand",
         460,
         barmode="stack",
         bargap=0.1,
         hovermode="x unified",
+        xaxis=_x_axis(view),
+        yaxis={"title": {"text": f"vehicles per {view.bucket}"}},
     )
-    figure.update_xaxes(**_x_axis(view))
-    figure.update_yaxes(title_text=f"vehicles per {view.bucket}")
-    return figure
 
 
-def cumulative_figure(view: PlanView) -> go.Figure:
-    """Cumulative vehicles built, delivered and due: built solid, delivered dashed with
-    markers on top of it, so that both show where they coincide."""
+def cumulative_figure(view: PlanView) -> Figure:
+    """Cumulative vehicles built, delivered and due: built wide and solid, delivered dashed
+    with markers on top of it, so that both show where they coincide."""
     result = view.result
-    series = [
-        ("built", view.per_bucket(result.output), {"color": palettes.VARIANTS[0], "width": 4}),
-        (
-            "delivered",
-            view.per_bucket(result.shipments),
+    built = view.per_bucket(result.output).cumsum()
+    delivered = view.per_bucket(result.shipments).cumsum()
+    due = view.per_bucket(result.orders.rename(columns={"due": "week"})).cumsum()
+    traces = [
+        _line(view, "built (cumulative)", built, {"color": palettes.VARIANTS[0], "width": 4}),
+        _line(
+            view,
+            "delivered (cumulative)",
+            delivered,
             {"color": palettes.VARIANTS[5], "width": 2, "dash": "dash"},
-        ),
-        (
-            "due",
-            view.per_bucket(result.orders.rename(columns={"due": "week"})),
-            {"color": palettes.DEMAND, "width": 2, "dash": "dot"},
-        ),
-    ]
-    figure = go.Figure()
-    for name, weekly, line in series:
-        figure.add_scatter(
-            x=view.days,
-            y=compact(weekly.cumsum(), 0),
-            name=f"{name} (cumulative)",
-            mode="lines+markers" if name == "delivered" else "lines",
-            line=line,
+            mode="lines+markers",
             marker={"symbol": "circle-open", "size": 7, "maxdisplayed": 40},
-            hovertemplate="%{y:,.0f}",
-        )
-    style(figure, "Cumulative vehicles: built, delivered and due", 380, hovermode="x unified")
-    figure.update_xaxes(**_x_axis(view))
-    figure.update_yaxes(title_text="vehicles")
-    return figure
+        ),
+        _line(view, "due (cumulative)", due, {"color": palettes.DEMAND, "width": 2, "dash": "dot"}),
+    ]
+    return figure(
+        traces,
+        "Cumulative vehicles: built, delivered and due",
+        380,
+        hovermode="x unified",
+        xaxis=_x_axis(view),
+        yaxis={"title": {"text": "vehicles"}},
+    )
 
 
-def binding_figure(view: PlanView) -> go.Figure:
+def binding_figure(view: PlanView) -> Figure:
     """Utilisation of every shop and constrained part in every bucket (a heat map), with a
     mark on the cells that bind: several constraints a bucket, not only the main one."""
     use = _utilisation(view)
-    figure = go.Figure()
-    shadow = use.pivot(index="row", columns="week", values="shadow_price")
-    used = use.pivot(index="row", columns="week", values="used")
-    limit = use.pivot(index="row", columns="week", values="capacity")
     rows = list(dict.fromkeys(use["row"]))
     shape = (len(rows), len(view.days))
 
-    def grid(frame: pd.DataFrame) -> np.ndarray:
-        return (
-            frame.reindex(index=rows, columns=view.days).to_numpy(dtype=np.float64).reshape(shape)
-        )
+    table = use.pivot(index="row", columns="week", values=["used", "capacity", "shadow_price"])
 
-    share = np.divide(grid(used), grid(limit), out=np.full(shape, np.nan), where=grid(limit) > 0)
-    label_row = np.array(view.labels, dtype=object)
-    figure.add_heatmap(
-        x=view.days,
-        y=rows,
-        z=compact(share, 3),
-        zmin=0.5,  # a plan runs most constrained resources near capacity: show 50-100 % apart
-        zmax=1,
-        colorscale=palettes.UTILISATION,
-        colorbar={
+    def grid(column: str) -> npt.NDArray[np.float64]:
+        chosen = pd.DataFrame(table[column]).reindex(index=rows, columns=view.days)
+        return chosen.to_numpy(dtype=np.float64)
+
+    used, limit = grid("used"), grid("capacity")
+    share = np.divide(used, limit, out=np.full(shape, np.nan), where=limit > 0)
+    heat: Trace = {
+        "type": "heatmap",
+        "x": view.days,
+        "y": rows,
+        "z": compact(share, 3),
+        "zmin": 0.5,  # a plan runs its constrained resources near capacity: set 50-100 % apart
+        "zmax": 1,
+        "colorscale": palettes.UTILISATION,
+        "colorbar": {
             "title": {"text": "used"},
-            "tickformat": ".0%",
             "tickvals": [0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
-            "ticktext": ["≤ 50 %", "60 %", "70 %", "80 %", "90 %", "100 %"],
+            "ticktext": ["≤ 50%", "60%", "70%", "80%", "90%", "100%"],
             "len": 0.9,
             "thickness": 12,
         },
-        customdata=np.dstack(
-            [
-                np.broadcast_to(label_row, shape),
-                np.round(grid(used), 0),
-                np.round(grid(limit), 0),
-                np.round(grid(shadow), 0),
-            ]
-        ),
-        hovertemplate="%{y}, %{customdata[0]}: %{z:.0%} of capacity "
-        "(%{customdata[1]:,.0f} of %{customdata[2]:,.0f}); shadow price "
-        "%{customdata[3]:,.0f}<extra></extra>",
-        xgap=0,
-        ygap=2,
-        showscale=True,
-    )
-    binding = view.binding.assign(
-        row=[
-            _row_name(k, n) for k, n in zip(view.binding["kind"], view.binding["name"], strict=True)
-        ]
-    )
-    figure.add_scatter(
-        x=binding["week"],
-        y=binding["row"],
-        mode="markers",
-        name="binds: at capacity with a shadow price",
-        marker={"symbol": "x-thin", "size": 6, "line": {"width": 1.5, "color": palettes.LIMIT}},
-        text=binding["sentence"],
-        hovertemplate="%{text}<extra></extra>",
-    )
-    title = f"What binds each {view.bucket}: use of shop and part capacity"
-    style(
-        figure,
-        title,
+        # Whole numbers as JSON lists (no typed array of triples): 7 characters a number.
+        "customdata": np.dstack([used, limit, grid("shadow_price")]).round().tolist(),
+        "hovertemplate": "%{y}, %{x}: %{z:.0%} of capacity (%{customdata[0]:,.0f} of "
+        "%{customdata[1]:,.0f}); shadow price %{customdata[2]:,.0f}<extra></extra>",
+        "ygap": 2,
+        "showlegend": False,
+    }
+    binding = view.binding
+    marks: Trace = {
+        "type": "scatter",
+        "mode": "markers",
+        "x": binding["week"].tolist(),
+        "y": [_row_name(k, n) for k, n in zip(binding["kind"], binding["name"], strict=True)],
+        "name": "binds: at capacity with a shadow price",
+        "marker": {"symbol": "x-thin", "size": 6, "line": {"width": 1.5, "color": palettes.LIMIT}},
+        "text": binding["sentence"].tolist(),
+        "hovertemplate": "%{text}<extra></extra>",
+        "showlegend": True,
+    }
+    return figure(
+        [heat, marks],
+        f"What binds each {view.bucket}: use of shop and part capacity",
         120 + 30 * max(len(rows), 3),
-        showlegend=True,
         margin={"l": 170},
+        xaxis={**_x_axis(view), "showgrid": False},
+        yaxis={"autorange": "reversed", "showgrid": False, "tickformat": ""},
     )
-    figure.update_xaxes(**_x_axis(view), showgrid=False)
-    figure.update_yaxes(autorange="reversed", showgrid=False, tickformat="")
-    return figure
 
 
 def _row_name(kind: str, name: str) -> str:
@@ -249,82 +249,70 @@ def _utilisation(view: PlanView) -> pd.DataFrame:
             "shadow_price": shops["shadow_price"],
         }
     )
-    supply = result.supply[result.supply["item"].isin(view.constrained_parts())]
-    supply = with_iso_weeks(supply.dropna(subset=["capacity"]))
-    parts = supply.groupby(["item", "week"], sort=False).agg(
+    parts = view.parts
+    supply = view.supply.dropna(subset=["capacity"])
+    per_part = supply.groupby(["item", "week"], sort=False).agg(
         used=("received", "sum"), capacity=("capacity", "sum"), shadow_price=("shadow_price", "min")
     )
-    parts = parts.reindex(view.constrained_parts(), level=0).reset_index()
-    part_use = parts.assign(row=[_row_name("part", p) for p in parts["item"]]).drop(columns="item")
+    per_part = per_part.reindex(parts, level=0).reset_index()
+    part_use = per_part.assign(row=[_row_name("part", p) for p in per_part["item"]])
     return pd.concat([shop_use, part_use[shop_use.columns]], ignore_index=True)
 
 
-def supply_figure(view: PlanView, part: str) -> go.Figure:
+def supply_figure(view: PlanView, part: str) -> Figure:
     """Units of `part` received per supplier and bucket against the capacity of its lines."""
-    supply = with_iso_weeks(view.result.supply[view.result.supply["item"] == part])
-    colours = view.supplier_colours()
-    figure = go.Figure()
-    for supplier, rows in supply.groupby("supplier", sort=True):
-        received = rows.set_index("week")["received"].reindex(view.days, fill_value=0.0)
-        figure.add_bar(
-            x=view.days,
-            y=compact(received, 0),
-            name=str(supplier),
-            marker={"color": colours[str(supplier)], "line": {"width": 0}},
-            hovertemplate="%{y:,.0f}",
+    supply = view.supply[view.supply["item"] == part]
+    colours = view.supplier_colours
+    traces = [
+        _bars(
+            view,
+            str(supplier),
+            rows.set_index("week")["received"].reindex(view.days, fill_value=0.0),
+            colours[str(supplier)],
+            decimals=0,
         )
+        for supplier, rows in supply.groupby("supplier", sort=True)
+    ]
     capacity = supply.groupby("week")["capacity"].sum(min_count=1).reindex(view.days)
-    figure.add_scatter(
-        x=view.days,
-        y=compact(capacity, 0),
-        name="capacity of its suppliers",
-        mode="lines",
-        line={"color": palettes.LIMIT, "width": 1.5, "shape": "hv"},
-        hovertemplate="%{y:,.0f}",
-    )
-    style(
-        figure,
+    line = {"color": palettes.LIMIT, "width": 1.5, "shape": "hv"}
+    traces.append(_line(view, "capacity of its suppliers", capacity, line, decimals=0))
+    return figure(
+        traces,
         f"{part}: received against capacity",
         300,
         barmode="stack",
         bargap=0.1,
         hovermode="x unified",
         margin={"t": 70},
+        xaxis=_x_axis(view),
+        yaxis={"title": {"text": f"{view.unit(part)} per {view.bucket}"}},
     )
-    figure.update_xaxes(**_x_axis(view))
-    figure.update_yaxes(title_text=f"{view.unit(part)} per {view.bucket}")
-    return figure
 
 
-def stock_figure(view: PlanView, parts: list[str]) -> go.Figure:
+def stock_figure(view: PlanView, parts: list[str]) -> Figure:
     """End-of-bucket stock of the constrained parts, in vehicle sets of the variant that uses
     most of each (units without the scenario), so that parts of any unit share one axis."""
     stock = with_iso_weeks(view.result.stock)
     tree = view.tree
-    figure = go.Figure()
+    traces = []
     for n, part in enumerate(parts):
-        rows = stock[stock["item"] == part].set_index("week")["quantity"]
-        weekly = rows.reindex(view.days, fill_value=0.0)
+        weekly = stock[stock["item"] == part].set_index("week")["quantity"]
         heaviest = tree.heaviest_user.get(part) if tree is not None else None
         per_vehicle = heaviest[1] if heaviest is not None else 1.0
-        figure.add_scatter(
-            x=view.days,
-            y=compact(weekly / per_vehicle, 1),
-            name=part,
-            mode="lines",
-            line={"color": palettes.pick(palettes.PARTS, n), "width": 2, "shape": "hv"},
-            hovertemplate="%{y:,.0f}",
-        )
-    unit = "vehicle sets" if tree is not None else "units"
-    style(
-        figure,
-        "Stock of the constrained parts (end of " + view.bucket + ")",
+        line = {"color": palettes.pick(palettes.PARTS, n), "width": 2, "shape": "hv"}
+        sets = weekly.reindex(view.days, fill_value=0.0) / per_vehicle
+        traces.append(_line(view, part, sets, line))
+    return figure(
+        traces,
+        f"Stock of the constrained parts (end of {view.bucket})",
         340,
         hovermode="x unified",
+        xaxis=_x_axis(view),
+        yaxis={
+            "title": {"text": "vehicle sets" if tree is not None else "units"},
+            "rangemode": "tozero",
+        },
     )
-    figure.update_xaxes(**_x_axis(view))
-    figure.update_yaxes(title_text=unit, rangemode="tozero")
-    return figure
 
 
 def _monthly_rate(due: pd.Series) -> pd.Series:
