@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from evramp.model import Calendar, Demand, Item, Ramp, Routing, Scenario, Shop, Shutdown
+from evramp.model import (
+    BomLine,
+    Calendar,
+    Demand,
+    Item,
+    Ramp,
+    Routing,
+    Scenario,
+    Shop,
+    Shutdown,
+)
 
 START = dt.date(2024, 1, 1)  # a Monday
 HOURS_PER_WEEK = 40.0  # one 8-hour shift, five days, availability 1
@@ -74,6 +84,28 @@ def one_car_one_shop(
     }
     fields.update(changes)
     return Scenario(**fields)  # type: ignore[arg-type]
+
+
+def car_and_component(
+    weeks: int,
+    component: str = "BODY",
+    component_shop: str = "BODYSHOP",
+    lead_time: int = 0,
+    **changes: object,
+) -> Scenario:
+    """A vehicle made in GA from one component (one per car) made in a second shop, both
+    shops at 100 jobs a week: a two-level plant, output limited by the slower shop."""
+    return one_car_one_shop(
+        weeks=weeks,
+        items=(Item(id="CAR", kind="vehicle"), Item(id=component, kind="assembly")),
+        bom=(BomLine(parent="CAR", child=component, quantity=1),),
+        shops=(shop("GA", 100.0), shop(component_shop, 100.0)),
+        routings=(
+            Routing(item="CAR", shop="GA"),
+            Routing(item=component, shop=component_shop, lead_time=lead_time),
+        ),
+        **changes,
+    )
 
 
 def learning_ramp(rate: float, full_volume: float, start_volume: float) -> Ramp:

@@ -11,7 +11,14 @@ import evramp
 from evramp.model import BomLine, Item, Phase, Ramp, Routing, Scenario, Shutdown, Supplier
 from evramp.plan import PlanResult
 from tests.checks import check_plan
-from tests.factory import calendar, learning_ramp, one_car_one_shop, order, shop
+from tests.factory import (
+    calendar,
+    car_and_component,
+    learning_ramp,
+    one_car_one_shop,
+    order,
+    shop,
+)
 from tests.factory import week as week_start
 
 
@@ -41,16 +48,7 @@ def test_one_item_one_shop_builds_at_capacity_every_week() -> None:
 
 @pytest.mark.parametrize("lead_time", [0, 1, 2, 3])
 def test_two_level_bom_lead_time_delays_first_output_by_its_weeks(lead_time: int) -> None:
-    scenario = one_car_one_shop(
-        weeks=7,
-        items=(Item(id="CAR", kind="vehicle"), Item(id="BODY", kind="assembly")),
-        bom=(BomLine(parent="CAR", child="BODY", quantity=1),),
-        shops=(shop("GA", 100.0), shop("BODYSHOP", 100.0)),
-        routings=(
-            Routing(item="CAR", shop="GA"),
-            Routing(item="BODY", shop="BODYSHOP", lead_time=lead_time),
-        ),
-    )
+    scenario = car_and_component(weeks=7, lead_time=lead_time)
     result = evramp.plan(scenario)
     assert weekly(result) == [0.0] * lead_time + [100.0] * (7 - lead_time)
     bodies = weekly(result, "builds", item="BODY")
@@ -147,14 +145,7 @@ def test_a_shops_own_ramp_wins_over_the_plant_wide_one(own_first: bool) -> None:
         ramp_weeks=2,
         curve="linear",
     )
-    scenario = one_car_one_shop(
-        weeks=5,
-        items=(Item(id="CAR", kind="vehicle"), Item(id="BODY", kind="assembly")),
-        bom=(BomLine(parent="CAR", child="BODY", quantity=1),),
-        shops=(shop("GA", 100.0), shop("BODYSHOP", 100.0)),
-        routings=(Routing(item="CAR", shop="GA"), Routing(item="BODY", shop="BODYSHOP")),
-        ramps=(own, plant) if own_first else (plant, own),
-    )
+    scenario = car_and_component(weeks=5, ramps=(own, plant) if own_first else (plant, own))
     result = evramp.plan(scenario)
     assert capacity_of(result, "GA") == [5.0, 5.0, 5.0, 100.0, 100.0]
     # 0 before its own trial (the plant-wide row would give 5), then 20 + 80 x 0, 1/2, 1, 1
@@ -200,12 +191,10 @@ def test_shutdown_week_builds_nothing() -> None:
 
 
 def test_shutdown_of_one_shop_leaves_the_others_working() -> None:
-    scenario = one_car_one_shop(
+    scenario = car_and_component(
         weeks=4,
-        items=(Item(id="CAR", kind="vehicle"), Item(id="PACK", kind="assembly")),
-        bom=(BomLine(parent="CAR", child="PACK", quantity=1),),
-        shops=(shop("GA", 100.0), shop("BATTERY", 100.0)),
-        routings=(Routing(item="CAR", shop="GA"), Routing(item="PACK", shop="BATTERY")),
+        component="PACK",
+        component_shop="BATTERY",
         calendar=calendar(
             4, [Shutdown(name="retool", start=week_start(1), weeks=2, shops=("BATTERY",))]
         ),
