@@ -95,17 +95,16 @@ def car_and_component(
 ) -> Scenario:
     """A vehicle made in GA from one component (one per car) made in a second shop, both
     shops at 100 jobs a week: a two-level plant, output limited by the slower shop."""
-    return one_car_one_shop(
-        weeks=weeks,
-        items=(Item(id="CAR", kind="vehicle"), Item(id=component, kind="assembly")),
-        bom=(BomLine(parent="CAR", child=component, quantity=1),),
-        shops=(shop("GA", 100.0), shop(component_shop, 100.0)),
-        routings=(
+    plant: dict[str, object] = {
+        "items": (Item(id="CAR", kind="vehicle"), Item(id=component, kind="assembly")),
+        "bom": (BomLine(parent="CAR", child=component, quantity=1),),
+        "shops": (shop("GA", 100.0), shop(component_shop, 100.0)),
+        "routings": (
             Routing(item="CAR", shop="GA"),
             Routing(item=component, shop=component_shop, lead_time=lead_time),
         ),
-        **changes,
-    )
+    }
+    return one_car_one_shop(weeks=weeks, **(plant | changes))  # type: ignore[arg-type]
 
 
 def learning_ramp(rate: float, full_volume: float, start_volume: float) -> Ramp:
