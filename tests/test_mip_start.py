@@ -197,3 +197,21 @@ def test_the_default_scenario_starts_within_a_tenth_of_a_percent_of_its_bound() 
     assert warm is not None
     assert violations(lp, warm) == []
     assert float(lp.cost @ warm) == pytest.approx(objective, rel=1e-6)
+
+
+def test_the_default_integer_plan_is_no_worse_than_its_start() -> None:
+    """Integer mode on the default scenario: HiGHS starts from the rounded plan, so the plan is
+    within the 0.1 % stopping gap (the issue asked 1 % in 60 s) and never worse than the start;
+    it builds the LP plan's cars to within a tenth of a percent each year."""
+    scenario = evramp.load_scenario(SCENARIOS)
+    data, lp = integer_lp(scenario)
+    start = rounded_start(data, lp, relax)
+    assert start is not None
+    result = evramp.plan(scenario, integer=True, time_limit=60)
+    assert result.integer
+    assert result.gap <= 1e-3
+    assert result.objective <= float(lp.cost @ start) + 1e-9 * abs(result.objective)
+    relaxed = evramp.plan(scenario)
+    by_year = result.output.groupby("year")["quantity"].sum()
+    lp_by_year = relaxed.output.groupby("year")["quantity"].sum()
+    assert by_year.to_numpy() == pytest.approx(lp_by_year.to_numpy(), rel=1e-3, abs=1.0)

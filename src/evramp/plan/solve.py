@@ -56,7 +56,10 @@ HighsOptions = Mapping[str, bool | int | float | str]
 # vertex, so shadow prices are those of a basis. See benchmarks/plan_default.py.
 DEFAULT_ALGORITHM = "ipm"
 ALGORITHMS = ("ipm", "simplex", "pdlp", "choose")
-MIP_GAP = 1e-4
+MIP_GAP = 1e-3
+"""Integer mode stops at 0.1 % from the best bound. With the rounded start the default
+scenario's plan is 0.04 % off the LP bound from the first second; at HiGHS' 1e-4 the search
+went on for the whole time limit without a better plan (60 s, objective unchanged)."""
 
 
 def solve(
