@@ -9,9 +9,15 @@
 >>> result.output.groupby("year")["quantity"].sum()  # years as `evramp plan` counts them
 """
 
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
 from evramp.io import builtin_scenario_path, builtin_scenarios, load_scenario, write_scenario
 from evramp.model import Change, Scenario, ScenarioError, ScenarioInvalid, validate
-from evramp.plan import PlanFailed, PlanResult, plan
+
+if TYPE_CHECKING:
+    from evramp.plan import PlanFailed, PlanResult, plan
 
 __version__ = "0.1.0"
 
@@ -30,3 +36,37 @@ __all__ = [
     "validate",
     "write_scenario",
 ]
+
+
+class _Package(types.ModuleType):
+    """The package, with the planner (SciPy, HiGHS, pandas) imported when first used: `evramp
+    validate` and a script that only reads scenarios start without it.
+
+    `plan` is a property of the package's class, not a module global: importing the
+    subpackage `evramp.plan` sets the package's attribute `plan` to that subpackage, which
+    would hide the function; a property wins over that (and ignores it)."""
+
+    @property
+    def plan(self) -> Any:
+        from evramp.plan import plan
+
+        return plan
+
+    @plan.setter
+    def plan(self, _subpackage: object) -> None:
+        pass  # the import system's `evramp.plan = <module>`: the function stays
+
+    @property
+    def PlanFailed(self) -> Any:  # noqa: N802 - the class's own name
+        from evramp.plan import PlanFailed
+
+        return PlanFailed
+
+    @property
+    def PlanResult(self) -> Any:  # noqa: N802
+        from evramp.plan import PlanResult
+
+        return PlanResult
+
+
+sys.modules[__name__].__class__ = _Package

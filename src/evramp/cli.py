@@ -17,9 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -38,29 +37,17 @@ from evramp.io import (
     write_result,
 )
 from evramp.io.atomic import InterruptedAfterWriting
-from evramp.io.tables import table_files
 from evramp.model import Scenario, ScenarioInvalid
 from evramp.model.buckets import bucket_year
-from evramp.plan import (
-    DEFAULT_MIP_TIME_LIMIT,
-    PlanFailed,
-    PlanInterrupted,
-    PlanResult,
-    Progress,
-    plan,
-)
-from evramp.plan.explain import binding_weeks, peg, problems
-from evramp.plan.mrp import purchase_orders
-from evramp.plan.result import bucket_columns
-from evramp.report import (
-    binding_constraints,
-    cost_summary,
-    monthly_output,
-    on_time_rate,
-    write_report,
-    yearly_totals,
-)
-from evramp.risk.summary import RiskResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from evramp.plan import PlanResult, Progress
+    from evramp.risk.summary import RiskResult
+
+# pandas, the planner and the reports are imported by the commands that use them: `validate`
+# and `schema` start without them (0.5 s of a 1 s start).
 
 EXIT_NO_PLAN = 1
 EXIT_BAD_INPUT = 2
@@ -174,6 +161,8 @@ def plan_command(
     Ctrl-C in integer mode keeps the best integer plan found so far: it is printed and written,
     marked as stopped (status 'Stopped by Ctrl-C' with its gap), and the exit code is 130.
     """
+    from evramp.plan.explain import binding_weeks
+
     folder = _scenario_folder(scenario)
     target = _out_folder(out, folder, "plan")
     model_file = _model_file(write_lp)
@@ -204,6 +193,8 @@ def _plan_keeping_stopped(
 ) -> tuple[PlanResult, float | None]:
     """The plan and None, or after Ctrl-C in integer mode the best plan found by then and the
     seconds the solver ran (status `INTERRUPTED`); Ctrl-C without such a plan propagates."""
+    from evramp.plan import PlanInterrupted
+
     try:
         return _plan(scenario, time_limit, integer, priorities, model_file), None
     except PlanInterrupted as stopped:
@@ -250,6 +241,10 @@ def mrp_command(
     The scenario is planned again: give the planning options of the `evramp plan` whose plan
     the orders are to follow (--time-limit, --integer, --priorities).
     """
+    from evramp.io.tables import table_files
+    from evramp.plan.mrp import purchase_orders
+    from evramp.plan.result import bucket_columns
+
     folder = _scenario_folder(scenario)
     target = _out_folder(out, folder, "mrp")
     loaded = _step("Reading scenario", lambda: _load(folder))
@@ -322,6 +317,9 @@ def explain_command(
     The scenario is planned again: give the planning options of the `evramp plan` whose plan
     is to be explained (--time-limit, --integer, --priorities).
     """
+    from evramp.plan.explain import binding_weeks, peg, problems
+    from evramp.report import binding_constraints
+
     folder = _scenario_folder(scenario)
     loaded = _step("Reading scenario", lambda: _load(folder))
     if demand_id is not None:
@@ -353,7 +351,7 @@ def explain_command(
 
 def _ensure_demand_id(scenario: Scenario, demand_id: str) -> None:
     """Exit 2 unless `demand_id` is a line of demand.csv, naming the closest ids."""
-    ids = [line.id for line in scenario.demand]
+    ids = scenario.demand_table.frame["id"].to_list()  # a million lines: no record each
     if demand_id in set(ids):
         return
     close = difflib.get_close_matches(demand_id, ids, n=3)
@@ -438,6 +436,7 @@ def risk_command(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from evramp.io.tables import table_files
     from evramp.report.risk_html import write_risk_report
     from evramp.risk import BackendUnavailable, BaseInfeasible, RiskUnsupported, simulate, tables
 
@@ -676,6 +675,8 @@ def _plan(
     """The plan, or exit 1 (Ctrl-C propagates: `PlanInterrupted`)."""
     if integer:
         time_limit = _announce_time_limit(time_limit)
+    from evramp.plan import PlanFailed, plan
+
     try:
         return plan(
             scenario,
@@ -692,6 +693,8 @@ def _plan(
 
 def _announce_time_limit(time_limit: float | None) -> float:
     """Integer mode's time limit, said before the solve (the default one too)."""
+    from evramp.plan import DEFAULT_MIP_TIME_LIMIT
+
     chosen = DEFAULT_MIP_TIME_LIMIT if time_limit is None else time_limit
     default = " (default; --time-limit to change)" if time_limit is None else ""
     console.print(f"integer mode: time limit {chosen:g} s{default}")
@@ -755,6 +758,9 @@ def _write(
     result: PlanResult, target: Path, scenario: Scenario, binding: pd.DataFrame
 ) -> WrittenResult:
     """The plan's tables and its report: one result, `plan/`, switched in as a whole."""
+    from evramp.io.tables import table_files
+    from evramp.report import write_report
+
     files = {
         **table_files(result.tables()),
         "report.html": lambda path: write_report(result, path, scenario, binding),
@@ -815,6 +821,14 @@ def _step(label: str, action: Callable[[], T]) -> T:
 
 
 def _print_plan(result: PlanResult, binding_weeks: pd.DataFrame) -> None:
+    from evramp.report import (
+        binding_constraints,
+        cost_summary,
+        monthly_output,
+        on_time_rate,
+        yearly_totals,
+    )
+
     size = result.size
     console.print(
         f"\n[bold]{escape(result.scenario)}[/bold]: {result.weeks[0]} to {result.weeks[-1]}, "

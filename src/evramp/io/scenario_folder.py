@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
@@ -25,8 +27,10 @@ from evramp.io.builtin import builtin_scenario_path, builtin_scenarios
 from evramp.io.csv_text import csv_rows, delimiter_of, path_problem, read_text
 from evramp.io.strict_yaml import RefusedYAML, load_scenario_yaml
 from evramp.model import SCENARIO_FILE, TABLES, Calendar, Scenario, TableSpec, ensure_valid
+from evramp.model.columns import LINE, WHITESPACE, DemandTable, read_demand, strip_cells
 from evramp.model.errors import ScenarioError, ScenarioInvalid, describe
 from evramp.model.records import Record
+from evramp.model.scenario import Lines
 from evramp.model.validate import check_scenario
 
 _HEADER_LINE = 1
@@ -46,8 +50,8 @@ def load_scenario(folder: str | Path) -> Scenario:
     errors: list[ScenarioError] = []
     header = _read_header(folder / SCENARIO_FILE, errors)
     incomplete = set() if header.calendar is not None else {"calendar"}
-    tables: dict[str, tuple[Record, ...]] = {}
-    lines: dict[str, tuple[int, ...]] = {}
+    tables: dict[str, Sequence[Record]] = {}
+    lines: dict[str, Lines] = {}
     for spec in TABLES:
         table = _read_table(folder, spec, errors)
         tables[spec.name], lines[spec.name] = table.records, table.lines
@@ -159,8 +163,8 @@ def _read_calendar(data: Any, file: str, errors: list[ScenarioError]) -> Calenda
 class _Table:
     """The records read from a table's file, their lines, and whether that is all of them."""
 
-    records: tuple[Record, ...] = ()
-    lines: tuple[int, ...] = ()
+    records: Sequence[Record] = ()
+    lines: Lines = ()
     whole: bool = True
 
 
@@ -181,6 +185,12 @@ def _read_table(folder: Path, spec: TableSpec, errors: list[ScenarioError]) -> _
         return _Table(whole=False)
     found = len(errors)
     text = read_text(path, errors)
+    if spec.name == "demand":
+        if text is None:
+            return _Table(DemandTable.of(()), (), whole=False)
+        demand = read_demand(_text_columns(text, spec, errors), spec.file)
+        errors.extend(demand.errors)
+        return _Table(demand.table, demand.lines, whole=len(errors) == found)
     rows, lines = _read_rows(text, spec, errors) if text is not None else ([], [])
     records, bad = _records(spec, rows, lines, errors)
     kept = tuple(line for n, line in enumerate(lines) if n not in bad)
@@ -250,6 +260,108 @@ def _read_rows(
         rows.append(row)
         lines.append(record.line)
     return rows, lines
+
+
+def _text_columns(text: str, spec: TableSpec, errors: list[ScenarioError]) -> pl.DataFrame:
+    """The table's cells as columns of text (stripped, null where empty) with their `LINE`:
+    what `_read_rows` reads, without a dict per row. No rows when the header has problems."""
+    empty = pl.DataFrame(schema={**dict.fromkeys(spec.columns, pl.String), LINE: pl.Int64})
+    first = text.partition("\n")[0]
+    if not first.strip():
+        errors.append(ScenarioError(spec.file, 0, "", "empty file; expected a header row"))
+        return empty
+    delimiter = delimiter_of(first)
+    cells = None
+    if _plain(text):
+        header = [cell.strip() for cell in first.split(delimiter)]
+        if not _header_ok(header, spec, errors):
+            return empty
+        cells = _plain_cells(text, delimiter, header, spec.file, errors)
+    if cells is None:  # quoted cells, which may span lines: the csv module reads them
+        rows, lines = _read_rows(text, spec, errors)
+        if not rows:
+            return empty
+        schema = dict.fromkeys(spec.columns, pl.String)
+        return pl.DataFrame(rows, schema=schema).with_columns(pl.Series(LINE, lines))
+    numbers = _number_columns(spec) & set(cells.columns) if delimiter == ";" else set()
+    return cells.with_columns(  # 1,5 in a semicolon file is 1.5
+        pl.when(pl.col(name).str.contains(_DECIMAL_COMMA.pattern).fill_null(False))
+        .then(pl.col(name).str.replace(",", ".", literal=True))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in sorted(numbers)
+    )
+
+
+_WHOLE_LINE = "\x1f"
+"""The separator that reads each line as one cell: a control character no CSV holds."""
+
+
+def _plain(text: str) -> bool:
+    """No quotes (so every record is one line) and no line ends but LF and CRLF: then polars
+    and the csv module cut the text into the same records on the same lines."""
+    return (
+        '"' not in text
+        and "\0" not in text
+        and _WHOLE_LINE not in text
+        and text.count("\r") == text.count("\r\n")
+    )
+
+
+def _plain_cells(
+    text: str, delimiter: str, header: list[str], file: str, errors: list[ScenarioError]
+) -> pl.DataFrame | None:
+    """`_text_columns` of a text without quotes, read by polars: one pass for the lines as they
+    are (blank ones and field counts), one for the cells; None where polars would not read the
+    text as the csv module does."""
+    data = text.encode("utf-8")
+    whole = pl.read_csv(
+        io.BytesIO(data),
+        has_header=False,
+        separator=_WHOLE_LINE,
+        quote_char=None,
+        infer_schema=False,
+        new_columns=["text"],
+    )["text"]
+    if whole.str.len_bytes().gt(csv.field_size_limit()).any():
+        return None  # the csv module's own reader says which line has the overlong cell
+    cells = pl.read_csv(
+        io.BytesIO(data),
+        has_header=False,
+        separator=delimiter,
+        quote_char=None,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        new_columns=header,
+    )
+    if cells.height != whole.len() or cells.width != len(header):
+        return None
+    fields = whole.str.count_matches(delimiter, literal=True) + 1
+    blank = whole.str.strip_chars(WHITESPACE + delimiter).fill_null("") == ""
+    odd = (fields != len(header)) | blank
+    cells = cells.with_columns(pl.int_range(1, cells.height + 1, dtype=pl.Int64).alias(LINE))
+    if odd.slice(1).any():  # blank lines are left out, lines of another field count refused
+        cells = cells.with_columns(fields.alias("_fields"), blank.alias("_blank"))
+        ragged = cells.filter(~pl.col("_blank") & (pl.col("_fields") != len(header)))
+        for row_line, count in ragged.select(LINE, "_fields").iter_rows():
+            errors.append(
+                ScenarioError(
+                    file,
+                    row_line,
+                    "",
+                    f"expected {len(header)} fields as in the header, got {count}",
+                )
+            )
+        cells = cells.filter(~odd & (pl.col(LINE) > 1)).drop("_fields", "_blank")
+    else:
+        cells = cells.slice(1)  # the header
+    # polars reads an empty cell as null and drops the CR of CRLF: the rest of Python's strip
+    # is needed only where the text holds other white space.
+    spaced = whole.str.contains(_SPACE_IN_LINES).any()
+    return strip_cells(cells) if spaced else cells
+
+
+_SPACE_IN_LINES = "[" + re.escape(WHITESPACE.replace("\n", "").replace("\r", "")) + "]"
 
 
 @cache

@@ -52,6 +52,16 @@ class Buckets:
             return (day - self.first).days // 7
         return _month_number(day) - _month_number(self.first)
 
+    def indices_of(self, days: npt.NDArray[np.datetime64]) -> IntArray:
+        """`index_of` of each of `days` (`datetime64[D]`), as an array."""
+        offset = (days.astype("datetime64[D]") - np.datetime64(self.first, "D")).astype(np.int64)
+        if self.kind == "day":
+            return offset
+        if self.kind == "week":
+            return offset // 7  # floor, as Python's: a day before `first` is in bucket -1
+        months = days.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+        return months - (_month_number(self.first) - _month_number(dt.date(1970, 1, 1)))
+
     def start_of(self, index: int) -> dt.date:
         """First day of bucket `index`; `start_of(T)` is the horizon's end."""
         if 0 <= index <= len(self):

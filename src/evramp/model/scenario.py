@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
+
+from evramp.model.columns import DemandTable
 from evramp.model.records import (
     BomLine,
     Calendar,
@@ -26,6 +30,10 @@ from evramp.model.records import (
 
 if TYPE_CHECKING:
     from evramp.model.changes import Change
+
+
+Lines = Sequence[int] | npt.NDArray[np.int64]
+"""Line numbers of a table's records (an array for demand, which may have a million)."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +149,9 @@ class Scenario:
     shops: tuple[Shop, ...]
     routings: tuple[Routing, ...]
     suppliers: tuple[Supplier, ...]
-    demand: tuple[Demand, ...]
+    demand: Sequence[Demand]
+    """Orders and forecast: any sequence of records given, held as a `DemandTable` (columns;
+    iterating it gives the records)."""
     phases: tuple[Phase, ...] = ()
     shifts: tuple[ShiftChange, ...] = ()
     ramps: tuple[Ramp, ...] = ()
@@ -150,8 +160,18 @@ class Scenario:
     receipts: tuple[Receipt, ...] = ()
     disruptions: tuple[Disruption, ...] = ()
     notes: str = ""
-    lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, Lines] = field(default_factory=dict, compare=False, repr=False)
     """Line number of each record in its file, per table; absent tables count from line 2."""
+
+    def __post_init__(self) -> None:
+        # One form of demand whatever was given: the checks and the planner read its columns.
+        object.__setattr__(self, "demand", DemandTable.of(self.demand))
+
+    @property
+    def demand_table(self) -> DemandTable:
+        """The demand lines as columns."""
+        assert isinstance(self.demand, DemandTable)  # made so in __post_init__
+        return self.demand
 
     def with_changes(self, changes: Mapping[str, object] | Iterable[Change]) -> Scenario:
         """This scenario with some values changed, validated like a scenario read from files.
@@ -177,4 +197,4 @@ class Scenario:
     def line_of(self, table: str, index: int) -> int:
         """Line in the table's file of the record at `index` (header is line 1)."""
         known = self.lines.get(table)
-        return known[index] if known is not None and index < len(known) else index + 2
+        return int(known[index]) if known is not None and index < len(known) else index + 2

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
+
 from evramp.model.buckets import bucket_adjective
 from evramp.model.errors import ScenarioError, ScenarioInvalid
 from evramp.model.scenario import SCENARIO_FILE, TABLE_BY_NAME, Scenario
@@ -78,6 +80,13 @@ def _rows(scenario: Scenario, table: str) -> Iterator[tuple[int, Any]]:
     return enumerate(scenario.table(table))
 
 
+def _demand_where(condition: pl.Expr, scenario: Scenario, *fields: str) -> Iterator[Any]:
+    """(index, *fields) of each demand line where `condition` holds: demand is checked as
+    columns (a million lines), and only the lines with a problem are looked at one by one."""
+    frame = scenario.demand_table.frame.with_row_index("_index")
+    return frame.filter(condition).select("_index", *fields).iter_rows()
+
+
 def _a(kind: str) -> str:
     """`kind` with its article: 'a vehicle', 'an assembly'."""
     return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
@@ -102,7 +111,10 @@ _KEYS: dict[str, tuple[str, ...]] = {
 
 
 def check_duplicates(scenario: Scenario) -> Iterator[ScenarioError]:
+    yield from _duplicate_demand(scenario)
     for table, key in _KEYS.items():
+        if table == "demand":
+            continue
         first_line: dict[tuple[object, ...], int] = {}
         for index, record in _rows(scenario, table):
             value = tuple(getattr(record, k) for k in key)
@@ -118,6 +130,20 @@ def check_duplicates(scenario: Scenario) -> Iterator[ScenarioError]:
                 )
             else:
                 first_line[value] = line
+
+
+def _duplicate_demand(scenario: Scenario) -> Iterator[ScenarioError]:
+    ids = scenario.demand_table.frame["id"]
+    if not ids.is_duplicated().any():
+        return
+    frame = ids.to_frame().with_row_index("_index")
+    first = frame.with_columns(pl.col("_index").min().over("id").alias("first"))
+    repeated = first.filter(pl.col("_index") != pl.col("first"))
+    for index, value, first_index in repeated.select("_index", "id", "first").iter_rows():
+        first_line = scenario.line_of("demand", first_index)
+        yield _error(
+            scenario, "demand", index, "id", f"duplicate of line {first_line} (id = {value})"
+        )
 
 
 # --- references ------------------------------------------------------------------------------
@@ -143,14 +169,19 @@ _SHOP_REFERENCES = (
 def _check_item_references(scenario: Scenario) -> Iterator[ScenarioError]:
     items = {item.id for item in scenario.items}
     for table, field in _ITEM_REFERENCES:
-        for index, record in _rows(scenario, table):
-            if getattr(record, field) not in items:
+        rows = (
+            _demand_where(~pl.col(field).is_in(list(items)), scenario, field)
+            if table == "demand"
+            else ((index, getattr(record, field)) for index, record in _rows(scenario, table))
+        )
+        for index, value in rows:
+            if value not in items:
                 yield _error(
                     scenario,
                     table,
                     index,
                     field,
-                    f"unknown item {getattr(record, field)!r}; expected an id from items.csv",
+                    f"unknown item {value!r}; expected an id from items.csv",
                 )
 
 
@@ -219,16 +250,15 @@ def _check_item_roles(scenario: Scenario) -> Iterator[ScenarioError]:
                 "child",
                 f"{line.child!r} is a vehicle; a vehicle cannot be a component",
             )
-    for index, order in _rows(scenario, "demand"):
-        kind = kinds.get(order.variant)
-        if kind is not None and kind != "vehicle":
-            yield _error(
-                scenario,
-                "demand",
-                index,
-                "variant",
-                f"{order.variant!r} is {_a(kind)}; demand is for vehicles",
-            )
+    others = [item for item, kind in kinds.items() if kind != "vehicle"]
+    for index, variant in _demand_where(pl.col("variant").is_in(others), scenario, "variant"):
+        yield _error(
+            scenario,
+            "demand",
+            index,
+            "variant",
+            f"{variant!r} is {_a(kinds[variant])}; demand is for vehicles",
+        )
 
 
 def _check_parents_built(scenario: Scenario) -> Iterator[ScenarioError]:
@@ -352,9 +382,15 @@ def check_horizon(scenario: Scenario) -> Iterator[ScenarioError]:
             return f"{day} is after the plan ends ({last_day})"
         return None
 
+    beyond = (pl.col("due") < first) | (pl.col("due") >= end)
     for table in ("demand", "receipts"):
-        for index, record in _rows(scenario, table):
-            problem = outside(record.due)
+        rows = (
+            _demand_where(beyond, scenario, "due")
+            if table == "demand"
+            else ((index, record.due) for index, record in _rows(scenario, table))
+        )
+        for index, due in rows:
+            problem = outside(due)
             if problem:
                 yield _error(scenario, table, index, "due", problem)
 

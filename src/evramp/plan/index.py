@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 
-from evramp.model import Demand, Scenario
+from evramp.model import Scenario
 from evramp.model.buckets import BucketKind
 from evramp.plan.capacity import overtime_hours, shop_capacity, shop_time
 from evramp.plan.learning import LearningCurves, learning_curves
@@ -225,59 +226,73 @@ def priority_weights(priority: IntArray, penalty: FloatArray) -> FloatArray:
 
 
 def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandClasses:
-    """Aggregate demand lines into classes (variant, priority): the LP never sees single orders.
+    """Aggregate demand lines into classes (variant, priority, lateness limit): the LP never
+    sees single orders. Read from the demand's columns, so a million lines cost arrays, not a
+    million records.
 
     A class's price and lateness penalty are the quantity-weighted means of its lines; each
     priority level's penalty is raised above twice the largest penalty of the levels below it
-    (see `priority_weights`).
+    (see `priority_weights`). Sums run over the lines in file order (bincount adds in input
+    order), so every figure is the one a loop over the lines would give, to the bit.
     """
     buckets = scenario.calendar.buckets
-    keys = sorted({_class_key(order) for order in scenario.demand})
-    class_index = {key: c for c, key in enumerate(keys)}
+    table = scenario.demand_table
+    variants, variant = table.codes("variant")
+    priority = table.ints("priority")
+    limit = table.ints("max_weeks_late")  # -1: no limit
+    # Classes in the order of their (variant, priority, limit) tuples: one integer per line
+    # in mixed radix, variants numbered in sorted order, so that sorting the numbers sorts
+    # the tuples.
+    priorities = int(priority.max(initial=0)) + 1
+    limits = int(limit.max(initial=-1)) + 2
+    key = (variant * priorities + priority) * limits + (limit + 1)
+    class_keys, klass = np.unique(key, return_inverse=True)
+    klass = klass.reshape(-1)
+    classes = len(class_keys)
+    class_limit = class_keys % limits - 1
+    class_priority = class_keys // limits % priorities
+    class_variant = class_keys // limits // priorities
 
-    demand = np.zeros((len(keys), len(buckets)))
-    quantity = np.zeros(len(keys))
-    revenue = np.zeros(len(keys))
-    penalty = np.zeros(len(keys))
-    for order in scenario.demand:
-        c = class_index[_class_key(order)]
-        demand[c, buckets.index_of(order.due)] += order.quantity
-        quantity[c] += order.quantity
-        revenue[c] += order.quantity * order.price
-        penalty[c] += order.quantity * max(order.lateness_penalty, MIN_LATENESS_PENALTY)
-    scale = np.divide(1.0, quantity, out=np.zeros_like(quantity), where=quantity > 0)
-    class_priority = np.array([p for _, p, _ in keys], dtype=np.int64)
-
-    order_key = sorted(
-        range(len(scenario.demand)),
-        key=lambda n: (
-            class_index[_class_key(scenario.demand[n])],
-            scenario.demand[n].due,
-            scenario.demand[n].id,
-        ),
+    weeks = len(buckets)
+    bucket = buckets.indices_of(table.days())
+    quantity = table.floats("quantity")
+    revenue: FloatArray = quantity * table.floats("price")
+    penalty: FloatArray = quantity * np.maximum(
+        table.floats("lateness_penalty"), MIN_LATENESS_PENALTY
     )
-    lines = [scenario.demand[n] for n in order_key]
+    sums = {
+        "due": _sum_by(klass * weeks + bucket, quantity, classes * weeks),
+        "quantity": _sum_by(klass, quantity, classes),
+        "revenue": _sum_by(klass, revenue, classes),
+        "penalty": _sum_by(klass, penalty, classes),
+    }
+    total = sums["quantity"]
+    scale = np.divide(1.0, total, out=np.zeros_like(total), where=total > 0)
+
+    # The allocation order: by class, then due date, then id.
+    id_rank = table.frame["id"].rank("ordinal").to_numpy()
+    order = np.lexsort((id_rank, table.days(), klass))
+    order_rows = pl.Series(order, dtype=pl.Int64)
     return DemandClasses(
-        variant=np.array([item_index[v] for v, _, _ in keys], dtype=np.int64),
-        priority=class_priority,
-        due=demand,
-        price=revenue * scale,
-        penalty=priority_weights(class_priority, penalty * scale),
+        variant=np.array([item_index[variants[v]] for v in class_variant], dtype=np.int64),
+        priority=class_priority.astype(np.int64),
+        due=sums["due"].reshape(classes, weeks),
+        price=sums["revenue"] * scale,
+        penalty=priority_weights(class_priority.astype(np.int64), sums["penalty"] * scale),
         orders=Orders(
-            ids=[o.id for o in lines],
-            klass=np.array([class_index[_class_key(o)] for o in lines], dtype=np.int64),
-            due=np.array([buckets.index_of(o.due) for o in lines], dtype=np.int64),
-            quantity=np.array([o.quantity for o in lines]),
-            kind=[o.kind for o in lines],
+            ids=table.frame["id"].gather(order_rows).to_list(),
+            klass=klass[order].astype(np.int64),
+            due=bucket[order],
+            quantity=quantity[order],
+            kind=table.frame["kind"].gather(order_rows).to_list(),
         ),
         max_late=np.array(
-            [-1 if weeks < 0 else buckets.late_buckets(weeks) for _, _, weeks in keys],
+            [-1 if weeks < 0 else buckets.late_buckets(int(weeks)) for weeks in class_limit],
             dtype=np.int64,
         ),
     )
 
 
-def _class_key(order: Demand) -> tuple[str, int, int]:
-    """Orders of one class share variant, priority and lateness limit (-1: none)."""
-    limit = -1 if order.max_weeks_late is None else order.max_weeks_late
-    return order.variant, order.priority, limit
+def _sum_by(group: IntArray, values: FloatArray, groups: int) -> FloatArray:
+    """Sum of `values` per group, added in input order (as a loop over them adds)."""
+    return np.bincount(group, weights=values, minlength=groups).astype(np.float64, copy=False)

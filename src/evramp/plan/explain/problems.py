@@ -77,11 +77,12 @@ def _order_problems(
     scenario: Scenario, result: PlanResult, labels: dict[str, str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     orders = result.orders
+    lines = scenario.demand_table
     terms = pd.DataFrame(
         {
-            "demand": [d.id for d in scenario.demand],
-            "price": [d.price for d in scenario.demand],
-            "penalty": [d.lateness_penalty for d in scenario.demand],
+            "demand": lines.frame["id"].to_list(),
+            "price": lines.floats("price"),
+            "penalty": lines.floats("lateness_penalty"),
         }
     ).drop_duplicates("demand")
     orders = orders.merge(terms, on="demand", how="left", validate="one_to_one")

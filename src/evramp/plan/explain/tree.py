@@ -89,12 +89,7 @@ class Tree:
                     jobs[shop_id] = jobs.get(shop_id, 0.0) + quantity * per_unit
             shop_jobs[v] = jobs
 
-        demand_quantity: dict[str, float] = {}
-        revenue: dict[str, float] = {}
-        for demand in scenario.demand:
-            variant = demand.variant
-            demand_quantity[variant] = demand_quantity.get(variant, 0.0) + demand.quantity
-            revenue[variant] = revenue.get(variant, 0.0) + demand.quantity * demand.price
+        demand_quantity, revenue = _demand_per_variant(scenario)
         margin: dict[str, float] = {}
         for v in variants:
             if demand_quantity.get(v, 0.0) <= 0:
@@ -129,3 +124,16 @@ class Tree:
             heaviest_user=heaviest,
             units={item.id: item.unit for item in scenario.items},
         )
+
+
+def _demand_per_variant(scenario: Scenario) -> tuple[dict[str, float], dict[str, float]]:
+    """Vehicles and revenue demanded per variant, from the demand's columns (summed in line
+    order, as a loop over the lines sums them)."""
+    table = scenario.demand_table
+    names, code = table.codes("variant")
+    quantity = table.floats("quantity")
+    per_variant = np.bincount(code, weights=quantity, minlength=len(names))
+    revenue = np.bincount(code, weights=quantity * table.floats("price"), minlength=len(names))
+    return dict(zip(names, per_variant.tolist(), strict=True)), dict(
+        zip(names, revenue.tolist(), strict=True)
+    )
