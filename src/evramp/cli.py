@@ -879,11 +879,26 @@ def main() -> None:
         errors.print("interrupted: nothing was written")
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # the last line of defence: no traceback for users
+        if _caused_by_interrupt(exc):
+            errors.print("interrupted: nothing was written")
+            sys.exit(EXIT_INTERRUPTED)
         if os.environ.get("EVRAMP_DEBUG"):
             raise
         _error(f"{type(exc).__name__}: {exc}", label="internal error")
         errors.print("Set EVRAMP_DEBUG=1 to see the traceback, and please report it.")
         sys.exit(EXIT_NO_PLAN)
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    """A Ctrl-C inside an extension module's import (the commands import NumPy, HiGHS and the
+    like on first use) surfaces as pybind11's "ImportError: initialization failed" caused by the
+    KeyboardInterrupt: it is an interrupt, not an internal error."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 if __name__ == "__main__":

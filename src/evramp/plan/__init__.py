@@ -4,6 +4,7 @@ map the solution back to builds, purchases, stock, shipments and backlog."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from pathlib import Path
 
@@ -94,8 +95,9 @@ def plan(
     clock.lap("build")
     if integer and time_limit is None:
         time_limit = DEFAULT_MIP_TIME_LIMIT
+    bound = -math.inf  # the relaxation's objective, once integer mode's start has solved it
     try:
-        start = _start(reduced, lp, algorithm, time_limit) if integer else None
+        start, bound = _start(reduced, lp, algorithm, time_limit) if integer else (None, bound)
         clock.lap("start")
         solution = solve(
             lp,
@@ -110,8 +112,9 @@ def plan(
         clock.lap("solve")
         if not stopped.solution.usable:
             raise PlanInterrupted(None, stopped.solution.seconds) from None
-        kept = _result(scenario, data, free, lp, stopped.solution, integer, clock)
-        raise PlanInterrupted(kept, stopped.solution.seconds) from None
+        best = _with_gap(stopped.solution, bound)
+        kept = _result(scenario, data, free, lp, best, integer, clock)
+        raise PlanInterrupted(kept, best.seconds) from None
     clock.lap("solve")
     if not solution.usable:
         why = ""
@@ -123,11 +126,27 @@ def plan(
 
 def _start(
     data: PlanData, lp: LinearProgram, algorithm: str, time_limit: float | None
-) -> FloatArray | None:
+) -> tuple[FloatArray | None, float]:
     """Integer mode's first plan: the LP plan rounded (plan/mip_start.py), within the time
-    limit. HiGHS alone found no integer plan of the default scenario in 60 s (highspy 1.16)."""
+    limit, and the relaxation's objective (a bound; -inf if not reached). HiGHS alone found no
+    integer plan of the default scenario in 60 s (highspy 1.16)."""
     deadline = None if time_limit is None else time.monotonic() + time_limit
-    return rounded_start(data, lp, lambda relaxed: WarmRelaxation(relaxed, algorithm, deadline))
+    relaxations: list[WarmRelaxation] = []
+
+    def relax(relaxed: LinearProgram) -> WarmRelaxation:
+        relaxations.append(WarmRelaxation(relaxed, algorithm, deadline))
+        return relaxations[-1]
+
+    start = rounded_start(data, lp, relax)
+    return start, relaxations[0].first_objective if relaxations else -math.inf
+
+
+def _with_gap(solution: Solution, bound: float) -> Solution:
+    """A plan kept at Ctrl-C before HiGHS reported a bound: its gap to the relaxation's."""
+    if math.isfinite(solution.gap) or not math.isfinite(bound):
+        return solution
+    gap = abs(solution.objective - bound) / max(1.0, abs(solution.objective))
+    return dataclasses.replace(solution, gap=gap)
 
 
 MIN_MIP_SECONDS = 1.0

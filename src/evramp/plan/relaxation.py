@@ -30,6 +30,8 @@ class WarmRelaxation:
         self._watcher = Watcher(self._highs, lp.shape[1], deadline)
         self._columns = np.arange(lp.shape[1], dtype=np.int32)
         self._started = time.perf_counter()
+        self.first_objective = -np.inf
+        """The objective of the first solve (the relaxation's: a bound on the MIP's)."""
 
     def __call__(self, lower: FloatArray, upper: FloatArray) -> FloatArray | None:
         highs = self._highs
@@ -44,4 +46,6 @@ class WarmRelaxation:
         highs.setOptionValue("solver", "simplex")
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
+        if not np.isfinite(self.first_objective):
+            self.first_objective = float(highs.getInfo().objective_function_value)
         return np.asarray(highs.getSolution().col_value, dtype=np.float64)
