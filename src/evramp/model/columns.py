@@ -122,10 +122,11 @@ class DemandTable(Sequence[Demand]):
             return self
         index = sorted(replacements)
         new = DemandTable.of(replacements[n] for n in index).frame
-        positions = pl.Series("position", index, dtype=pl.Int64)
-        kept = self.frame.with_row_index("position").filter(~pl.col("position").is_in(positions))
-        merged = pl.concat([kept, new.with_columns(positions)], how="diagonal_relaxed")
-        return DemandTable(merged.sort("position").drop("position").cast(DEMAND_SCHEMA))
+        position = pl.int_range(pl.len(), dtype=pl.Int64).alias("_position")
+        kept = self.frame.with_columns(position).filter(~pl.col("_position").is_in(index))
+        placed = new.with_columns(pl.Series("_position", index, dtype=pl.Int64))
+        merged = pl.concat([kept, placed]).sort("_position").drop("_position")
+        return DemandTable(merged)
 
     def without_lateness_limits(self) -> DemandTable:
         """Every line with `max_weeks_late` empty (no limit)."""
