@@ -30,7 +30,7 @@ import polars as pl
 from pydantic import TypeAdapter, ValidationError
 
 from evramp.model.errors import ScenarioError, describe
-from evramp.model.ranges import AMOUNTS, FIRST_DAY, LAST_DAY, Span
+from evramp.model.ranges import AMOUNTS, FIRST_DAY, LAST_DAY, MONEY, Span
 from evramp.model.records import Demand, DemandKind
 
 IntArray = npt.NDArray[np.int64]
@@ -244,8 +244,8 @@ DEMAND_CELLS: Mapping[str, Cells] = {
     "quantity": NumberCells(span=POSITIVE_AMOUNTS),
     "due": DayCells(),
     "priority": WholeCells(low=1, high=9),  # Demand.priority: ge=1, le=9
-    "price": NumberCells(),
-    "lateness_penalty": NumberCells(),
+    "price": NumberCells(span=MONEY),
+    "lateness_penalty": NumberCells(span=MONEY),
     "kind": ChoiceCells(choices=get_args(DemandKind)),
     "max_weeks_late": WholeCells(low=0, high=520),  # Weeks: ge=0, le=520
 }
