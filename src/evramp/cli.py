@@ -9,6 +9,7 @@ interrupted risk run writes what it finished to risk-partial/ and keeps risk/ (i
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import sys
 import time
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.status import Status
 from rich.table import Table
 from rich.text import Text
 
@@ -41,7 +43,7 @@ from evramp.model.buckets import bucket_year
 if TYPE_CHECKING:
     import pandas as pd
 
-    from evramp.plan import PlanResult
+    from evramp.plan import PlanResult, Progress
     from evramp.risk.summary import RiskResult
 
 # pandas, the planner and the reports are imported by the commands that use them: `validate`
@@ -143,22 +145,83 @@ def plan_command(
     time_limit: TimeLimitOption = None,
     integer: IntegerOption = False,
     priorities: PrioritiesOption = Priorities.weighted,
+    write_lp: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-lp",
+            metavar="FILE",
+            help="Also write the model as HiGHS is given it: MPS, or LP format for a name "
+            "ending in .lp (written before the solve, so it is there even without a plan).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Plan a scenario: write the plan (CSV files) and an HTML report."""
+    """Plan a scenario: write the plan (CSV files) and an HTML report.
+
+    Ctrl-C in integer mode keeps the best integer plan found so far: it is printed and written,
+    marked as stopped (status 'Stopped by Ctrl-C' with its gap), and the exit code is 130.
+    """
     from evramp.plan.explain import binding_weeks
 
     folder = _scenario_folder(scenario)
     target = _out_folder(out, folder, "plan")
+    model_file = _model_file(write_lp)
     loaded = _step("Reading scenario", lambda: _load(folder))
-    result = _step(
+    result, stopped_after = _step(
         f"Planning {_horizon(loaded)}{' in integer mode' * integer}",
-        lambda: _plan(loaded, time_limit, integer, priorities),
+        lambda: _plan_keeping_stopped(loaded, time_limit, integer, priorities, model_file),
     )
+    if stopped_after is not None:
+        errors.print(_stopped_words(result, stopped_after))
     binding = binding_weeks(result, loaded)
     _print_plan(result, binding)
     _print_written(
         _write_step("Writing plan and report", lambda: _write(result, target, loaded, binding))
     )
+    if stopped_after is not None:
+        words = _stopped_words(result, stopped_after)
+        errors.print(f"interrupted: {words}; written, marked as stopped")
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _plan_keeping_stopped(
+    scenario: Scenario,
+    time_limit: float | None,
+    integer: bool,
+    priorities: Priorities,
+    model_file: Path | None,
+) -> tuple[PlanResult, float | None]:
+    """The plan and None, or after Ctrl-C in integer mode the best plan found by then and the
+    seconds the solver ran (status `INTERRUPTED`); Ctrl-C without such a plan propagates."""
+    from evramp.plan import PlanInterrupted
+
+    try:
+        return _plan(scenario, time_limit, integer, priorities, model_file), None
+    except PlanInterrupted as stopped:
+        if stopped.result is None:
+            raise
+        return stopped.result, stopped.seconds
+
+
+def _stopped_words(result: PlanResult, seconds: float) -> str:
+    return (
+        f"stopped by Ctrl-C after {seconds:.0f} s: best integer plan, gap {result.gap:.2%} "
+        f"(objective {_objective(result.objective)})"
+    )
+
+
+def _model_file(path: Path | None) -> Path | None:
+    """`--write-lp FILE`, refused before any work unless HiGHS can write it (.mps or .lp, in
+    an existing folder)."""
+    if path is None:
+        return None
+    if path.suffix.lower() not in (".mps", ".lp"):
+        _error(f"--write-lp {path}: the name must end in .mps or .lp (the format); nothing written")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if not path.parent.resolve().is_dir() or path.is_dir():
+        _error(f"--write-lp {path}: {path.parent} is not a folder; nothing written")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return path.resolve()
 
 
 @app.command("mrp")
@@ -607,7 +670,11 @@ def _plan(
     time_limit: float | None,
     integer: bool,
     priorities: Priorities = Priorities.weighted,
+    model_file: Path | None = None,
 ) -> PlanResult:
+    """The plan, or exit 1 (Ctrl-C propagates: `PlanInterrupted`)."""
+    if integer:
+        time_limit = _announce_time_limit(time_limit)
     from evramp.plan import PlanFailed, plan
 
     try:
@@ -616,10 +683,63 @@ def _plan(
             time_limit=time_limit,
             integer=integer,
             strict_priorities=priorities is Priorities.strict,
+            progress=_MipProgress() if integer else None,
+            model_file=model_file,
         )
     except PlanFailed as failed:
         _error(f"{failed}; no plan written")
         raise typer.Exit(EXIT_NO_PLAN) from None
+
+
+def _announce_time_limit(time_limit: float | None) -> float:
+    """Integer mode's time limit, said before the solve (the default one too)."""
+    from evramp.plan import DEFAULT_MIP_TIME_LIMIT
+
+    chosen = DEFAULT_MIP_TIME_LIMIT if time_limit is None else time_limit
+    default = " (default; --time-limit to change)" if time_limit is None else ""
+    console.print(f"integer mode: time limit {chosen:g} s{default}")
+    return chosen
+
+
+PLAIN_PROGRESS_SECONDS = 10.0
+"""How often a MIP's progress is printed as a line of its own when the output is not a
+terminal (on a terminal the step's spinner line shows it, rewritten as it changes)."""
+
+
+class _MipProgress:
+    """The live line of integer mode: elapsed seconds, best plan, bound and gap."""
+
+    def __init__(self) -> None:
+        self._printed = 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        if console.is_terminal:
+            if _running_steps:
+                label, status = _running_steps[-1]
+                status.update(f"{label} ... {_progress_words(progress)}")
+        elif progress.seconds - self._printed >= PLAIN_PROGRESS_SECONDS:
+            self._printed = progress.seconds
+            console.print(f"  {_progress_words(progress)}")
+
+
+def _progress_words(progress: Progress) -> str:
+    bound = (
+        f"bound {_objective(progress.bound)}" if math.isfinite(progress.bound) else "no bound yet"
+    )
+    if not math.isfinite(progress.objective):
+        return f"{progress.seconds:.0f} s: no integer plan yet, {bound}"
+    return (
+        f"{progress.seconds:.0f} s: best plan {_objective(progress.objective)}, {bound}, "
+        f"gap {progress.gap:.2%}"
+    )
+
+
+def _objective(value: float) -> str:
+    """An objective to tell plans 0.1 % apart: `-39.47 bn`."""
+    for size, suffix in ((1e9, " bn"), (1e6, " m"), (1e3, " k")):
+        if abs(value) >= size:
+            return f"{value / size:,.2f}{suffix}"
+    return f"{value:,.0f}"
 
 
 def _out_folder(out: Path | None, scenario_folder: Path, name: str) -> Path:
@@ -668,11 +788,19 @@ def _print_written(written: WrittenResult) -> None:
         )
 
 
+_running_steps: list[tuple[str, Status]] = []
+"""The running step's label and spinner: integer mode's progress rewrites the spinner's line."""
+
+
 @contextmanager
 def _timed(label: str) -> Iterator[None]:
     started = time.perf_counter()
-    with console.status(f"{label} ...", spinner="dots"):
-        yield
+    with console.status(f"{label} ...", spinner="dots") as status:
+        _running_steps.append((label, status))
+        try:
+            yield
+        finally:
+            _running_steps.pop()
     seconds = time.perf_counter() - started
     console.print(Text.assemble(("✓", "green"), f" {label} ", (f"({seconds:.2f} s)", "dim")))
 

@@ -6,13 +6,16 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import highspy
 import numpy as np
 
 from evramp.plan.layout import FloatArray
 from evramp.plan.lp import CONTINUOUS, INTEGER, SEMI_INTEGER, LinearProgram
+from evramp.plan.watch import Abandoned, HighsInterrupted, Incumbent, ProgressReport, Watcher
 
 
 @dataclass(frozen=True)
@@ -34,12 +37,29 @@ class Solution:
         return self.status == "Optimal"
 
 
+class SolveInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a solve, HiGHS stopped; `solution` is the best integer plan found so far
+    (usable, status `INTERRUPTED`) or, for an LP or a MIP without one yet, not usable."""
+
+    def __init__(self, solution: Solution) -> None:
+        self.solution = solution
+        super().__init__(f"solve interrupted after {solution.seconds:.1f} s")
+
+
+INTERRUPTED = "Stopped by Ctrl-C"  # HiGHS says "Interrupted by user"
+TIME_LIMIT = "Time limit reached"
+HighsOptions = Mapping[str, bool | int | float | str]
+
+
 # Interior point with crossover: on the planning LP's structure (long chains of weekly balances)
 # it took 0.72 s where dual simplex took 1.48 s on the default scenario; crossover still returns a
 # vertex, so shadow prices are those of a basis. See benchmarks/plan_default.py.
 DEFAULT_ALGORITHM = "ipm"
 ALGORITHMS = ("ipm", "simplex", "pdlp", "choose")
-MIP_GAP = 1e-4
+MIP_GAP = 1e-3
+"""Integer mode stops at 0.1 % from the best bound. With the rounded start the default
+scenario's plan is 0.04 % off the LP bound from the first second; at HiGHS' 1e-4 the search
+went on for the whole time limit without a better plan (60 s, objective unchanged)."""
 
 
 def solve(
@@ -47,26 +67,68 @@ def solve(
     time_limit: float | None = None,
     algorithm: str = DEFAULT_ALGORITHM,
     mip_gap: float = MIP_GAP,
+    *,
+    start: FloatArray | None = None,
+    progress: ProgressReport | None = None,
+    options: HighsOptions | None = None,
+    model_file: Path | None = None,
 ) -> Solution:
     """Solve with HiGHS, single-threaded so that the same scenario gives the same plan.
+
+    HiGHS runs in a worker thread (plan/watch.py): `time_limit` holds within about a second
+    even where HiGHS does not look at its clock, and Ctrl-C stops it within about a second,
+    raising `SolveInterrupted` with the best integer plan found so far (if any).
 
     A MIP (integer mode) is solved first. A MIP has no duals, so shadow prices come from the LP
     with the purchase decisions (lots, minimum order quantities) fixed at the integer plan's and
     whole cars relaxed: fixing the builds too would hide every shop's value in the bounds of
     fixed columns. The plan itself, its objective and its gap are the MIP's.
+
+    `start` is a full vector of the LP's columns (purchases in lots where `lp.column_scale`
+    says so) handed to HiGHS as a MIP start (`setSolution`): when it is feasible, the MIP has
+    a plan from its first second. `progress` is called about every 0.1 s while the MIP runs
+    (in the calling thread). `options` are HiGHS options for the MIP run. `model_file` gets
+    the model as HiGHS is given it (MPS, or LP format for a name ending in .lp), written before
+    the final run.
     """
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     if lp.integrality is None:
-        return _run(lp, time_limit, algorithm)
+        return _run(lp, deadline, algorithm, model_file=model_file)
     started = time.perf_counter()
-    mip = _vertex(lp, _run(lp, time_limit, "choose", mip_gap))
+    try:
+        mip = _run(
+            lp,
+            deadline,
+            "choose",
+            mip_gap,
+            start=start,
+            progress=progress,
+            options=options,
+            model_file=model_file,
+        )
+    except SolveInterrupted as stopped:
+        if not stopped.solution.usable:
+            raise
+        # The plan found so far is offered: made whole and given shadow prices like any other;
+        # its seconds stay those of the MIP when it was stopped.
+        kept = _with_duals(lp, _vertex(lp, stopped.solution), algorithm, started)
+        raise SolveInterrupted(replace(kept, seconds=stopped.solution.seconds)) from None
+    mip = _vertex(lp, mip)
     if not mip.usable:
         return mip
+    return _with_duals(lp, mip, algorithm, started)
+
+
+def _with_duals(lp: LinearProgram, mip: Solution, algorithm: str, started: float) -> Solution:
+    """`mip` with the shadow prices of the LP that fixes its purchases (see `solve`)."""
     buy = np.zeros(len(lp.cost), dtype=bool)
     buy[lp.columns.buy.offset : lp.columns.buy.stop] = True
+    assert lp.integrality is not None
     fixed = buy & (lp.integrality != CONTINUOUS)
     lower = np.where(fixed, mip.x, lp.col_lower)
     upper = np.where(fixed, mip.x, lp.col_upper)
-    relaxed = _run(replace(lp, col_lower=lower, col_upper=upper, integrality=None), None, algorithm)
+    relaxed_lp = replace(lp, col_lower=lower, col_upper=upper, integrality=None)
+    relaxed = _run(relaxed_lp, None, algorithm)
     return replace(
         mip,
         row_dual=relaxed.row_dual,
@@ -154,50 +216,139 @@ def highs_for(lp: LinearProgram, algorithm: str) -> highspy.Highs:
 
 
 def _run(
-    lp: LinearProgram, time_limit: float | None, algorithm: str, mip_gap: float = MIP_GAP
+    lp: LinearProgram,
+    deadline: float | None,
+    algorithm: str,
+    mip_gap: float = MIP_GAP,
+    *,
+    start: FloatArray | None = None,
+    progress: ProgressReport | None = None,
+    options: HighsOptions | None = None,
+    model_file: Path | None = None,
 ) -> Solution:
+    """One model through HiGHS, watched (plan/watch.py); `deadline` is a `time.monotonic()`
+    instant. Raises `SolveInterrupted` on Ctrl-C."""
     started = time.perf_counter()
+    is_mip = lp.integrality is not None
     highs = highs_for(lp, algorithm)
     highs.setOptionValue("mip_rel_gap", mip_gap)
-    if time_limit is not None:
-        highs.setOptionValue("time_limit", float(time_limit))
-    for stage in lp.stages:
-        if not _hold_stage(highs, lp, stage):
-            break
-    highs.changeColsCost(len(lp.cost), np.arange(len(lp.cost), dtype=np.int32), lp.cost)
-    _run_with_retry(highs, staged=bool(lp.stages))
+    for name, value in (options or {}).items():
+        highs.setOptionValue(name, value)
+    watcher = Watcher(highs, lp.shape[1], deadline, progress if is_mip else None)
+    final = False  # a plan kept from an earlier priority stage is not a plan of this model
+    try:
+        for stage in lp.stages:
+            if not _hold_stage(highs, lp, stage, watcher, deadline):
+                break
+        highs.changeColsCost(len(lp.cost), np.arange(len(lp.cost), dtype=np.int32), lp.cost)
+        if model_file is not None:
+            write_model(highs, model_file)
+        if start is not None:
+            _set_start(highs, start)
+        final = True
+        _run_with_retry(highs, watcher, deadline, staged=bool(lp.stages))
+    except Abandoned as gave_up:
+        kept = gave_up.incumbent if final else None
+        return _from_incumbent(lp, TIME_LIMIT, kept, time.perf_counter() - started)
+    except HighsInterrupted as stopped:
+        kept = stopped.incumbent if final and is_mip else None
+        solution = _from_incumbent(lp, INTERRUPTED, kept, time.perf_counter() - started)
+        raise SolveInterrupted(solution) from None
     seconds = time.perf_counter() - started
     status = highs.getModelStatus()
     info = highs.getInfo()
-    solution = highs.getSolution()
+    values = highs.getSolution()
     optimal = status == highspy.HighsModelStatus.kOptimal
     feasible = info.primal_solution_status == FEASIBLE
-    usable = optimal or (lp.integrality is not None and feasible and status in STOPPED_EARLY)
+    usable = optimal or (is_mip and feasible and status in STOPPED_EARLY)
     n_rows, n_cols = lp.shape
-    is_mip = lp.integrality is not None
+    stopped_by_watcher = (
+        status == highspy.HighsModelStatus.kInterrupt and watcher.stopped_at_deadline
+    )
     return Solution(
-        status=highs.modelStatusToString(status),
+        status=TIME_LIMIT if stopped_by_watcher else highs.modelStatusToString(status),
         usable=usable,
         objective=float(info.objective_function_value) if usable else float("nan"),
         gap=float(info.mip_gap) if usable and is_mip else (0.0 if usable else float("nan")),
-        x=np.asarray(solution.col_value) if usable else np.zeros(n_cols),
-        row_dual=np.asarray(solution.row_dual)[:n_rows]
+        x=np.asarray(values.col_value) if usable else np.zeros(n_cols),
+        row_dual=np.asarray(values.row_dual)[:n_rows]
         if usable and not is_mip
         else np.zeros(n_rows),
-        col_dual=np.asarray(solution.col_dual) if usable and not is_mip else np.zeros(n_cols),
+        col_dual=np.asarray(values.col_dual) if usable and not is_mip else np.zeros(n_cols),
         seconds=seconds,
         iterations=int(info.simplex_iteration_count) + int(info.ipm_iteration_count),
     )
 
 
-def _hold_stage(highs: highspy.Highs, lp: LinearProgram, stage: FloatArray) -> bool:
+def _from_incumbent(
+    lp: LinearProgram, status: str, incumbent: Incumbent | None, seconds: float
+) -> Solution:
+    """The plan the watcher kept when HiGHS was stopped (usable if there is one)."""
+    n_rows, n_cols = lp.shape
+    if incumbent is None:
+        nan = float("nan")
+        return Solution(
+            status,
+            False,
+            nan,
+            nan,
+            np.zeros(n_cols),
+            np.zeros(n_rows),
+            np.zeros(n_cols),
+            seconds,
+            0,
+        )
+    return Solution(
+        status=status,
+        usable=True,
+        objective=incumbent.objective,
+        gap=incumbent.gap,
+        x=incumbent.x,
+        row_dual=np.zeros(n_rows),
+        col_dual=np.zeros(n_cols),
+        seconds=seconds,
+        iterations=0,
+    )
+
+
+def _set_start(highs: highspy.Highs, start: FloatArray) -> None:
+    """Hand HiGHS a MIP start: every column's value (HiGHS checks it and keeps it as its first
+    plan when it is feasible)."""
+    columns = highs.getNumCol()
+    if start.shape != (columns,):
+        raise ValueError(f"a MIP start needs one value per column ({columns}), got {start.shape}")
+    solution = highspy.HighsSolution()
+    solution.col_value = np.asarray(start, dtype=np.float64)
+    solution.value_valid = True
+    highs.setSolution(solution)
+
+
+def write_model(highs: highspy.Highs, path: Path) -> None:
+    """The model `highs` holds, written as HiGHS reads it (format by extension: .mps, .lp),
+    first to a temporary name beside `path` and then renamed, so `path` is never half-written."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}{path.suffix}")
+    try:
+        if highs.writeModel(str(temporary)) != highspy.HighsStatus.kOk:
+            raise OSError(f"HiGHS could not write the model to {path}")
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _hold_stage(
+    highs: highspy.Highs,
+    lp: LinearProgram,
+    stage: FloatArray,
+    watcher: Watcher,
+    deadline: float | None,
+) -> bool:
     """Minimise one priority level's lateness, then add a row that keeps it at its optimum
     for the stages after it. Each stage is solved afresh with the chosen algorithm: on the
     default scenario a simplex warm start from the previous basis took 2.1 s, a fresh interior
     point solve 0.8 s."""
     columns = np.arange(len(stage), dtype=np.int32)
     highs.changeColsCost(len(stage), columns, stage)
-    _run_with_retry(highs, staged=True)
+    _run_with_retry(highs, watcher, deadline, staged=True)
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return False
     best = float(highs.getInfo().objective_function_value)
@@ -213,15 +364,24 @@ INFEASIBLE = (
 )
 
 
-def _run_with_retry(highs: highspy.Highs, staged: bool) -> None:
+def _run_with_retry(
+    highs: highspy.Highs, watcher: Watcher, deadline: float | None, staged: bool
+) -> None:
     """Run; a model with held priority rows is feasible by construction (each row holds a level
     at an optimum just reached), so an 'infeasible' verdict there comes from presolve's
-    tolerances on those nearly tight rows (seen with interior point): solve again without."""
-    highs.run()
+    tolerances on those nearly tight rows (seen with interior point): solve again without.
+    HiGHS' own time limit is what is left until `deadline` (the watcher enforces it too)."""
+    _run_until(highs, watcher, deadline)
     if staged and highs.getModelStatus() in INFEASIBLE:
         highs.setOptionValue("presolve", "off")
-        highs.run()
+        _run_until(highs, watcher, deadline)
         highs.setOptionValue("presolve", "choose")
+
+
+def _run_until(highs: highspy.Highs, watcher: Watcher, deadline: float | None) -> None:
+    if deadline is not None:
+        highs.setOptionValue("time_limit", max(0.0, deadline - time.monotonic()))
+    watcher.run()
 
 
 """Relative slack when a priority level's lateness is held at its optimum: 1e-7 let presolve
