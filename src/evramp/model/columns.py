@@ -18,7 +18,6 @@ taken. The first pass takes nothing pydantic would refuse and gives the value py
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -88,13 +87,12 @@ class DemandTable(Sequence[Demand]):
     def __getitem__(self, index: int | slice) -> Demand | DemandTable:
         if isinstance(index, slice):
             rows = range(self.frame.height)[index]
-            return DemandTable(self.frame[list(rows)] if rows.step != 1 else self._slice(rows))
+            if rows.step == 1:
+                return DemandTable(self.frame.slice(rows.start, len(rows)))
+            return DemandTable(self.frame[list(rows)])
         if not -self.frame.height <= index < self.frame.height:
             raise IndexError(f"demand line {index} of {self.frame.height}")
         return _record(self.frame.row(index, named=True))
-
-    def _slice(self, rows: range) -> pl.DataFrame:
-        return self.frame.slice(rows.start, len(rows))
 
     def __iter__(self) -> Iterator[Demand]:
         for start in range(0, self.frame.height, _RECORD_CHUNK):
@@ -328,11 +326,3 @@ def strip_cells(cells: pl.DataFrame) -> pl.DataFrame:
     """Cells as the CSV reader hands them on: stripped as `str.strip()` strips, empty as null."""
     stripped = pl.col(pl.String).str.strip_chars(WHITESPACE)
     return cells.with_columns(pl.when(stripped != "").then(stripped).name.keep())
-
-
-def no_demand() -> DemandTable:
-    return DemandTable(pl.DataFrame(schema=DEMAND_SCHEMA))
-
-
-def day_of(value: dt.date) -> np.datetime64:
-    return np.datetime64(value, "D")
