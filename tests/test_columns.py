@@ -165,6 +165,47 @@ def test_the_default_plants_demand_reads_as_the_records_did(default_scenario: Sc
     assert default_scenario.lines["demand"].tolist() == lines  # type: ignore[union-attr]
 
 
+# --- odd files: both readers of the text (polars without quotes, the csv module with) -------
+
+HEADER = "id,variant,quantity,due,priority,price,lateness_penalty,kind"
+LINE_1 = "O-1,SU7,3,2024-04-04,1,215900,1500,order"
+LINE_2 = "O-2,SU7-PRO,2.5,2024-05-06,2,0,0,forecast"
+ODD_FILES = {
+    "blank lines": f"{HEADER}\n\n{LINE_1}\n,,,,,,,\n   \n \t, ,\n{LINE_2}\n\n",
+    "CRLF": f"{HEADER}\r\n{LINE_1}\r\n{LINE_2}\r\n",
+    "CR only": f"{HEADER}\r{LINE_1}\r{LINE_2}\r",
+    "spaces around cells": f"{HEADER}\n O-1 ,\tSU7, 3 ,2024-04-04 ,1,215900,1500, order\n",
+    "unicode spaces": f"{HEADER}\n\u00a0O-1\u3000,SU7\x1c,3,2024-04-04,1,2,3,order\x1f\n",
+    "quoted cells": f'{HEADER}\n"O-1","SU7","3",2024-04-04,1,"215900",1500,order\n{LINE_2}\n',
+    "a quoted line break": f'{HEADER}\n{LINE_1}\n"O-\n3",SU7,1,2024-04-04,1,1,1,order\n{LINE_2}\n',
+    "an unclosed quote": f'{HEADER}\n{LINE_1}\n"O-3,SU7,1,2024-04-04,1,1,1,order\n{LINE_2}\n',
+    "ragged lines": f"{HEADER}\n{LINE_1}\nO-3,SU7,1\n{LINE_2},extra\n{LINE_2.replace('2', '4')}\n",
+    "semicolons": f"{HEADER.replace(',', ';')}\nO-1;SU7;2,5;2024-04-04;1;215900,50;1500;order\n",
+    "header only": f"{HEADER}\n",
+    "columns in another order": "due,id,quantity,variant\n2024-04-04,O-1,3,SU7\n",
+    "an unknown column": f"{HEADER},colour\n{LINE_1},red\n",
+    "a NUL byte": f"{HEADER}\n{LINE_1}\nO-\x003,SU7,1,2024-04-04,1,1,1,order\n",
+}
+
+
+@pytest.mark.parametrize("name", ODD_FILES)
+def test_an_odd_demand_file_reads_as_the_record_path_read_it(name: str, tmp_path: Path) -> None:
+    folder = tmp_path / "plant"
+    shutil.copytree(DEFAULT_SCENARIO, folder)
+    (folder / "demand.csv").write_text(ODD_FILES[name], encoding="utf-8", newline="")
+    records, lines, errors = _records_of_file(folder / "demand.csv")
+    try:
+        scenario = evramp.load_scenario(folder)
+    except ScenarioInvalid as refused:
+        ours = sorted(str(e) for e in refused.errors if e.file == "demand.csv")
+        assert ours == sorted(str(e) for e in errors)
+        assert ours  # refused for a problem of demand.csv, not of another table
+        return
+    assert errors == []
+    assert list(scenario.demand) == list(records)
+    assert [scenario.line_of("demand", n) for n in range(len(records))] == lines
+
+
 # --- 50,000 generated lines ------------------------------------------------------------------
 
 ROWS = 50_000

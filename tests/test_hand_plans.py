@@ -415,8 +415,8 @@ def test_overtime_is_worked_when_it_pays(cost_per_hour: float, expected: float) 
 
 def test_three_priority_levels_with_tiny_quantities_still_solve() -> None:
     """Found by hypothesis: with three levels held one after the other, interior point and
-    presolve once called this plant infeasible (a 1e-7 car on hand; 1e-6 is now the smallest
-    amount a scenario accepts)."""
+    presolve once called this plant infeasible (a 1e-7 car on hand; 1e-3 is now the smallest
+    amount of units a scenario accepts)."""
     from evramp.model import Inventory, SupplierCapacity
 
     scenario = one_car_one_shop(
@@ -436,7 +436,7 @@ def test_three_priority_levels_with_tiny_quantities_still_solve() -> None:
         supplier_capacity=(
             SupplierCapacity(supplier="S", item="P0", start=week_start(0), capacity=2.0),
         ),
-        inventory=(Inventory(item="V0", on_hand=1e-6),),
+        inventory=(Inventory(item="V0", on_hand=1e-3),),
         demand=(
             order("D0", 1, 0, variant="V0", priority=3, penalty=0.0, price=100.0),
             order("D1", 1, 0, variant="V0", priority=2, penalty=0.0, price=100.0),

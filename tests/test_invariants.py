@@ -28,14 +28,15 @@ from evramp.model import (
     Supplier,
     SupplierCapacity,
 )
+from evramp.model.ranges import AMOUNTS, MONEY, Span
 from tests.checks import check_plan
 from tests.factory import START
 
 
-def nonnegative(most: float) -> st.SearchStrategy[float]:
-    """0 or an amount from 1e-6 to `most`: the range scenario fields accept (a number below
-    1e-6 is refused as beyond what the LP carries, see docs/scenario-format.md)."""
-    return st.floats(0, most).map(lambda value: 0.0 if value < 1e-6 else value)
+def nonnegative(most: float, span: Span = AMOUNTS) -> st.SearchStrategy[float]:
+    """0 or an amount from the smallest `span` accepts (units from 1e-3, money from 1e-6) to
+    `most`: what scenario fields accept (see docs/scenario-format.md)."""
+    return st.floats(0, most).map(lambda value: 0.0 if value < span.low else value)
 
 
 @st.composite
@@ -55,7 +56,7 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             days_per_week=draw(st.integers(1, 6)),
             availability=draw(st.sampled_from([1.0, 0.85, 0.5])),
             overtime_hours=draw(st.sampled_from([0.0, 0.0, 8.0])),
-            overtime_cost=draw(nonnegative(500)),
+            overtime_cost=draw(nonnegative(500, MONEY)),
         )
         for s in range(draw(st.integers(1, 3)))
     ]
@@ -71,9 +72,9 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
     vehicles = [f"V{v}" for v in range(draw(st.integers(1, 3)))]
     assemblies = [f"A{a}" for a in range(draw(st.integers(0, 2)))]
     parts = [f"P{p}" for p in range(draw(st.integers(1, 4)))]
-    items = [Item(id=v, kind="vehicle", holding_cost=draw(nonnegative(5))) for v in vehicles]
+    items = [Item(id=v, kind="vehicle", holding_cost=draw(nonnegative(5, MONEY))) for v in vehicles]
     items += [Item(id=a, kind="assembly") for a in assemblies]
-    items += [Item(id=p, kind="part", holding_cost=draw(nonnegative(1))) for p in parts]
+    items += [Item(id=p, kind="part", holding_cost=draw(nonnegative(1, MONEY))) for p in parts]
 
     bom: list[BomLine] = []
     for parent, children in [(v, assemblies + parts) for v in vehicles] + [
@@ -108,7 +109,7 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             item=part,
             capacity=draw(st.one_of(st.none(), nonnegative(200))),
             lead_time=draw(st.integers(0, 3)),
-            price=draw(nonnegative(50)),
+            price=draw(nonnegative(50, MONEY)),
             moq=draw(st.sampled_from([0.0, 0.0, 25.0, 60.0])) if lot_sizing else 0.0,
             lot_multiple=draw(st.sampled_from([None, None, 10.0, 24.0])) if lot_sizing else None,
             share=draw(st.sampled_from([None, None, 0.3])) if n == 1 else None,
@@ -135,7 +136,7 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             due=day(0, weeks),
             priority=draw(st.integers(1, 3)),
             price=draw(st.floats(100, 5000)),
-            lateness_penalty=draw(nonnegative(50)),
+            lateness_penalty=draw(nonnegative(50, MONEY)),
             kind=draw(st.sampled_from(["order", "forecast"])),
         )
         for n in range(draw(st.integers(1, 6)))

@@ -640,7 +640,7 @@ CASES = [
     case(
         "denormal demand quantity",
         set_cell("demand.csv", 3, "quantity", "1e-320"),
-        "demand.csv:3: quantity: must be from 1e-6 to 1e9, got 1e-320",
+        "demand.csv:3: quantity: must be from 0.001 to 1e9, got 1e-320",
     ),
     case(
         "huge purchase price",
@@ -650,7 +650,7 @@ CASES = [
     case(
         "denormal stock",
         set_cell("inventory.csv", 2, "on_hand", "1e-320"),
-        "inventory.csv:2: on_hand: must be 0 or from 1e-6 to 1e9, got 1e-320",
+        "inventory.csv:2: on_hand: must be 0 or from 0.001 to 1e9, got 1e-320",
     ),
     case(
         "denormal yield",
@@ -695,17 +695,17 @@ CASES = [
     case(
         "huge receipt",
         set_cell("receipts.csv", 2, "quantity", "1e308"),
-        "receipts.csv:2: quantity: must be from 1e-6 to 1e9, got 1e308",
+        "receipts.csv:2: quantity: must be from 0.001 to 1e9, got 1e308",
     ),
     case(
         "huge capacity step",
         set_cell("supplier_capacity.csv", 2, "capacity", "1e12"),
-        "supplier_capacity.csv:2: capacity: must be 0 or from 1e-6 to 1e9, got 1e12",
+        "supplier_capacity.csv:2: capacity: must be 0 or from 0.001 to 1e9, got 1e12",
     ),
     case(
         "huge trial rate",
         set_cell("ramp.csv", 2, "trial_rate", "1e308"),
-        "ramp.csv:2: trial_rate: must be 0 or from 1e-6 to 1e9, got 1e308",
+        "ramp.csv:2: trial_rate: must be 0 or from 0.001 to 1e9, got 1e308",
     ),
     case(
         "huge unit cost",

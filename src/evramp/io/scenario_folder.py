@@ -421,7 +421,7 @@ def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
         )
         for spec in TABLES:
             records = scenario.table(spec.name)
-            if records or spec.required:
+            if len(records) or spec.required:
                 _write_table(staging / spec.file, spec, records)
     return folder
 
@@ -443,9 +443,12 @@ def _refuse_foreign_folder(folder: Path) -> None:
     )
 
 
-def _write_table(path: Path, spec: TableSpec, records: tuple[Record, ...]) -> None:
+def _write_table(path: Path, spec: TableSpec, records: Sequence[Record]) -> None:
     """One row per record; an optional column where every record has the default is left out,
     so that files stay as small as their data and do not change when the format gains a field."""
+    if isinstance(records, DemandTable):
+        _write_columns(path, spec, records.frame)
+        return
     rows = [record.model_dump(by_alias=True) for record in records]
     defaults = {
         field.alias or name: field.default for name, field in spec.record.model_fields.items()
@@ -460,6 +463,21 @@ def _write_table(path: Path, spec: TableSpec, records: tuple[Record, ...]) -> No
         writer.writerow(columns)
         for row in rows:
             writer.writerow(_cells({column: row[column] for column in columns}))
+
+
+def _write_columns(path: Path, spec: TableSpec, frame: pl.DataFrame) -> None:
+    """`_write_table` of a table held as columns: written by polars, not a row at a time."""
+    fields = spec.record.model_fields
+    columns = []
+    for name in frame.columns:
+        if fields[name].is_required():
+            columns.append(name)
+            continue
+        default, column = fields[name].default, pl.col(name)
+        differs = column.is_not_null() if default is None else column.ne_missing(default)
+        if frame.select(differs.any()).item():
+            columns.append(name)
+    frame.select(columns).write_csv(path, date_format="%Y-%m-%d")
 
 
 def _cells(values: Mapping[str, Any]) -> Iterator[str]:

@@ -20,12 +20,14 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import polars as pl
 from pydantic import BaseModel, ValidationError
 
+from evramp.model.columns import DemandTable
 from evramp.model.errors import ScenarioError, ScenarioInvalid, describe
 from evramp.model.records import Calendar
 from evramp.model.scenario import SCENARIO_FILE, TABLE_BY_NAME, TABLES, Scenario, TableSpec
@@ -103,12 +105,14 @@ def apply_changes(scenario: Scenario, changes: Mapping[str, object] | Iterable[C
         index = _find_row(scenario, change, problems)
         if index is not None:
             by_row[(change.table, index)].append(change)
-    tables: dict[str, list[Any]] = {}
+    replaced: dict[str, dict[int, Any]] = defaultdict(dict)
     for (table, index), row_changes in by_row.items():
-        rows = tables.setdefault(table, list(scenario.table(table)))
         where = (TABLE_BY_NAME[table].file, scenario.line_of(table, index))
-        rows[index] = _changed(rows[index], row_changes, where, problems)
-    updates: dict[str, Any] = {name: tuple(rows) for name, rows in tables.items()}
+        record = scenario.table(table)[index]
+        replaced[table][index] = _changed(record, row_changes, where, problems)
+    updates: dict[str, Any] = {
+        name: _with_rows(scenario.table(name), rows) for name, rows in replaced.items()
+    }
     if calendar:
         updates["calendar"] = _changed(
             scenario.calendar, calendar, (SCENARIO_FILE, 0), problems, prefix="calendar."
@@ -176,9 +180,16 @@ def _unknown_field(
 # --- applying --------------------------------------------------------------------------------
 
 
+def _with_rows(rows: Sequence[Any], replaced: Mapping[int, Any]) -> Sequence[Any]:
+    """`rows` with the records at some indices replaced (demand's columns as columns)."""
+    if isinstance(rows, DemandTable):
+        return rows.with_rows(replaced)
+    return tuple(replaced.get(index, record) for index, record in enumerate(rows))
+
+
 def _find_row(scenario: Scenario, change: Change, problems: list[ScenarioError]) -> int | None:
     spec = TABLE_BY_NAME[change.table]
-    keys = [_key(spec, record) for record in scenario.table(change.table)]
+    keys = _keys(scenario, spec)
     width = len(change.key)
     found = [index for index, key in enumerate(keys) if key[:width] == change.key]
     if len(found) == 1:
@@ -200,8 +211,13 @@ def _find_row(scenario: Scenario, change: Change, problems: list[ScenarioError])
     return None
 
 
-def _key(spec: TableSpec, record: BaseModel) -> tuple[str, ...]:
-    return tuple(str(getattr(record, field)) for field in spec.key)
+def _keys(scenario: Scenario, spec: TableSpec) -> list[tuple[str, ...]]:
+    """Each row's key as text; demand's from its id column (a record per line costs seconds
+    at a million lines)."""
+    rows = scenario.table(spec.name)
+    if isinstance(rows, DemandTable):
+        return [(text,) for text in rows.frame[spec.key[0]].cast(pl.String).to_list()]
+    return [tuple(str(getattr(record, field)) for field in spec.key) for record in rows]
 
 
 R = TypeVar("R", bound=BaseModel)

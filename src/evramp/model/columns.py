@@ -18,7 +18,6 @@ taken. The first pass takes nothing pydantic would refuse and gives the value py
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -30,7 +29,7 @@ import polars as pl
 from pydantic import TypeAdapter, ValidationError
 
 from evramp.model.errors import ScenarioError, describe
-from evramp.model.ranges import AMOUNTS, FIRST_DAY, LAST_DAY, Span
+from evramp.model.ranges import AMOUNTS, FIRST_DAY, LAST_DAY, MONEY, Span
 from evramp.model.records import Demand, DemandKind
 
 IntArray = npt.NDArray[np.int64]
@@ -88,13 +87,12 @@ class DemandTable(Sequence[Demand]):
     def __getitem__(self, index: int | slice) -> Demand | DemandTable:
         if isinstance(index, slice):
             rows = range(self.frame.height)[index]
-            return DemandTable(self.frame[list(rows)] if rows.step != 1 else self._slice(rows))
+            if rows.step == 1:
+                return DemandTable(self.frame.slice(rows.start, len(rows)))
+            return DemandTable(self.frame[list(rows)])
         if not -self.frame.height <= index < self.frame.height:
             raise IndexError(f"demand line {index} of {self.frame.height}")
         return _record(self.frame.row(index, named=True))
-
-    def _slice(self, rows: range) -> pl.DataFrame:
-        return self.frame.slice(rows.start, len(rows))
 
     def __iter__(self) -> Iterator[Demand]:
         for start in range(0, self.frame.height, _RECORD_CHUNK):
@@ -122,10 +120,11 @@ class DemandTable(Sequence[Demand]):
             return self
         index = sorted(replacements)
         new = DemandTable.of(replacements[n] for n in index).frame
-        positions = pl.Series("position", index, dtype=pl.Int64)
-        kept = self.frame.with_row_index("position").filter(~pl.col("position").is_in(positions))
-        merged = pl.concat([kept, new.with_columns(positions)], how="diagonal_relaxed")
-        return DemandTable(merged.sort("position").drop("position").cast(DEMAND_SCHEMA))
+        position = pl.int_range(pl.len(), dtype=pl.Int64).alias("_position")
+        kept = self.frame.with_columns(position).filter(~pl.col("_position").is_in(index))
+        placed = new.with_columns(pl.Series("_position", index, dtype=pl.Int64))
+        merged = pl.concat([kept, placed]).sort("_position").drop("_position")
+        return DemandTable(merged)
 
     def without_lateness_limits(self) -> DemandTable:
         """Every line with `max_weeks_late` empty (no limit)."""
@@ -243,8 +242,8 @@ DEMAND_CELLS: Mapping[str, Cells] = {
     "quantity": NumberCells(span=POSITIVE_AMOUNTS),
     "due": DayCells(),
     "priority": WholeCells(low=1, high=9),  # Demand.priority: ge=1, le=9
-    "price": NumberCells(),
-    "lateness_penalty": NumberCells(),
+    "price": NumberCells(span=MONEY),
+    "lateness_penalty": NumberCells(span=MONEY),
     "kind": ChoiceCells(choices=get_args(DemandKind)),
     "max_weeks_late": WholeCells(low=0, high=520),  # Weeks: ge=0, le=520
 }
@@ -327,11 +326,3 @@ def strip_cells(cells: pl.DataFrame) -> pl.DataFrame:
     """Cells as the CSV reader hands them on: stripped as `str.strip()` strips, empty as null."""
     stripped = pl.col(pl.String).str.strip_chars(WHITESPACE)
     return cells.with_columns(pl.when(stripped != "").then(stripped).name.keep())
-
-
-def no_demand() -> DemandTable:
-    return DemandTable(pl.DataFrame(schema=DEMAND_SCHEMA))
-
-
-def day_of(value: dt.date) -> np.datetime64:
-    return np.datetime64(value, "D")

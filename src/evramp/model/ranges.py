@@ -4,8 +4,9 @@ HiGHS works in double precision with a primal feasibility tolerance of 1e-7, dro
 below 1e-9 (`small_matrix_value`) and takes bounds and costs from 1e20 on as infinite. A figure of
 more than 1e9 units or money can then not be held to the tolerance (1e9 x 2.2e-16 ~ 1e-7 already),
 and one below 1e-6 is within ten tolerances of zero: such numbers end as solver status "Empty" or
-"Unknown", not as a plan. So every number is refused outside a range that keeps the LP well inside
-what the solver resolves, and every date outside the years a plan can cover, before any solve.
+"Unknown", not as a plan (units start at 1e-3: see AMOUNTS). So every number is refused outside
+a range that keeps the LP well inside what the solver resolves, and every date outside the years
+a plan can cover, before any solve.
 """
 
 from __future__ import annotations
@@ -45,14 +46,22 @@ class Span:
         return f"0 or {inside}" if self.zero else inside
 
 
-AMOUNTS = Span(1e-6, 1e9, zero=True)
-"""Units and money: stock, capacities, quantities, prices, costs (0 where it means none)."""
+AMOUNTS = Span(1e-3, 1e9, zero=True)
+"""Units: stock, capacities, quantities, volumes (0 where it means none). From 1e-3: the
+planner reads a solution value below 1e-6 as noise and sets it to 0, and an amount per week
+is spread over the days of daily buckets, so a capacity of 1e-6 a week (1.4e-7 a day) gave a
+plan whose tables and cost terms left out what its objective counted."""
+MONEY = Span(1e-6, 1e9, zero=True)
+"""Money per unit, hour or vehicle-week: prices, costs, penalties (0 where it means none).
+Costs are the LP's objective, not its solution, so they may be as small as a millionth."""
 FACTORS = Span(1e-6, 1e6)
 """Figures per unit (BOM quantities, jobs per unit, jobs per hour): coefficients of the LP's
 matrix; beyond a million to one a unit is wrong (kg typed as g), and the matrix cannot be scaled."""
 
 Amount = Annotated[float, Field(ge=0), AfterValidator(AMOUNTS)]
-"""A quantity of units or money, 0 allowed."""
+"""A quantity of units, 0 allowed."""
+Money = Annotated[float, Field(ge=0), AfterValidator(MONEY)]
+"""An amount of money, 0 allowed."""
 PositiveAmount = Annotated[float, Field(gt=0), AfterValidator(Span(AMOUNTS.low, AMOUNTS.high))]
 """A quantity of units that is more than 0."""
 Factor = Annotated[float, Field(gt=0), AfterValidator(FACTORS)]

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from evramp.model.buckets import BucketKind, Buckets, horizon_buckets
-from evramp.model.ranges import Amount, Day, Factor, Hours, PositiveAmount
+from evramp.model.ranges import Amount, Day, Factor, Hours, Money, PositiveAmount
 
 Id = Annotated[
     str,
@@ -69,9 +69,9 @@ class Item(Record):
     """Free text for people."""
     unit: Unit = "ea"
     """Unit of measure; vehicles and assemblies are counted in `ea`."""
-    unit_cost: Amount = 0.0
+    unit_cost: Money = 0.0
     """Value of one unit (for reports)."""
-    holding_cost: Amount = 0.0
+    holding_cost: Money = 0.0
     """Cost of keeping one unit in stock for one week."""
 
 
@@ -109,7 +109,7 @@ class Shop(Record):
     """Overrides the calendar's hours per shift for this shop."""
     overtime_hours: Hours = 0.0
     """Most extra hours a week the shop may work beyond its shifts (0: no overtime)."""
-    overtime_cost: Amount = 0.0
+    overtime_cost: Money = 0.0
     """Cost of one hour of overtime."""
 
 
@@ -208,7 +208,7 @@ class Routing(Record):
     setup_time: Amount = 0.0
     """Jobs of the shop's capacity used once in each bucket the item is made there (integer
     mode)."""
-    setup_cost: Amount = 0.0
+    setup_cost: Money = 0.0
     """Cost of setting up for the item once in each bucket it is made there (integer mode)."""
 
 
@@ -224,7 +224,7 @@ class Supplier(Record):
     lead_time: Weeks = 0
     """Weeks from releasing a purchase order to receiving the goods (in whole buckets, to the
     nearest)."""
-    price: Amount = 0.0
+    price: Money = 0.0
     """Purchase price per unit."""
     moq: Amount = 0.0
     """Minimum order quantity: a purchase is 0 or at least this (integer mode)."""
@@ -267,9 +267,9 @@ class Demand(Record):
     priority: Annotated[int, Field(ge=1, le=9)] = 1
     """1 is the most important; lateness of a higher priority outweighs any lower one (see
     `--priorities`)."""
-    price: Amount = 0.0
+    price: Money = 0.0
     """Revenue per vehicle shipped."""
-    lateness_penalty: Amount = 0.0
+    lateness_penalty: Money = 0.0
     """Cost per vehicle and week shipped after `due`."""
     kind: DemandKind = "order"
     """`order` (a customer's) or `forecast`."""

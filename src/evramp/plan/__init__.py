@@ -8,6 +8,8 @@ import math
 import time
 from pathlib import Path
 
+import polars as pl
+
 from evramp.model import Scenario, ensure_valid
 from evramp.plan.index import PlanData, compile_scenario
 from evramp.plan.layout import FloatArray
@@ -190,16 +192,14 @@ def _broken_promises(scenario: Scenario, time_limit: float | None, integer: bool
     """Which orders' `max_weeks_late` no plan can keep: those the best plan without the limits
     ships later than promised (or not at all), named in words."""
     unlimited = dataclasses.replace(
-        scenario,
-        demand=tuple(
-            order.model_copy(update={"max_weeks_late": None}) for order in scenario.demand
-        ),
+        scenario, demand=scenario.demand_table.without_lateness_limits()
     )
     try:
         best = plan(unlimited, time_limit=time_limit, integer=integer)
     except PlanFailed:
         return "it finds no plan even without the orders' lateness limits"
-    limits = {o.id: o.max_weeks_late for o in scenario.demand if o.max_weeks_late is not None}
+    limited = scenario.demand_table.frame.filter(pl.col("max_weeks_late").is_not_null())
+    limits = dict(limited.select("id", "max_weeks_late").iter_rows())
     buckets = scenario.calendar.buckets
     late_by_order = zip(
         best.orders["demand"].astype(str), best.orders["weeks_late"].astype(float), strict=True
