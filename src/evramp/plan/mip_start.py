@@ -138,6 +138,9 @@ def _steps(data: PlanData, lp: LinearProgram) -> Iterator[Step]:
         yield (
             _fixing(buy, lambda x: _purchases_in_step(x[lines], moq, upper, lots).ravel()),
             _fixing(buy, lambda x: _purchases(x[lines], moq, upper, lots).ravel()),
+            # A quota (a line's share of its item's purchases) may leave no room for a whole
+            # lot more: buy less, and let the LP re-plan the builds around it.
+            _fixing(buy, lambda x: _purchases_down(x[lines], moq, lots).ravel()),
         )
     build = _indices(columns.build)
     depth = np.repeat(_bom_depth(data), columns.build.weeks)
@@ -246,6 +249,12 @@ def _room(lp: LinearProgram, x: FloatArray) -> _Room:
     upper = np.where(equality, np.inf, np.maximum(lp.row_upper - activity, 0.0))
     lower = np.where(equality, np.inf, np.maximum(activity - lp.row_lower, 0.0))
     return _Room(upper, lower)
+
+
+def _purchases_down(value: FloatArray, moq: FloatArray, lots: BoolArray) -> FloatArray:
+    """Whole lots rounded down; nothing where that is below the minimum order."""
+    amount = np.where(lots, np.floor(value + WHOLE), value)
+    return np.where(amount < np.maximum(moq, WHOLE), 0.0, amount)
 
 
 def _bom_depth(data: PlanData) -> IntArray:
