@@ -84,8 +84,9 @@ def builds_per_item(result: PlanResult, ids: list[str]) -> np.ndarray:
 
 def check_plan(scenario: Scenario, result: PlanResult) -> None:
     """Assert every invariant; the message says which one failed and where. A MIP stopped by
-    its time limit is a plan too, and must keep them all."""
-    assert result.status == "Optimal" or (result.integer and result.status == "Time limit reached")
+    its time limit or by Ctrl-C is a plan too, and must keep them all."""
+    stopped = ("Time limit reached", "Stopped by Ctrl-C")
+    assert result.status == "Optimal" or (result.integer and result.status in stopped)
     check_material_balance(scenario, result)
     check_shop_capacity(scenario, result)
     check_learning_curves(scenario, result)

@@ -328,7 +328,8 @@ def write_model(highs: highspy.Highs, path: Path) -> None:
     first to a temporary name beside `path` and then renamed, so `path` is never half-written."""
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}{path.suffix}")
     try:
-        if highs.writeModel(str(temporary)) != highspy.HighsStatus.kOk:
+        # kWarning: HiGHS names the unnamed rows and columns (r0, c0, ...) itself.
+        if highs.writeModel(str(temporary)) == highspy.HighsStatus.kError:
             raise OSError(f"HiGHS could not write the model to {path}")
         temporary.replace(path)
     finally:
