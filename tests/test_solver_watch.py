@@ -134,7 +134,11 @@ def test_a_mip_start_is_the_plan_highs_keeps_when_it_searches_no_further() -> No
     everything costs) it returns exactly that plan."""
     scenario = one_car_one_shop(weeks=4, jobs_per_week=10.5, demand=[order("O", 40, 3)])
     lp = build_lp(compile_scenario(scenario), integer=True)
-    no_search = {"presolve": "off", "mip_heuristic_effort": 0.0, "mip_max_nodes": 0}
+    no_search: dict[str, str | float] = {
+        "presolve": "off",
+        "mip_heuristic_effort": 0.0,
+        "mip_max_nodes": 0,
+    }
     own = solve(lp, options=no_search)
     assert not math.isfinite(own.objective)
     nothing = solve(dataclasses.replace(lp, cost=np.abs(lp.cost)))
