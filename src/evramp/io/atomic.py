@@ -9,7 +9,11 @@ target, and the next write puts the old folder back (`clean_debris`).
 
 Nothing that evramp did not write is deleted: entries of the old folder that the caller does not
 own (`keep`) are hard-linked into the new folder before the switch (copied where a link cannot
-be made), so the user's files in it are the same files after the switch.
+be made), so the user's files in it are the same files after the switch. Debris is recognised by
+evramp's own names only (`.NAME.staging-` or `.NAME.old-` and tempfile's eight random letters),
+and the names of evramp before the one-rename switch (`.NAME.XXXXXXXX`, `.NAME.old.XXXXXXXX`)
+only with the modes tempfile gave them (a user's copy `.plan.mybackup` is never taken for one).
+Folders made for a write that then fails or is interrupted are removed again if still empty.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -29,6 +35,7 @@ from types import FrameType
 
 STAGING = ".staging-"
 RETIRED = ".old-"
+_RANDOM = "[a-z0-9_]{8}"  # tempfile's names: eight of these characters
 
 
 class FolderRefused(OSError):
@@ -57,8 +64,7 @@ def atomic_directory(target: Path, keep: Callable[[str], bool] = _nobody_owns) -
     target = target.resolve()  # a link to a folder: replace the folder, not the link
     if target.exists() and not target.is_dir():
         raise FolderRefused(f"{target}: a file, not a folder; nothing was written")
-    make_folders(target.parent)
-    with _locked(target.parent):
+    with _made_for(target.parent), _locked(target.parent):
         clean_debris(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING}", dir=target.parent))
         try:
@@ -67,22 +73,21 @@ def atomic_directory(target: Path, keep: Callable[[str], bool] = _nobody_owns) -
                 _carry_over(target, staging, keep)
             staging.chmod(0o755)
             fsync_tree(staging)
-            with _interrupts_deferred() as interrupted:
+            with interrupts_deferred() as interrupted:
                 _switch(staging, target)
         except BaseException:
             # Not switched in, or switched out again: new files, or old ones and second names.
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        if interrupted:
-            raise InterruptedAfterWriting(target)
+    if interrupted:
+        raise InterruptedAfterWriting(target)
 
 
 @contextmanager
 def atomic_file(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target` that is renamed onto it when the block succeeds."""
     target = target.resolve()
-    make_folders(target.parent)
-    with _locked(target.parent):
+    with _made_for(target.parent), _locked(target.parent):
         clean_debris(target)
         handle, name = tempfile.mkstemp(prefix=f".{target.name}{STAGING}", dir=target.parent)
         os.close(handle)
@@ -131,15 +136,40 @@ def fsync_tree(root: Path) -> None:
     fsync_path(root)
 
 
-def make_folders(folder: Path) -> None:
-    """`mkdir -p` whose new folders survive a crash: each new entry's parent is fsynced."""
+def make_folders(folder: Path) -> list[Path]:
+    """`mkdir -p` whose new folders survive a crash: each new entry's parent is fsynced. Returns
+    the folders it made, the outermost first."""
     missing: list[Path] = []
     while not folder.exists():
         missing.append(folder)
         folder = folder.parent
+    made: list[Path] = []
     for new in reversed(missing):
-        new.mkdir(exist_ok=True)
+        try:
+            new.mkdir()
+        except FileExistsError:  # made meanwhile by another process: not ours to remove
+            continue
+        made.append(new)
         fsync_path(new.parent)
+    return made
+
+
+@contextmanager
+def _made_for(folder: Path) -> Iterator[None]:
+    """Make `folder` (and its missing parents) for a write; if the write fails or is
+    interrupted, remove those of them that are still empty, so that nothing is left behind."""
+    made: list[Path] = []
+    try:
+        made = make_folders(folder)
+        yield
+    except BaseException:
+        with interrupts_deferred():
+            for new in reversed(made):
+                try:
+                    new.rmdir()
+                except OSError:  # something is in it now, or it is gone: leave it
+                    break
+        raise
 
 
 # --- switching ---------------------------------------------------------------------------------
@@ -202,18 +232,65 @@ def clean_debris(target: Path) -> None:
 
     Staging folders hold only new files and second names of the user's files, so they go; an old
     folder is put back if the target is missing (killed between the two renames), else removed.
+    The same for the names evramp used before the one-rename switch (`_legacy_debris`).
     """
-    debris = sorted(target.parent.glob(f".{target.name}{STAGING}*"))
-    retired = sorted(target.parent.glob(f".{target.name}{RETIRED}*"))
-    if retired and not target.exists():
-        retired.pop().rename(target)
-    for path in debris + retired:
+    debris, retired, legacy, legacy_retired = _debris(target)
+    if not target.exists() and (retired or legacy_retired):
+        if retired:
+            retired.pop().rename(target)
+        else:  # the old layout kept the old folder inside: .NAME.old.XXXXXXXX/NAME
+            (legacy_retired[-1] / target.name).rename(target)
+    for path in debris + retired + legacy + legacy_retired:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
             path.unlink()
-    if debris or retired:
+    if debris or retired or legacy or legacy_retired:
         fsync_path(target.parent)
+
+
+def _debris(target: Path) -> tuple[list[Path], list[Path], list[Path], list[Path]]:
+    """Staging and retired entries beside `target` named as evramp names them: now, and before
+    the one-rename switch (those only with tempfile's modes, see `_legacy_debris`)."""
+    name = re.escape(target.name)
+    staging = re.compile(rf"\.{name}{re.escape(STAGING)}{_RANDOM}")
+    retired = re.compile(rf"\.{name}{re.escape(RETIRED)}{_RANDOM}")
+    legacy = re.compile(rf"\.{name}\.{_RANDOM}")
+    legacy_retired = re.compile(rf"\.{name}\.old\.{_RANDOM}")
+    found: tuple[list[Path], list[Path], list[Path], list[Path]] = ([], [], [], [])
+    try:
+        entries = sorted(target.parent.iterdir())
+    except FileNotFoundError:
+        return found
+    for entry in entries:
+        for kind, pattern in enumerate((staging, retired, legacy, legacy_retired)):
+            if pattern.fullmatch(entry.name):
+                if kind < 2 or _legacy_debris(entry, target.name, retired=kind == 3):
+                    found[kind].append(entry)
+                break
+    return found
+
+
+def _legacy_debris(path: Path, name: str, retired: bool) -> bool:
+    """Whether `path`, named as evramp's writes named their staging before the one-rename
+    switch, is one: tempfile made those private (a folder 0700, a file 0600) and the old code
+    opened them up only just before the rename, so a copy a user made has other modes. A
+    retired folder held just the old folder, `NAME`; a staging folder held only files."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    if info.st_uid != os.geteuid():
+        return False
+    mode = stat.S_IMODE(info.st_mode)
+    if stat.S_ISREG(info.st_mode):
+        return mode == 0o600 and not retired
+    if not stat.S_ISDIR(info.st_mode) or mode != 0o700:
+        return False
+    entries = list(path.iterdir())
+    if retired:
+        return [entry.name for entry in entries] == [name] and entries[0].is_dir()
+    return all(entry.is_file() and not entry.is_symlink() for entry in entries)
 
 
 def _carry_over(old: Path, new: Path, keep: Callable[[str], bool]) -> None:
@@ -268,8 +345,9 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 @contextmanager
-def _interrupts_deferred() -> Iterator[list[int]]:
-    """Hold back SIGINT while the switch runs; the list says whether one came."""
+def interrupts_deferred() -> Iterator[list[int]]:
+    """Hold back SIGINT while the block runs (a switch, a display starting); the list says
+    whether one came. Only the main thread receives signals: elsewhere nothing is held back."""
     caught: list[int] = []
     if threading.current_thread() is not threading.main_thread():
         yield caught
