@@ -76,7 +76,9 @@ def check_out(out: Path, name: str) -> None:
     for folder in (existing, *(result for result in results if result.is_dir())):
         # An immutable folder (chattr +i) is refused here even for root.
         if not os.access(folder, os.W_OK | os.X_OK):
-            raise FolderRefused(f"--out {out}: {folder} is not writable")
+            read_only = os.statvfs(folder).f_flag & os.ST_RDONLY
+            why = "is on a read-only file system" if read_only else "is not writable"
+            raise FolderRefused(f"--out {out}: {folder} {why}")
     _probe(out, existing)
 
 
@@ -97,9 +99,13 @@ def _probe(out: Path, folder: Path) -> None:
 
 def _reason(failed: OSError) -> str:
     """The cause of a failed write in the user's words."""
-    if failed.errno == errno.ENOSPC:
+    number = failed.errno
+    if number is None:  # polars' writers say "(os error 28)" and set no errno
+        found = re.search(r"os error (\d+)", str(failed))
+        number = int(found.group(1)) if found else None
+    if number == errno.ENOSPC:
         return "the disk is full: No space left on device"
-    if failed.errno == errno.EDQUOT:
+    if number == errno.EDQUOT:
         return "the disk quota is used up: Disk quota exceeded"
     return failed.strerror or str(failed)
 
