@@ -366,6 +366,8 @@ def test_the_tornado_ranks_sources_by_whole_vehicles_lost_then_lateness() -> Non
     tornado = pd.DataFrame(
         {
             "source": ["slip", "outage", "chips", "cells", "motors", "inverters"],
+            "finished": [10] * 6,
+            "runs": [10] * 6,
             "happened": [0.2, 0.5, 0.3, 0.8, 0.3, 0.4],
             "delivered_lost_2024": [2139.3, 182.4, 0.0, 0.0, 0.0, -1e-9],
             "late_vehicle_weeks_added": [501_019.1, 25_082.5, 39.6, 12.3, -25.1, 5_749.6],

@@ -21,6 +21,7 @@ from evramp.model import BomLine, Disruption, Item, Scenario, ShiftChange, Shop,
 from evramp.model.records import SupplierCapacity
 from evramp.plan import PlanResult
 from evramp.risk import RiskResult, compile_risks, sample, sample_run, simulate, tables
+from evramp.risk.summary import tornado, unmeasured
 from tests.factory import HOURS_PER_WEEK, learning_ramp, one_car_one_shop, order, week
 
 WEEKS = 8
@@ -355,3 +356,29 @@ def test_cli_risk_refuses_a_bad_disruption(tmp_path: Path) -> None:
         in result.stderr
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_an_interrupted_tornado_says_which_sources_were_not_run() -> None:
+    calls: list[int] = []
+
+    def stop_after_the_main_runs(finished: int) -> None:
+        calls.append(finished)  # runs finished since the last call
+        if sum(calls) >= 20:  # the 20 runs done, the tornado not yet (or just begun)
+            raise KeyboardInterrupt
+
+    result = simulate(
+        mixed(), runs=20, seed=1, workers=1, tornado_runs=20, progress=stop_after_the_main_runs
+    )
+    assert result.interrupted
+    frame = tornado(result, result.years[0])
+    finished = {
+        source.name: len(result.alone.get(k, {})) for k, source in enumerate(result.sources)
+    }
+    assert dict(zip(frame["source"], frame["finished"], strict=True)) == finished
+    assert 0 in finished.values() and sum(finished.values()) < 20 * len(finished)
+    for row in frame.itertuples():
+        said = unmeasured(int(row.finished), int(row.runs))
+        if row.finished == 0:
+            assert said == "not run (interrupted before its runs)"
+        else:
+            assert said is None if row.runs else said.startswith("no optimal run")

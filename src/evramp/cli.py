@@ -576,6 +576,8 @@ def _print_risk(
 
 
 def _print_tornado(frame: pd.DataFrame, runs: int, year: str) -> None:
+    from evramp.risk.summary import unmeasured
+
     tornado = frame.set_index("source")
     console.print(
         f"\n[bold]Tornado[/bold]: what each source costs when only it happens (mean of "
@@ -584,12 +586,14 @@ def _print_tornado(frame: pd.DataFrame, runs: int, year: str) -> None:
     )
     for name, row in tornado.head(10).iterrows():
         lost, late = row[f"delivered_lost_{year}"], row["late_vehicle_weeks_added"]
-        if row["runs"] == 0:
-            console.print(f"  {name}: no optimal run to measure it")
+        missing = unmeasured(int(row["finished"]), int(row["runs"]))
+        if missing is not None:
+            console.print(f"  {name}: {missing}")
             continue
         console.print(
             f"  {name}: {round(lost) + 0:,} vehicles fewer delivered in {year}, "
             f"{round(late) + 0:+,} vehicle-weeks late (happened in {row['happened']:.0%})"
+            + (f", {row['runs']:,} of {runs:,} runs" if row["runs"] < runs else "")
         )
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from evramp.report import palettes
 from evramp.report.page import Figure, Trace, compact, figure
+from evramp.risk.summary import unmeasured
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -84,8 +85,10 @@ def tornado_figure(tornado: pd.DataFrame, target_year: str) -> Figure:
     ).sort_values(["_lost", "_late"], ascending=True, kind="stable")  # largest at the top
     sources = ranked["source"].astype(str).tolist()
     happened = [
-        "no optimal run" if pd.isna(h) else f"happened in {h:.0%} of runs"
-        for h in ranked["happened"]
+        unmeasured(int(finished), int(runs)) or f"happened in {h:.0%} of runs"
+        for finished, runs, h in zip(
+            ranked["finished"], ranked["runs"], ranked["happened"], strict=True
+        )
     ]
     measures = (
         ("x", f"vehicles not delivered in {target_year}", ranked[lost_column], palettes.LOST),

@@ -168,14 +168,16 @@ def _lateness(result: RiskResult) -> pd.DataFrame:
 def tornado(result: RiskResult, target_year: str) -> pd.DataFrame:
     """Per source, the mean output lost (over the horizon and in the target year) and the mean
     vehicle-weeks of lateness added when only it happens; the largest loss in the target year
-    first."""
+    first. `finished` counts the source's runs that were solved, `runs` those of them that
+    were optimal (the means are over these)."""
     in_year = np.array(result.years) == target_year
     base_total = result.base.delivered.sum()
     base_year = result.base.delivered[in_year].sum()
     base_late = result.base.lateness.sum()
     rows = []
     for k, source in enumerate(result.sources):
-        outcomes = [o for o in result.alone.get(k, {}).values() if o.ok]
+        finished = result.alone.get(k, {})
+        outcomes = [o for o in finished.values() if o.ok]
         hit = [o for o in outcomes if o.disrupted]
         lost = [base_total - o.delivered.sum() for o in outcomes]
         lost_year = [base_year - o.delivered[in_year].sum() for o in outcomes]
@@ -184,6 +186,7 @@ def tornado(result: RiskResult, target_year: str) -> pd.DataFrame:
             {
                 "source": source.name,
                 "disruptions": " ".join(result.source_members[k]),
+                "finished": len(finished),
                 "runs": len(outcomes),
                 "happened": len(hit) / len(outcomes) if outcomes else np.nan,
                 "delivered_lost": float(np.mean(lost)) if lost else np.nan,
@@ -196,6 +199,7 @@ def tornado(result: RiskResult, target_year: str) -> pd.DataFrame:
         columns=[
             "source",
             "disruptions",
+            "finished",
             "runs",
             "happened",
             "delivered_lost",
@@ -207,3 +211,12 @@ def tornado(result: RiskResult, target_year: str) -> pd.DataFrame:
     # moves output later (the plant catches up), which lateness shows and the total does not.
     order = [f"delivered_lost_{target_year}", "late_vehicle_weeks_added"]
     return frame.sort_values(order, ascending=False, kind="stable").reset_index(drop=True)
+
+
+def unmeasured(finished: int, optimal: int) -> str | None:
+    """Why a tornado row has no figures, or None when it has them."""
+    if finished == 0:
+        return "not run (interrupted before its runs)"
+    if optimal == 0:
+        return f"no optimal run to measure it (of {finished})"
+    return None
