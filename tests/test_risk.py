@@ -376,9 +376,11 @@ def test_an_interrupted_tornado_says_which_sources_were_not_run() -> None:
     }
     assert dict(zip(frame["source"], frame["finished"], strict=True)) == finished
     assert 0 in finished.values() and sum(finished.values()) < 20 * len(finished)
-    for row in frame.itertuples():
-        said = unmeasured(int(row.finished), int(row.runs))
-        if row.finished == 0:
+    for done, optimal in zip(frame["finished"], frame["runs"], strict=True):
+        said = unmeasured(int(done), int(optimal))
+        if done == 0:
             assert said == "not run (interrupted before its runs)"
+        elif optimal == 0:
+            assert said is not None and said.startswith("no optimal run")
         else:
-            assert said is None if row.runs else said.startswith("no optimal run")
+            assert said is None
