@@ -10,6 +10,7 @@ are the same for any number of workers.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import signal
 import threading
 import uuid
@@ -41,6 +42,15 @@ def solve_jobs(solver: Solver, passes: Passes, jobs: Sequence[Job]) -> list[tupl
 
 
 _WORKER: tuple[Solver, Passes] | None = None
+
+
+def _fork_server() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fresh server process that has imported the solver: a fork of the
+    caller would copy a process whose polars, Arrow and OpenMP thread pools may hold locks that
+    no thread of the child ever releases (Python 3.14 made this the default for that reason)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["evramp.risk.engine", "evramp.risk.sampling"])
+    return context
 
 
 def _start_worker(problem: RiskProblem, passes: Passes, algorithm: str) -> None:
@@ -76,7 +86,10 @@ def run_local(
     order they finish). On Ctrl-C the jobs not started are cancelled and KeyboardInterrupt is
     raised again once the pool is gone; what `done` received is kept by the caller."""
     pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(problem, passes, algorithm)
+        max_workers=workers,
+        mp_context=_fork_server(),
+        initializer=_start_worker,
+        initargs=(problem, passes, algorithm),
     )
     pending: set[Future[list[tuple[Job, Outcome]]]] = set()
     try:
