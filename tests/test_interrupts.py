@@ -58,6 +58,7 @@ def test_ctrl_c_in_integer_mode_writes_the_best_plan_marked_as_stopped(tmp_path:
     code, seconds, text = interrupted(terminal, r"\d+ s: best plan")
     assert code == 130, text
     assert "Traceback" not in text
+    assert "keeping the best plan" in text  # said at once, while the plan is made whole
     assert "stopped by Ctrl-C" in text and "written, marked as stopped" in text
     assert seconds < STOPPED_WITHIN, text
     gap = float(text.split("gap ")[-1].split("%")[0])

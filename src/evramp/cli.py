@@ -721,7 +721,7 @@ class _MipProgress:
             if _running_steps:
                 label, status = _running_steps[-1]
                 status.update(f"{label} ... {_progress_words(progress)}")
-        elif progress.seconds - self._printed >= PLAIN_PROGRESS_SECONDS:
+        elif progress.stopped or progress.seconds - self._printed >= PLAIN_PROGRESS_SECONDS:
             self._printed = progress.seconds
             console.print(f"  {_progress_words(progress)}")
 
@@ -730,6 +730,11 @@ def _progress_words(progress: Progress) -> str:
     bound = (
         f"bound {_objective(progress.bound)}" if math.isfinite(progress.bound) else "no bound yet"
     )
+    if progress.stopped:
+        return (
+            f"Ctrl-C after {progress.seconds:.0f} s: keeping the best plan "
+            f"{_objective(progress.objective)}, gap {progress.gap:.2%}; making it whole"
+        )
     if not math.isfinite(progress.objective):
         return f"{progress.seconds:.0f} s: no integer plan yet, {bound}"
     return (

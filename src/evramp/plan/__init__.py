@@ -107,7 +107,7 @@ def plan(
             algorithm=algorithm,
             mip_gap=mip_gap,
             start=start,
-            progress=progress,
+            progress=_bounded(progress, bound),
             model_file=model_file,
         )
     except SolveInterrupted as stopped:
@@ -149,6 +149,19 @@ def _with_gap(solution: Solution, bound: float) -> Solution:
         return solution
     gap = abs(solution.objective - bound) / max(1.0, abs(solution.objective))
     return dataclasses.replace(solution, gap=gap)
+
+
+def _bounded(progress: ProgressReport | None, bound: float) -> ProgressReport | None:
+    """Progress reports with the better of HiGHS' bound and the relaxation's: HiGHS has none
+    until its own root LP is solved, seconds after it has the start as its plan."""
+    if progress is None or not math.isfinite(bound):
+        return progress
+    report = progress
+
+    def bounded(reported: Progress) -> None:
+        report(dataclasses.replace(reported, bound=max(reported.bound, bound)))
+
+    return bounded
 
 
 MIN_MIP_SECONDS = 1.0

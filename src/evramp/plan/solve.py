@@ -15,7 +15,14 @@ import numpy as np
 
 from evramp.plan.layout import FloatArray
 from evramp.plan.lp import CONTINUOUS, INTEGER, SEMI_INTEGER, LinearProgram
-from evramp.plan.watch import Abandoned, HighsInterrupted, Incumbent, ProgressReport, Watcher
+from evramp.plan.watch import (
+    Abandoned,
+    HighsInterrupted,
+    Incumbent,
+    Progress,
+    ProgressReport,
+    Watcher,
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,8 @@ def solve(
     except SolveInterrupted as stopped:
         if not stopped.solution.usable:
             raise
+        if progress is not None:  # said at once: making the plan whole takes a few seconds
+            progress(_kept(stopped.solution))
         # The plan found so far is offered: made whole and given shadow prices like any other;
         # its seconds stay those of the MIP when it was stopped.
         kept = _with_duals(lp, _vertex(lp, stopped.solution), algorithm, started)
@@ -117,6 +126,12 @@ def solve(
     if not mip.usable:
         return mip
     return _with_duals(lp, mip, algorithm, started)
+
+
+def _kept(solution: Solution) -> Progress:
+    """The progress report of a plan kept at Ctrl-C."""
+    bound = solution.objective - solution.gap * max(1.0, abs(solution.objective))
+    return Progress(solution.seconds, solution.objective, bound, stopped=True)
 
 
 def _with_duals(lp: LinearProgram, mip: Solution, algorithm: str, started: float) -> Solution:

@@ -43,6 +43,8 @@ class Progress:
     seconds: float
     objective: float
     bound: float
+    stopped: bool = False
+    """Ctrl-C stopped the MIP: this is the plan that is kept, being made whole and written."""
 
     @property
     def gap(self) -> float:
