@@ -98,8 +98,8 @@ def extended_basis(
     small_rows = np.array([int(s) for s in basis.row_status], dtype=np.int64)
     columns = np.full(big.shape[1], LOWER, dtype=np.int64)
     rows = np.full(big.shape[0], LOWER, dtype=np.int64)
-    kept_items = np.setdiff1d(np.arange(len(data.item_ids)), free.item)
-    kept_lines = np.flatnonzero(np.isin(data.line_item, kept_items))
+    kept_items = np.setdiff1d(np.arange(len(data.items.ids)), free.item)
+    kept_lines = np.flatnonzero(np.isin(data.lines.item, kept_items))
     for family in ("build", "ship", "backlog", "experience", "overtime"):
         _copy(columns, getattr(big.columns, family), small_columns, getattr(small.columns, family))
     _copy(columns, big.columns.buy, small_columns, small.columns.buy, kept_lines)
@@ -109,7 +109,7 @@ def extended_basis(
     _copy(rows, big.rows.material, small_rows, small.rows.material, kept_items)
     weeks = np.arange(data.weeks)
     for item, line in zip(free.item, free.line, strict=True):
-        release = weeks - data.line_lead_time[line]
+        release = weeks - data.lines.lead_time[line]
         buyable = release >= 0
         buyable[buyable] &= big.col_upper[big.columns.buy.at(line, release[buyable])] > 0
         columns[big.columns.buy.at(line, release[buyable])] = BASIC

@@ -114,7 +114,7 @@ def test_a_plant_with_every_constraint_family_has_the_same_optimum(bucket: str) 
     assert evramp.validate(scenario) == []
     data = baseline_pulp.planning_data(scenario)
     assert len(data.learning) and (data.demand.max_late >= 0).any()
-    assert (data.line_share > 0).any() and (data.overtime_hours > 0).any()
+    assert (data.lines.share > 0).any() and (data.shops.overtime_hours > 0).any()
     assert_same_optimum(scenario)
 
 

@@ -141,7 +141,7 @@ def test_demand_classes_of_the_default_plant_are_the_record_loops_to_the_bit(
 ) -> None:
     scenario = _in_buckets(default_scenario, bucket)
     data = compile_scenario(scenario)
-    item_index = {item: i for i, item in enumerate(data.item_ids)}
+    item_index = {item: i for i, item in enumerate(data.items.ids)}
     _assert_same_classes(data.demand, _record_classes(scenario, item_index))
 
 
@@ -149,7 +149,7 @@ def test_default_plan_is_the_record_paths_plan(
     default_scenario: Scenario, default_plan: PlanResult
 ) -> None:
     data = compile_scenario(default_scenario)
-    item_index = {item: i for i, item in enumerate(data.item_ids)}
+    item_index = {item: i for i, item in enumerate(data.items.ids)}
     before = _plan_with(default_scenario, _record_classes(default_scenario, item_index))
     assert default_plan.status == before.status == "Optimal"
     assert default_plan.objective == before.objective
@@ -233,7 +233,7 @@ def test_fifty_thousand_lines_plan_as_the_record_path(big_folder: Path) -> None:
     records, _, _ = _records_of_file(big_folder / "demand.csv")
     as_records = dataclasses.replace(scenario, demand=records)
     data = compile_scenario(scenario)
-    item_index = {item: i for i, item in enumerate(data.item_ids)}
+    item_index = {item: i for i, item in enumerate(data.items.ids)}
     reference = _record_classes(as_records, item_index)
     _assert_same_classes(data.demand, reference)
     ours = evramp.plan(scenario)

@@ -109,7 +109,7 @@ def test_the_start_rounds_each_level_against_the_one_before() -> None:
     assert x is not None
     assert violations(lp, x) == []
     build = lp.columns.build.take(x)
-    made = [data.item_ids[m] for m in data.made_item]
+    made = [data.items.ids[m] for m in data.made.item]
     packs, cars = build[made.index("PACK")], build[made.index("CAR")]
     assert packs.max() == 53  # 70 / 1.3 = 53.8 rounded down
     good_packs = np.cumsum(packs) * 13 / 14

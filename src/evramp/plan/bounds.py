@@ -10,22 +10,22 @@ from evramp.plan.layout import FloatArray, IntArray
 
 def most_jobs(data: PlanData) -> FloatArray:
     """The most jobs each shop can do each week: its capacity plus all the overtime allowed."""
-    return data.shop_capacity + data.overtime_hours * data.overtime_jobs_per_hour
+    return data.shops.capacity + data.shops.overtime_hours * data.shops.overtime_jobs_per_hour
 
 
 def max_consumption(data: PlanData) -> FloatArray:
     """Upper bound of what builds can consume of each item in each week, shape (items, weeks)."""
     tightest, jobs = _tightest_routing(data)
-    line_shop = tightest[data.bom_made]
-    ratio = data.bom_gross / jobs[data.bom_made]  # units of child per job of that shop
+    line_shop = tightest[data.bom.made]
+    ratio = data.bom.gross / jobs[data.bom.made]  # units of child per job of that shop
     # Within one shop, the parents of a child together get at most the shop's jobs, so the
     # largest ratio among them bounds the child's consumption from that shop.
     pairs, where = np.unique(
-        np.stack([data.bom_child, line_shop], axis=1), axis=0, return_inverse=True
+        np.stack([data.bom.child, line_shop], axis=1), axis=0, return_inverse=True
     )
     largest = np.zeros(len(pairs))
     np.maximum.at(largest, where.ravel(), ratio)
-    bound = np.zeros((len(data.item_ids), data.weeks))
+    bound = np.zeros((len(data.items.ids), data.weeks))
     np.add.at(bound, pairs[:, 0], most_jobs(data)[pairs[:, 1]] * largest[:, None])
     return bound
 
@@ -33,11 +33,11 @@ def max_consumption(data: PlanData) -> FloatArray:
 def _tightest_routing(data: PlanData) -> tuple[IntArray, FloatArray]:
     """For each made item, the routing shop that allows the fewest units over the horizon,
     and the jobs per unit it takes there."""
-    units = most_jobs(data).sum(axis=1)[data.routing_shop] / data.routing_jobs
-    order = np.lexsort((units, data.routing_made))  # by made item, then fewest units first
-    first = order[np.r_[True, np.diff(data.routing_made[order]) != 0]]
-    tightest = np.zeros(len(data.made_item), dtype=np.int64)
-    jobs = np.ones(len(data.made_item))
-    tightest[data.routing_made[first]] = data.routing_shop[first]
-    jobs[data.routing_made[first]] = data.routing_jobs[first]
+    units = most_jobs(data).sum(axis=1)[data.routings.shop] / data.routings.jobs
+    order = np.lexsort((units, data.routings.made))  # by made item, then fewest units first
+    first = order[np.r_[True, np.diff(data.routings.made[order]) != 0]]
+    tightest = np.zeros(len(data.made.item), dtype=np.int64)
+    jobs = np.ones(len(data.made.item))
+    tightest[data.routings.made[first]] = data.routings.shop[first]
+    jobs[data.routings.made[first]] = data.routings.jobs[first]
     return tightest, jobs

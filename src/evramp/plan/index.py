@@ -18,6 +18,7 @@ from evramp.model import Scenario
 from evramp.model.buckets import BucketKind
 from evramp.plan.capacity import overtime_hours, shop_capacity, shop_time
 from evramp.plan.learning import LearningCurves, learning_curves
+from evramp.plan.tables import BomLines, Items, MadeItems, Routings, Shops, SupplierLines
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -60,44 +61,21 @@ class DemandClasses:
 
 @dataclass(frozen=True)
 class PlanData:
-    """Arrays the LP is built from. Shapes use I items, M made items, L supplier lines,
-    S shops, R routing rows, B BOM lines, C demand classes and T buckets ("weeks")."""
+    """Arrays the LP is built from, as entity tables (plan/tables.py). Shapes use I items,
+    M made items, L supplier lines, S shops, R routing rows, B BOM lines, C demand classes and
+    T buckets ("weeks")."""
 
     weeks: int  # T, the number of buckets
     week_start: list[str]  # ISO date of each bucket's first day
     bucket: BucketKind  # "day", "week" or "month"
     bucket_weeks: FloatArray  # (T,) length of each bucket in weeks (calendar days / 7)
-    item_ids: list[str]
-    item_kind: list[str]
-    holding_cost: FloatArray  # (I,) per unit-week (× bucket_weeks per bucket)
-    made_item: IntArray  # (M,) item index of each made item
-    made_lead_time: IntArray  # (M,) in buckets
-    made_cost: FloatArray  # (M,) cost per unit built (parts planned outside the LP)
-    bom_made: IntArray  # (B,) made-item index of the parent
-    bom_child: IntArray  # (B,) item index of the child
-    bom_gross: FloatArray  # (B,) quantity / yield
-    shop_ids: list[str]
-    shop_capacity: FloatArray  # (S, T) jobs per bucket (learning shops: at full rate)
-    overtime_jobs_per_hour: FloatArray  # (S, T) jobs one overtime hour adds (0: none possible)
-    overtime_hours: FloatArray  # (S, T) most overtime hours per bucket
-    overtime_cost: FloatArray  # (S,) cost of an overtime hour
+    items: Items
+    made: MadeItems
+    bom: BomLines
+    shops: Shops
     learning: LearningCurves
-    routing_made: IntArray  # (R,) made-item index
-    routing_shop: IntArray  # (R,)
-    routing_jobs: FloatArray  # (R,)
-    routing_setup_time: FloatArray  # (R,) jobs a week's setup takes (integer mode)
-    routing_setup_cost: FloatArray  # (R,)
-    line_supplier: list[str]
-    line_item: IntArray  # (L,)
-    line_lead_time: IntArray  # (L,) in buckets
-    line_price: FloatArray  # (L,)
-    line_capacity: FloatArray  # (L, T) per bucket, inf where unlimited
-    line_moq: FloatArray  # (L,) minimum order quantity, 0 when none
-    line_lot: FloatArray  # (L,) lot multiple, 0 when none
-    line_share: FloatArray  # (L,) quota share of its item's purchases, 0 when none
-    line_premium: FloatArray  # (L,) objective premium per unit for a less preferred line
-    on_hand: FloatArray  # (I,)
-    receipts: FloatArray  # (I, T)
+    routings: Routings
+    lines: SupplierLines
     demand: DemandClasses
 
 
@@ -133,42 +111,58 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         week_start=[day.isoformat() for day in buckets.starts[:-1]],
         bucket=buckets.kind,
         bucket_weeks=buckets.weeks_long,
-        item_ids=item_ids,
-        item_kind=[item.kind for item in scenario.items],
-        holding_cost=holding,
-        made_item=np.array([item_index[i] for i in made_ids], dtype=np.int64),
-        made_lead_time=lead_time,
-        made_cost=np.zeros(len(made_ids)),
-        bom_made=np.array([made_index[b.parent] for b in scenario.bom], dtype=np.int64),
-        bom_child=np.array([item_index[b.child] for b in scenario.bom], dtype=np.int64),
-        bom_gross=np.array([b.quantity / b.yield_ for b in scenario.bom]),
-        shop_ids=[shop.id for shop in scenario.shops],
-        shop_capacity=capacity,
-        overtime_jobs_per_hour=np.divide(
-            capacity, hours, out=np.zeros_like(capacity), where=hours > 0
+        items=Items(
+            ids=item_ids,
+            kind=[item.kind for item in scenario.items],
+            holding_cost=holding,
+            on_hand=on_hand,
+            receipts=receipts,
         ),
-        overtime_hours=overtime_hours(scenario, time),
-        overtime_cost=np.array([shop.overtime_cost for shop in scenario.shops]),
+        made=MadeItems(
+            item=np.array([item_index[i] for i in made_ids], dtype=np.int64),
+            lead_time=lead_time,
+            cost=np.zeros(len(made_ids)),
+        ),
+        bom=BomLines(
+            made=np.array([made_index[b.parent] for b in scenario.bom], dtype=np.int64),
+            child=np.array([item_index[b.child] for b in scenario.bom], dtype=np.int64),
+            gross=np.array([b.quantity / b.yield_ for b in scenario.bom]),
+        ),
+        shops=Shops(
+            ids=[shop.id for shop in scenario.shops],
+            capacity=capacity,
+            overtime_jobs_per_hour=np.divide(
+                capacity, hours, out=np.zeros_like(capacity), where=hours > 0
+            ),
+            overtime_hours=overtime_hours(scenario, time),
+            overtime_cost=np.array([shop.overtime_cost for shop in scenario.shops]),
+        ),
         learning=learning_curves(scenario),
-        routing_made=np.array([made_index[r.item] for r in scenario.routings], dtype=np.int64),
-        routing_shop=np.array([shop_index[r.shop] for r in scenario.routings], dtype=np.int64),
-        routing_jobs=np.array([r.jobs_per_unit for r in scenario.routings]),
-        routing_setup_time=np.array([r.setup_time for r in scenario.routings]),
-        routing_setup_cost=np.array([r.setup_cost for r in scenario.routings]),
-        line_supplier=[line.supplier for line in scenario.suppliers],
-        line_item=np.array([item_index[line.item] for line in scenario.suppliers], dtype=np.int64),
-        line_lead_time=np.array(
-            [buckets.lead(line.lead_time) for line in scenario.suppliers], dtype=np.int64
+        routings=Routings(
+            made=np.array([made_index[r.item] for r in scenario.routings], dtype=np.int64),
+            shop=np.array([shop_index[r.shop] for r in scenario.routings], dtype=np.int64),
+            jobs=np.array([r.jobs_per_unit for r in scenario.routings]),
+            setup_time=np.array([r.setup_time for r in scenario.routings]),
+            setup_cost=np.array([r.setup_cost for r in scenario.routings]),
         ),
-        line_price=np.array([line.price for line in scenario.suppliers]),
-        line_capacity=_supplier_capacity(scenario),
-        line_moq=np.array([line.moq for line in scenario.suppliers]),
-        line_lot=np.array([line.lot_multiple or 0.0 for line in scenario.suppliers]),
-        line_share=np.array([line.share or 0.0 for line in scenario.suppliers]),
-        line_premium=preference_premium(scenario),
-        on_hand=on_hand,
-        receipts=receipts,
+        lines=_supplier_lines(scenario, item_index),
         demand=_demand_classes(scenario, item_index),
+    )
+
+
+def _supplier_lines(scenario: Scenario, item_index: dict[str, int]) -> SupplierLines:
+    buckets = scenario.calendar.buckets
+    lines = scenario.suppliers
+    return SupplierLines(
+        supplier=[line.supplier for line in lines],
+        item=np.array([item_index[line.item] for line in lines], dtype=np.int64),
+        lead_time=np.array([buckets.lead(line.lead_time) for line in lines], dtype=np.int64),
+        price=np.array([line.price for line in lines]),
+        capacity=_supplier_capacity(scenario),
+        moq=np.array([line.moq for line in lines]),
+        lot=np.array([line.lot_multiple or 0.0 for line in lines]),
+        share=np.array([line.share or 0.0 for line in lines]),
+        premium=preference_premium(scenario),
     )
 
 

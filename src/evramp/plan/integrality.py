@@ -31,8 +31,8 @@ def _whole(values: FloatArray, axis: int | None = None) -> BoolArray:
 
 def whole_network_items(data: PlanData) -> BoolArray:
     """Per item: whole stock on hand and receipts, and no supplier line (I,)."""
-    whole = _whole(data.on_hand[:, None], axis=1) & _whole(data.receipts, axis=1)
-    return np.asarray(whole & ~np.isin(np.arange(len(data.item_ids)), data.line_item))
+    whole = _whole(data.items.on_hand[:, None], axis=1) & _whole(data.items.receipts, axis=1)
+    return np.asarray(whole & ~np.isin(np.arange(len(data.items.ids)), data.lines.item))
 
 
 def whole_shipments_implied(data: PlanData) -> BoolArray:
@@ -44,25 +44,27 @@ def whole_shipments_implied(data: PlanData) -> BoolArray:
 def whole_builds_implied(data: PlanData) -> BoolArray:
     """Per made item: its builds are whole at every vertex of the LP with the setups and every
     other integer column fixed (M,)."""
-    made = len(data.made_item)
-    item_of = data.made_item
-    routings_per_item = np.bincount(data.routing_made, minlength=made)
-    shop_ok = _whole(data.shop_capacity, axis=1)
-    shop_ok &= ~np.any((data.overtime_hours > 0) & (data.overtime_jobs_per_hour > 0), axis=1)
-    shop_ok[data.learning.shop] = False
-    odd = (data.routing_jobs != 1.0) | (
-        data.routing_setup_time != np.round(data.routing_setup_time)
+    made = len(data.made.item)
+    item_of = data.made.item
+    routings_per_item = np.bincount(data.routings.made, minlength=made)
+    shop_ok = _whole(data.shops.capacity, axis=1)
+    shop_ok &= ~np.any(
+        (data.shops.overtime_hours > 0) & (data.shops.overtime_jobs_per_hour > 0), axis=1
     )
-    shop_ok[data.routing_shop[odd]] = False
+    shop_ok[data.learning.shop] = False
+    odd = (data.routings.jobs != 1.0) | (
+        data.routings.setup_time != np.round(data.routings.setup_time)
+    )
+    shop_ok[data.routings.shop[odd]] = False
     own_shop = np.zeros(made, dtype=np.int64)
-    own_shop[data.routing_made] = data.routing_shop
-    shipments = np.ones(len(data.item_ids), dtype=np.bool_)
+    own_shop[data.routings.made] = data.routings.shop
+    shipments = np.ones(len(data.items.ids), dtype=np.bool_)
     np.logical_and.at(shipments, data.demand.variant, whole_shipments_implied(data))
     return np.asarray(
         (routings_per_item == 1)
         & shop_ok[own_shop]
-        & ~np.isin(np.arange(made), data.bom_made)  # no components left in the LP
-        & ~np.isin(item_of, data.bom_child)  # nothing consumes it
+        & ~np.isin(np.arange(made), data.bom.made)  # no components left in the LP
+        & ~np.isin(item_of, data.bom.child)  # nothing consumes it
         & whole_network_items(data)[item_of]
         & shipments[item_of]
     )

@@ -88,24 +88,24 @@ def build_lp(
     columns = Columns(
         **stack_blocks(
             weeks,
-            build=len(data.made_item),
-            buy=len(data.line_item),
-            stock=len(data.item_ids),
+            build=len(data.made.item),
+            buy=len(data.lines.item),
+            stock=len(data.items.ids),
             ship=len(data.demand.variant),
             backlog=len(data.demand.variant),
             experience=len(data.learning),
-            overtime=len(data.shop_ids),
+            overtime=len(data.shops.ids),
             setup=len(setup_routings(data)) if integer else 0,
         )
     )
-    routings = (data.routing_shop, data.routing_made, data.routing_jobs)
+    routings = (data.routings.shop, data.routings.made, data.routings.jobs)
     families = {
         "material": material_rows(data, columns),
         "shops": shop_rows(data, columns),
         "demand": demand_rows(data, columns),
         "experience": experience_rows(data.learning, routings, columns),
         "learning": with_parts(
-            chord_rows(data.learning, routings, data.shop_capacity, columns),
+            chord_rows(data.learning, routings, data.shops.capacity, columns),
             [setup_load_in_chords(data, columns)],
         ),
         "shares": share_rows(data, columns),
@@ -114,8 +114,8 @@ def build_lp(
     }
     row_blocks = stack_blocks(
         weeks,
-        material=len(data.item_ids),
-        shops=len(data.shop_ids),
+        material=len(data.items.ids),
+        shops=len(data.shops.ids),
         demand=len(data.demand.variant),
         experience=len(data.learning),
         learning=len(data.learning.chord_curve),
@@ -162,7 +162,7 @@ def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
     0, or between the MOQ and the capacity."""
     columns = lp.columns
     kind = np.full(columns.count, CONTINUOUS, dtype=np.int64)
-    whole = np.isin(np.asarray(data.item_kind)[data.made_item], ["vehicle", "assembly"])
+    whole = np.isin(np.asarray(data.items.kind)[data.made.item], ["vehicle", "assembly"])
     whole &= ~whole_builds_implied(data)
     kind[columns.build.offset : columns.build.stop] = np.repeat(
         np.where(whole, INTEGER, CONTINUOUS), data.weeks
@@ -171,13 +171,13 @@ def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
         np.where(whole_shipments_implied(data), CONTINUOUS, INTEGER), data.weeks
     )
     kind[columns.setup.offset : columns.setup.stop] = INTEGER
-    lot = np.where(data.line_lot > 0, data.line_lot, 1.0)
+    lot = np.where(data.lines.lot > 0, data.lines.lot, 1.0)
     scale = np.ones(columns.count)
     scale[columns.buy.offset : columns.buy.stop] = np.repeat(lot, data.weeks)
     lower = lp.col_lower / scale
     upper = lp.col_upper / scale
-    moq = np.repeat(np.ceil(data.line_moq / lot - 1e-9), data.weeks)
-    lots = np.repeat(data.line_lot > 0, data.weeks)
+    moq = np.repeat(np.ceil(data.lines.moq / lot - 1e-9), data.weeks)
+    lots = np.repeat(data.lines.lot > 0, data.weeks)
     buy_upper = upper[columns.buy.offset : columns.buy.stop]
     # Semi-variables need a finite upper bound: what the shops could ever consume will do.
     bound = np.repeat(_most_ever_needed(data) / lot, data.weeks)
@@ -205,7 +205,7 @@ def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
 def _most_ever_needed(data: PlanData) -> FloatArray:
     """Per supplier line: the most its item could be consumed over the whole horizon."""
     total = max_consumption(data).sum(axis=1) + 1.0
-    return np.asarray(total[data.line_item], dtype=np.float64)
+    return np.asarray(total[data.lines.item], dtype=np.float64)
 
 
 def _stack(
@@ -227,14 +227,14 @@ def _column_bounds(data: PlanData, columns: Columns) -> tuple[FloatArray, FloatA
     purchases that would only complete after the horizon are fixed at zero."""
     upper = np.full(columns.count, np.inf)
     weeks = np.arange(data.weeks)
-    build_late = weeks[None, :] + data.made_lead_time[:, None] >= data.weeks
+    build_late = weeks[None, :] + data.made.lead_time[:, None] >= data.weeks
     upper[columns.build.offset : columns.build.stop] = np.where(build_late, 0.0, np.inf).ravel()
     upper[columns.buy.offset : columns.buy.stop] = release_capacity(data).ravel()
     upper[columns.setup.offset : columns.setup.stop] = 1.0
     upper[columns.backlog.offset : columns.backlog.stop] = most_backlog(data).ravel()
-    possible = data.overtime_jobs_per_hour > 0
+    possible = data.shops.overtime_jobs_per_hour > 0
     upper[columns.overtime.offset : columns.overtime.stop] = np.where(
-        possible, data.overtime_hours, 0.0
+        possible, data.shops.overtime_hours, 0.0
     ).ravel()
     return np.zeros(columns.count), upper
 
@@ -261,30 +261,32 @@ def release_capacity(data: PlanData) -> FloatArray:
     the capacity of its arrival week t + lead time, and is zero when that is past the horizon.
     """
     weeks = np.arange(data.weeks)
-    arrival = weeks[None, :] + data.line_lead_time[:, None]
+    arrival = weeks[None, :] + data.lines.lead_time[:, None]
     inside = arrival < data.weeks
-    capped = np.take_along_axis(data.line_capacity, np.minimum(arrival, data.weeks - 1), axis=1)
+    capped = np.take_along_axis(data.lines.capacity, np.minimum(arrival, data.weeks - 1), axis=1)
     return np.where(inside, capped, 0.0)
 
 
 def _objective(data: PlanData, columns: Columns) -> FloatArray:
     cost = np.zeros(columns.count)
     weeks = data.weeks
-    cost[columns.build.offset : columns.build.stop] = np.repeat(data.made_cost, weeks)
+    cost[columns.build.offset : columns.build.stop] = np.repeat(data.made.cost, weeks)
     cost[columns.buy.offset : columns.buy.stop] = np.repeat(
-        data.line_price + data.line_premium, weeks
+        data.lines.price + data.lines.premium, weeks
     )
     cost[columns.stock.offset : columns.stock.stop] = np.outer(
-        data.holding_cost, data.bucket_weeks
+        data.items.holding_cost, data.bucket_weeks
     ).ravel()
     cost[columns.ship.offset : columns.ship.stop] = -np.repeat(data.demand.price, weeks)
     cost[columns.backlog.offset : columns.backlog.stop] = np.outer(
         data.demand.penalty, data.bucket_weeks
     ).ravel()
-    cost[columns.overtime.offset : columns.overtime.stop] = np.repeat(data.overtime_cost, weeks)
+    cost[columns.overtime.offset : columns.overtime.stop] = np.repeat(
+        data.shops.overtime_cost, weeks
+    )
     setups = setup_routings(data)[: columns.setup.entities]
     cost[columns.setup.offset : columns.setup.stop] = np.repeat(
-        data.routing_setup_cost[setups], weeks
+        data.routings.setup_cost[setups], weeks
     )
     # Costs below a billionth are noise that only hurts the solver (a price of 1e-185 made
     # HiGHS stop with a solve error); the smallest real cost here is the 1e-3 holding floor.

@@ -17,18 +17,18 @@ from evramp.plan.layout import Block, Columns, IntArray, Triplets, triplets
 
 def material_rows(data: PlanData, columns: Columns) -> Triplets:
     weeks = data.weeks
-    rows = Block(0, len(data.item_ids), weeks)
+    rows = Block(0, len(data.items.ids), weeks)
     item, week = rows.grid()
     parts = [
         (rows.at(item, week), columns.stock.at(item, week), np.ones(rows.size)),
         _carry_over(rows, columns.stock),
-        _arrivals(rows, columns.build, data.made_item, data.made_lead_time),
-        _arrivals(rows, columns.buy, data.line_item, data.line_lead_time),
+        _arrivals(rows, columns.build, data.made.item, data.made.lead_time),
+        _arrivals(rows, columns.buy, data.lines.item, data.lines.lead_time),
         _consumption(data, rows, columns.build),
         _shipments(data, rows, columns.ship),
     ]
-    supply = data.receipts.copy()
-    supply[:, 0] += data.on_hand
+    supply = data.items.receipts.copy()
+    supply[:, 0] += data.items.on_hand
     rhs = supply.ravel()
     return triplets(parts, rhs, rhs.copy())
 
@@ -55,12 +55,12 @@ def _consumption(
     data: PlanData, rows: Block, build: Block
 ) -> tuple[IntArray, IntArray, np.ndarray]:
     weeks = np.arange(rows.weeks)
-    line = np.repeat(np.arange(len(data.bom_child)), rows.weeks)
-    week = np.tile(weeks, len(data.bom_child))
+    line = np.repeat(np.arange(len(data.bom.child)), rows.weeks)
+    week = np.tile(weeks, len(data.bom.child))
     return (
-        rows.at(data.bom_child[line], week),
-        build.at(data.bom_made[line], week),
-        data.bom_gross[line],
+        rows.at(data.bom.child[line], week),
+        build.at(data.bom.made[line], week),
+        data.bom.gross[line],
     )
 
 

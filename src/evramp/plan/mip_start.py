@@ -260,13 +260,13 @@ def _purchases_down(value: FloatArray, moq: FloatArray, lots: BoolArray) -> Floa
 def _bom_depth(data: PlanData) -> IntArray:
     """Per made item: its level in the bill of materials (0 for what nothing consumes, a
     component one more than the deepest of its parents)."""
-    made_of_item = np.full(len(data.item_ids), -1, dtype=np.int64)
-    made_of_item[data.made_item] = np.arange(len(data.made_item))
-    child = made_of_item[data.bom_child]
-    parent = data.bom_made[child >= 0]
+    made_of_item = np.full(len(data.items.ids), -1, dtype=np.int64)
+    made_of_item[data.made.item] = np.arange(len(data.made.item))
+    child = made_of_item[data.bom.child]
+    parent = data.bom.made[child >= 0]
     child = child[child >= 0]
-    depth = np.zeros(len(data.made_item), dtype=np.int64)
-    for _ in range(len(data.made_item)):  # a BOM is acyclic: at most M passes settle it
+    depth = np.zeros(len(data.made.item), dtype=np.int64)
+    for _ in range(len(data.made.item)):  # a BOM is acyclic: at most M passes settle it
         deeper = depth.copy()
         np.maximum.at(deeper, child, depth[parent] + 1)
         if np.array_equal(deeper, depth):

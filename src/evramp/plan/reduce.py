@@ -56,30 +56,30 @@ def find_free_parts(
     or with a minimum order quantity is never free: lots leave stock behind. Parts in `keep`
     (item ids) stay in the LP whatever their supply: `evramp risk` changes their suppliers'
     capacities after the LP is built, which can make a free part bind."""
-    made = set(data.made_item.tolist())
-    stocked = (data.on_hand > 0) | (data.receipts > 0).any(axis=1)
+    made = set(data.made.item.tolist())
+    stocked = (data.items.on_hand > 0) | (data.items.receipts > 0).any(axis=1)
     bound = max_consumption(data)
     deliverable = _deliverable(data)
     items: list[int] = []
     lines: list[int] = []
-    if not len(data.line_item):
+    if not len(data.lines.item):
         return FreeParts.none()
-    order = np.argsort(data.line_item, kind="stable")
-    firsts = np.flatnonzero(np.r_[True, np.diff(data.line_item[order]) != 0])
+    order = np.argsort(data.lines.item, kind="stable")
+    firsts = np.flatnonzero(np.r_[True, np.diff(data.lines.item[order]) != 0])
     for candidates in np.split(order, firsts[1:]):  # the supplier lines of one item each
-        item = data.line_item[candidates[0]]
-        if item in made or stocked[item] or data.item_ids[item] in keep:
+        item = data.lines.item[candidates[0]]
+        if item in made or stocked[item] or data.items.ids[item] in keep:
             continue
-        if (data.line_share[candidates] > 0).any():
+        if (data.lines.share[candidates] > 0).any():
             continue  # a quota splits purchases between lines: not just in time from one
         if (
             lot_sizing
-            and (data.line_moq[candidates] > 0).any() | (data.line_lot[candidates] > 0).any()
+            and (data.lines.moq[candidates] > 0).any() | (data.lines.lot[candidates] > 0).any()
         ):
             continue
         cheapest = min(
             candidates,
-            key=lambda n: (data.line_price[n] + data.line_premium[n], data.line_lead_time[n], n),
+            key=lambda n: (data.lines.price[n] + data.lines.premium[n], data.lines.lead_time[n], n),
         )
         if (deliverable[cheapest] >= bound[item] - 1e-9).all():
             items.append(int(item))
@@ -89,8 +89,8 @@ def find_free_parts(
 
 def _deliverable(data: PlanData) -> FloatArray:
     """Most each line can deliver in each arrival week: 0 before its lead time."""
-    arrivals = data.line_capacity.copy()
-    for line, lead in enumerate(data.line_lead_time):
+    arrivals = data.lines.capacity.copy()
+    for line, lead in enumerate(data.lines.lead_time):
         arrivals[line, : min(int(lead), data.weeks)] = 0.0
     return arrivals
 
@@ -100,40 +100,26 @@ def without_free_parts(data: PlanData, free: FreeParts) -> PlanData:
     their cost folded into the build cost of their parents."""
     if not len(free):
         return data
-    keep = np.ones(len(data.item_ids), dtype=bool)
+    keep = np.ones(len(data.items.ids), dtype=bool)
     keep[free.item] = False
     new_index = np.cumsum(keep) - 1
-    free_bom = ~keep[data.bom_child]
-    price = np.zeros(len(data.item_ids))
-    price[free.item] = data.line_price[free.line]
-    made_cost = data.made_cost.copy()
+    free_bom = ~keep[data.bom.child]
+    price = np.zeros(len(data.items.ids))
+    price[free.item] = data.lines.price[free.line]
+    made_cost = data.made.cost.copy()
     np.add.at(
         made_cost,
-        data.bom_made[free_bom],
-        data.bom_gross[free_bom] * price[data.bom_child[free_bom]],
+        data.bom.made[free_bom],
+        data.bom.gross[free_bom] * price[data.bom.child[free_bom]],
     )
-    kept_lines = keep[data.line_item]
+    lines = data.lines.subset(keep[data.lines.item])
+    bom = data.bom.subset(~free_bom)
     return replace(
         data,
-        item_ids=[i for i, k in zip(data.item_ids, keep, strict=True) if k],
-        item_kind=[i for i, k in zip(data.item_kind, keep, strict=True) if k],
-        holding_cost=data.holding_cost[keep],
-        made_item=new_index[data.made_item],
-        made_cost=made_cost,
-        bom_made=data.bom_made[~free_bom],
-        bom_child=new_index[data.bom_child[~free_bom]],
-        bom_gross=data.bom_gross[~free_bom],
-        line_supplier=[s for s, k in zip(data.line_supplier, kept_lines, strict=True) if k],
-        line_item=new_index[data.line_item[kept_lines]],
-        line_lead_time=data.line_lead_time[kept_lines],
-        line_price=data.line_price[kept_lines],
-        line_capacity=data.line_capacity[kept_lines],
-        line_moq=data.line_moq[kept_lines],
-        line_lot=data.line_lot[kept_lines],
-        line_share=data.line_share[kept_lines],
-        line_premium=data.line_premium[kept_lines],
-        on_hand=data.on_hand[keep],
-        receipts=data.receipts[keep],
+        items=data.items.subset(keep),
+        made=replace(data.made, item=new_index[data.made.item], cost=made_cost),
+        bom=replace(bom, child=new_index[bom.child]),
+        lines=replace(lines, item=new_index[lines.item]),
         demand=replace(data.demand, variant=new_index[data.demand.variant]),
     )
 
@@ -147,12 +133,12 @@ def expand_solution(
     x = np.where(np.abs(x) < TOLERANCE, 0.0, x)
     columns = lp.columns
     build = columns.build.take(x)
-    kept_items = np.ones(len(data.item_ids), dtype=bool)
+    kept_items = np.ones(len(data.items.ids), dtype=bool)
     kept_items[free.item] = False
-    kept_lines = kept_items[data.line_item]
+    kept_lines = kept_items[data.lines.item]
     buy = just_in_time_purchases(data, free, build)
     buy[kept_lines] = columns.buy.take(x)
-    stock = np.zeros((len(data.item_ids), data.weeks))
+    stock = np.zeros((len(data.items.ids), data.weeks))
     stock[kept_items] = columns.stock.take(x)
     buy_shadow = np.zeros_like(buy)
     col_dual = solution.col_dual
@@ -163,8 +149,10 @@ def expand_solution(
     curves = data.learning
     chord_shadow = -lp.rows.learning.take(solution.row_dual)
     np.add.at(shop_shadow, curves.shop[curves.chord_curve], chord_shadow)
-    capacity = data.shop_capacity.copy()
-    capacity[curves.shop] = learned_capacity(curves, data.shop_capacity, columns.experience.take(x))
+    capacity = data.shops.capacity.copy()
+    capacity[curves.shop] = learned_capacity(
+        curves, data.shops.capacity, columns.experience.take(x)
+    )
     return PlanArrays(
         build=build,
         buy=buy,
@@ -179,7 +167,7 @@ def expand_solution(
 
 
 def _setups_per_routing(data: PlanData, setup: FloatArray) -> FloatArray:
-    full = np.zeros((len(data.routing_made), data.weeks))
+    full = np.zeros((len(data.routings.made), data.weeks))
     full[setup_routings(data)[: len(setup)]] = np.round(setup)
     return full
 
@@ -187,14 +175,14 @@ def _setups_per_routing(data: PlanData, setup: FloatArray) -> FloatArray:
 def just_in_time_purchases(data: PlanData, free: FreeParts, build: FloatArray) -> FloatArray:
     """Releases on each supplier line of the full PlanData for the free parts, (lines, weeks):
     what a build consumes in week t is released one lead time earlier."""
-    buy = np.zeros((len(data.line_item), data.weeks))
-    line_of = np.full(len(data.item_ids), -1, dtype=np.int64)
+    buy = np.zeros((len(data.lines.item), data.weeks))
+    line_of = np.full(len(data.items.ids), -1, dtype=np.int64)
     line_of[free.item] = free.line
-    lines = np.flatnonzero(line_of[data.bom_child] >= 0)
-    supplier_line = line_of[data.bom_child[lines]]
-    consumed = build[data.bom_made[lines]] * data.bom_gross[lines, None]
+    lines = np.flatnonzero(line_of[data.bom.child] >= 0)
+    supplier_line = line_of[data.bom.child[lines]]
+    consumed = build[data.bom.made[lines]] * data.bom.gross[lines, None]
     row, week = np.nonzero(consumed)
-    release = week - data.line_lead_time[supplier_line[row]]
+    release = week - data.lines.lead_time[supplier_line[row]]
     # Nothing is consumed before the lead time: that is a condition of being free.
     np.add.at(buy, (supplier_line[row], release), consumed[row, week])
     return buy

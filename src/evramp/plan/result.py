@@ -252,23 +252,23 @@ def _costs(data: PlanData, arrays: PlanArrays) -> dict[str, float]:
     late = np.maximum(backlog, 0.0) * data.bucket_weeks  # vehicle-weeks per bucket
     return {
         "revenue": float(data.demand.price @ arrays.ship.sum(axis=1)),
-        "purchases": float(data.line_price @ arrays.buy.sum(axis=1)),
-        "preference": float(data.line_premium @ arrays.buy.sum(axis=1)),
-        "holding": float(data.holding_cost @ (arrays.stock * data.bucket_weeks).sum(axis=1)),
+        "purchases": float(data.lines.price @ arrays.buy.sum(axis=1)),
+        "preference": float(data.lines.premium @ arrays.buy.sum(axis=1)),
+        "holding": float(data.items.holding_cost @ (arrays.stock * data.bucket_weeks).sum(axis=1)),
         "lateness": float(data.demand.penalty @ late.sum(axis=1)),
-        "overtime": float(data.overtime_cost @ arrays.overtime.sum(axis=1)),
-        "setups": float(data.routing_setup_cost @ arrays.setup.sum(axis=1)),
+        "overtime": float(data.shops.overtime_cost @ arrays.overtime.sum(axis=1)),
+        "setups": float(data.routings.setup_cost @ arrays.setup.sum(axis=1)),
     }
 
 
 def _vehicle_shops(data: PlanData) -> list[str]:
-    vehicle_made = {m for m, i in enumerate(data.made_item) if data.item_kind[i] == "vehicle"}
+    vehicle_made = {m for m, i in enumerate(data.made.item) if data.items.kind[i] == "vehicle"}
     shops = {
         int(s)
-        for m, s in zip(data.routing_made, data.routing_shop, strict=True)
+        for m, s in zip(data.routings.made, data.routings.shop, strict=True)
         if m in vehicle_made
     }
-    return [data.shop_ids[s] for s in sorted(shops)]
+    return [data.shops.ids[s] for s in sorted(shops)]
 
 
 def _weeks(data: PlanData, week: IntArray) -> DateArray:
@@ -281,19 +281,19 @@ def _years(data: PlanData, week: IntArray) -> npt.NDArray[np.int64]:
 
 
 def _builds(data: PlanData, build: FloatArray, setup: FloatArray) -> pd.DataFrame:
-    routing, week = np.nonzero(build[data.routing_made] > 0)
-    made = data.routing_made[routing]
+    routing, week = np.nonzero(build[data.routings.made] > 0)
+    made = data.routings.made[routing]
     quantity = build[made, week]
-    available = week + data.made_lead_time[made]
+    available = week + data.made.lead_time[made]
     return pd.DataFrame(
         {
-            "item": np.asarray(data.item_ids, dtype=object)[data.made_item[made]],
-            "shop": np.asarray(data.shop_ids, dtype=object)[data.routing_shop[routing]],
+            "item": np.asarray(data.items.ids, dtype=object)[data.made.item[made]],
+            "shop": np.asarray(data.shops.ids, dtype=object)[data.routings.shop[routing]],
             "week": _weeks(data, week),
             "year": _years(data, week),
             "quantity": quantity,
-            "jobs": quantity * data.routing_jobs[routing],
-            "setup_jobs": setup[routing, week] * data.routing_setup_time[routing],
+            "jobs": quantity * data.routings.jobs[routing],
+            "setup_jobs": setup[routing, week] * data.routings.setup_time[routing],
             "available_week": _weeks(data, np.minimum(available, data.weeks - 1)),
         }
     )
@@ -301,11 +301,11 @@ def _builds(data: PlanData, build: FloatArray, setup: FloatArray) -> pd.DataFram
 
 def _output(data: PlanData, build: FloatArray) -> pd.DataFrame:
     """Vehicles completed per variant and week (a build completes after its lead time)."""
-    vehicles = [m for m, i in enumerate(data.made_item) if data.item_kind[i] == "vehicle"]
-    completed = delay(build[vehicles], data.made_lead_time[vehicles])
+    vehicles = [m for m, i in enumerate(data.made.item) if data.items.kind[i] == "vehicle"]
+    completed = delay(build[vehicles], data.made.lead_time[vehicles])
     variant, week = np.nonzero(completed > 0)
-    ids = np.asarray(data.item_ids, dtype=object)[
-        data.made_item[np.asarray(vehicles, dtype=np.int64)]
+    ids = np.asarray(data.items.ids, dtype=object)[
+        data.made.item[np.asarray(vehicles, dtype=np.int64)]
     ]
     return pd.DataFrame(
         {
@@ -322,12 +322,12 @@ def _purchases(data: PlanData, buy: FloatArray) -> pd.DataFrame:
     quantity = buy[line, week]
     return pd.DataFrame(
         {
-            "supplier": np.asarray(data.line_supplier, dtype=object)[line],
-            "item": np.asarray(data.item_ids, dtype=object)[data.line_item[line]],
+            "supplier": np.asarray(data.lines.supplier, dtype=object)[line],
+            "item": np.asarray(data.items.ids, dtype=object)[data.lines.item[line]],
             "release_week": _weeks(data, week),
-            "receipt_week": _weeks(data, week + data.line_lead_time[line]),
+            "receipt_week": _weeks(data, week + data.lines.lead_time[line]),
             "quantity": quantity,
-            "cost": quantity * data.line_price[line],
+            "cost": quantity * data.lines.price[line],
         }
     )
 
@@ -336,7 +336,7 @@ def _stock(data: PlanData, stock: FloatArray) -> pd.DataFrame:
     item, week = np.nonzero(stock > 0)
     return pd.DataFrame(
         {
-            "item": np.asarray(data.item_ids, dtype=object)[item],
+            "item": np.asarray(data.items.ids, dtype=object)[item],
             "week": _weeks(data, week),
             "year": _years(data, week),
             "quantity": stock[item, week],
@@ -346,20 +346,22 @@ def _stock(data: PlanData, stock: FloatArray) -> pd.DataFrame:
 
 def _capacity(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
     """Each shop's capacity, load and shadow price (objective gained per extra job) by week."""
-    shops, weeks = len(data.shop_ids), data.weeks
+    shops, weeks = len(data.shops.ids), data.weeks
     load = np.zeros((shops, weeks))
-    np.add.at(load, data.routing_shop, arrays.build[data.routing_made] * data.routing_jobs[:, None])
-    np.add.at(load, data.routing_shop, arrays.setup * data.routing_setup_time[:, None])
+    np.add.at(
+        load, data.routings.shop, arrays.build[data.routings.made] * data.routings.jobs[:, None]
+    )
+    np.add.at(load, data.routings.shop, arrays.setup * data.routings.setup_time[:, None])
     shop, week = np.divmod(np.arange(shops * weeks), weeks)
     return pd.DataFrame(
         {
-            "shop": np.asarray(data.shop_ids, dtype=object)[shop],
+            "shop": np.asarray(data.shops.ids, dtype=object)[shop],
             "week": _weeks(data, week),
             "year": _years(data, week),
             "capacity": arrays.shop_capacity.ravel(),
             "load": load.ravel(),
             "overtime_hours": arrays.overtime.ravel(),
-            "overtime_jobs": (arrays.overtime * data.overtime_jobs_per_hour).ravel(),
+            "overtime_jobs": (arrays.overtime * data.shops.overtime_jobs_per_hour).ravel(),
             "shadow_price": arrays.shop_shadow.ravel(),
         }
     )
@@ -371,14 +373,14 @@ def _supply(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
     buy = arrays.buy
     at_limit = buy >= release_capacity(data) - 1e-6
     shadow = np.where(at_limit & (arrays.buy_shadow > TOLERANCE), arrays.buy_shadow, 0.0)
-    received = delay(buy, data.line_lead_time)
-    marginal = delay(shadow, data.line_lead_time)
+    received = delay(buy, data.lines.lead_time)
+    marginal = delay(shadow, data.lines.lead_time)
     line, week = np.divmod(np.arange(buy.size), data.weeks)
-    capacity = data.line_capacity.ravel()
+    capacity = data.lines.capacity.ravel()
     return pd.DataFrame(
         {
-            "supplier": np.asarray(data.line_supplier, dtype=object)[line],
-            "item": np.asarray(data.item_ids, dtype=object)[data.line_item[line]],
+            "supplier": np.asarray(data.lines.supplier, dtype=object)[line],
+            "item": np.asarray(data.items.ids, dtype=object)[data.lines.item[line]],
             "week": _weeks(data, week),
             "year": _years(data, week),
             "capacity": np.where(np.isfinite(capacity), capacity, np.nan),
@@ -393,7 +395,7 @@ def _demand(data: PlanData, ship: FloatArray) -> dict[str, pd.DataFrame]:
     split = allocate(orders, ship)
     ids = np.asarray(orders.ids, dtype=object)
     kinds = np.asarray(orders.kind, dtype=object)
-    variant = np.asarray(data.item_ids, dtype=object)[data.demand.variant[orders.klass]]
+    variant = np.asarray(data.items.ids, dtype=object)[data.demand.variant[orders.klass]]
     finished = split.finished
     late = np.where(finished >= 0, np.maximum(finished - orders.due, 0), -1)
 

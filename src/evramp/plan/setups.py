@@ -20,18 +20,18 @@ from evramp.plan.layout import Block, Columns, FloatArray, IntArray, Triplets, t
 
 def setup_routings(data: PlanData) -> IntArray:
     """Routing rows that have a setup time or cost."""
-    return np.flatnonzero((data.routing_setup_time > 0) | (data.routing_setup_cost > 0))
+    return np.flatnonzero((data.routings.setup_time > 0) | (data.routings.setup_cost > 0))
 
 
 def largest_builds(data: PlanData, routings: IntArray) -> FloatArray:
     """M[k,t]: the most of the item one week's setup on that shop can be for, (K, T)."""
-    shop = data.routing_shop[routings]
-    room = most_jobs(data)[shop] - data.routing_setup_time[routings, None]
-    bound = np.maximum(room, 0.0) / data.routing_jobs[routings, None]
-    made_item = data.made_item[data.routing_made[routings]]
+    shop = data.routings.shop[routings]
+    room = most_jobs(data)[shop] - data.routings.setup_time[routings, None]
+    bound = np.maximum(room, 0.0) / data.routings.jobs[routings, None]
+    made_item = data.made.item[data.routings.made[routings]]
     for row, item in enumerate(made_item):
         classes = data.demand.variant == item
-        if data.item_kind[item] == "vehicle":
+        if data.items.kind[item] == "vehicle":
             bound[row] = np.minimum(bound[row], data.demand.due[classes].sum())
     return np.asarray(bound, dtype=np.float64)
 
@@ -43,9 +43,9 @@ def setup_load(
     routings = setup_routings(data)[: columns.setup.entities]
     k, week = columns.setup.grid()
     return (
-        shop_rows.at(data.routing_shop[routings][k], week),
+        shop_rows.at(data.routings.shop[routings][k], week),
         columns.setup.at(k, week),
-        data.routing_setup_time[routings][k],
+        data.routings.setup_time[routings][k],
     )
 
 
@@ -55,7 +55,7 @@ def setup_load_in_chords(data: PlanData, columns: Columns) -> tuple[IntArray, In
     routings = setup_routings(data)[: columns.setup.entities]
     curves = data.learning
     chord_shop = curves.shop[curves.chord_curve]
-    chord, k = np.nonzero(chord_shop[:, None] == data.routing_shop[routings][None, :])
+    chord, k = np.nonzero(chord_shop[:, None] == data.routings.shop[routings][None, :])
     rows = Block(0, len(chord_shop), data.weeks)
     weeks = np.arange(data.weeks)
     pair = np.repeat(np.arange(len(chord)), data.weeks)
@@ -63,7 +63,7 @@ def setup_load_in_chords(data: PlanData, columns: Columns) -> tuple[IntArray, In
     return (
         rows.at(chord[pair], week),
         columns.setup.at(k[pair], week),
-        data.routing_setup_time[routings][k[pair]],
+        data.routings.setup_time[routings][k[pair]],
     )
 
 
@@ -76,7 +76,7 @@ def setup_rows(data: PlanData, columns: Columns) -> Triplets:
     parts = [
         (
             rows.at(k, week),
-            columns.build.at(data.routing_made[routings][k], week),
+            columns.build.at(data.routings.made[routings][k], week),
             np.ones(rows.size),
         ),
         (rows.at(k, week), columns.setup.at(k, week), -bound.ravel()),
@@ -93,17 +93,17 @@ def remaining_demand_rows(data: PlanData, columns: Columns) -> Triplets:
     relaxation tight; without a setup it allows nothing, like the row above.
     """
     routings = setup_routings(data)[: columns.setup.entities]
-    made = data.routing_made[routings]
-    vehicle = np.array([data.item_kind[data.made_item[m]] == "vehicle" for m in made], dtype=bool)
+    made = data.routings.made[routings]
+    vehicle = np.array([data.items.kind[data.made.item[m]] == "vehicle" for m in made], dtype=bool)
     rows = Block(0, len(routings), data.weeks)
     k, week = rows.grid()
-    lead = data.made_lead_time[made][k]
+    lead = data.made.lead_time[made][k]
     done = week + lead
     keep = vehicle[k] & (done < data.weeks)
     k, week, done = k[keep], week[keep], done[keep]
-    item = data.made_item[made][k]
+    item = data.made.item[made][k]
     due_from = np.cumsum(data.demand.due[:, ::-1], axis=1)[:, ::-1]  # (C, T): due from t on
-    remaining = np.zeros((len(data.item_ids), data.weeks))
+    remaining = np.zeros((len(data.items.ids), data.weeks))
     np.add.at(remaining, data.demand.variant, due_from)
     parts = [
         (rows.at(k, week), columns.build.at(made[k], week), np.ones(len(k))),

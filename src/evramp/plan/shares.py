@@ -16,7 +16,7 @@ from evramp.plan.layout import Columns, IntArray, Triplets, triplets
 
 def quota_lines(data: PlanData) -> IntArray:
     """Supplier lines with a share, in line order."""
-    return np.flatnonzero(data.line_share > 0)
+    return np.flatnonzero(data.lines.share > 0)
 
 
 def share_rows(data: PlanData, columns: Columns) -> Triplets:
@@ -24,8 +24,8 @@ def share_rows(data: PlanData, columns: Columns) -> Triplets:
     weeks = np.arange(data.weeks)
     rows, cols, values = [], [], []
     for row, line in enumerate(lines):
-        siblings = np.flatnonzero(data.line_item == data.line_item[line])
-        coefficient = np.where(siblings == line, 1.0, 0.0) - data.line_share[line]
+        siblings = np.flatnonzero(data.lines.item == data.lines.item[line])
+        coefficient = np.where(siblings == line, 1.0, 0.0) - data.lines.share[line]
         rows.append(np.full(len(siblings) * data.weeks, row))
         cols.append(columns.buy.at(np.repeat(siblings, data.weeks), np.tile(weeks, len(siblings))))
         values.append(np.repeat(coefficient, data.weeks))

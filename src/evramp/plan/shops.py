@@ -12,20 +12,20 @@ from evramp.plan.setups import setup_load
 
 def shop_rows(data: PlanData, columns: Columns) -> Triplets:
     weeks = data.weeks
-    rows = Block(0, len(data.shop_ids), weeks)
-    routing = np.repeat(np.arange(len(data.routing_shop)), weeks)
-    week = np.tile(np.arange(weeks), len(data.routing_shop))
+    rows = Block(0, len(data.shops.ids), weeks)
+    routing = np.repeat(np.arange(len(data.routings.shop)), weeks)
+    week = np.tile(np.arange(weeks), len(data.routings.shop))
     builds = (
-        rows.at(data.routing_shop[routing], week),
-        columns.build.at(data.routing_made[routing], week),
-        data.routing_jobs[routing],
+        rows.at(data.routings.shop[routing], week),
+        columns.build.at(data.routings.made[routing], week),
+        data.routings.jobs[routing],
     )
     shop, shop_week = rows.grid()
     overtime = (
         rows.at(shop, shop_week),
         columns.overtime.at(shop, shop_week),
-        -data.overtime_jobs_per_hour.ravel(),
+        -data.shops.overtime_jobs_per_hour.ravel(),
     )
-    upper = data.shop_capacity.ravel()
+    upper = data.shops.capacity.ravel()
     parts = [builds, overtime, setup_load(data, columns, rows)]
     return triplets(parts, np.full(rows.size, -np.inf), upper)

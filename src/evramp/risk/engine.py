@@ -76,7 +76,7 @@ def _chords(data: PlanData, lp: LinearProgram) -> Chords:
         column=lp.columns.experience.at(curve, week),
         shop=shop,
         week=week,
-        coefficient=-data.shop_capacity[shop, week] * curves.chord_slope[chord],
+        coefficient=-data.shops.capacity[shop, week] * curves.chord_slope[chord],
         upper=lp.row_upper[block.offset : block.stop].copy(),
     )
 
@@ -109,31 +109,31 @@ def risk_problem(scenario: Scenario) -> RiskProblem:
     bound_data = data
     slipping = model.slipping_shops
     if len(slipping):  # a slip moves capacity later: bound consumption by the running maximum
-        capacity, overtime = data.shop_capacity.copy(), data.overtime_hours.copy()
+        capacity, overtime = data.shops.capacity.copy(), data.shops.overtime_hours.copy()
         capacity[slipping] = np.maximum.accumulate(capacity[slipping], axis=1)
         overtime[slipping] = np.maximum.accumulate(overtime[slipping], axis=1)
         bound_data = _with(data, capacity, overtime)
     free = find_free_parts(bound_data, keep=keep)
     reduced = without_free_parts(data, free)
     lp = build_lp(reduced)
-    kept = np.ones(len(data.item_ids), dtype=bool)
+    kept = np.ones(len(data.items.ids), dtype=bool)
     kept[free.item] = False
-    kept_lines = kept[data.line_item]
+    kept_lines = kept[data.lines.item]
     lp_line = np.where(kept_lines, np.cumsum(kept_lines) - 1, -1)
     vehicles = np.array(
-        [m for m, i in enumerate(data.made_item) if data.item_kind[i] == "vehicle"], dtype=np.int64
+        [m for m, i in enumerate(data.made.item) if data.items.kind[i] == "vehicle"], dtype=np.int64
     )
     levels = tuple(sorted(set(data.demand.priority.tolist())))
     return RiskProblem(
         lp=lp,
         model=model,
-        shop_capacity=data.shop_capacity,
+        shop_capacity=data.shops.capacity,
         overtime_upper=lp.columns.overtime.take(lp.col_upper).copy(),
-        line_capacity=data.line_capacity,
-        line_lead=data.line_lead_time,
+        line_capacity=data.lines.capacity,
+        line_lead=data.lines.lead_time,
         lp_line=lp_line.astype(np.int64),
         vehicle_made=vehicles,
-        vehicle_lead=data.made_lead_time[vehicles],
+        vehicle_lead=data.made.lead_time[vehicles],
         bucket_weeks=data.bucket_weeks,
         class_level=np.searchsorted(np.array(levels), data.demand.priority).astype(np.int64),
         priorities=levels,
@@ -143,7 +143,7 @@ def risk_problem(scenario: Scenario) -> RiskProblem:
 
 
 def _with(data: PlanData, capacity: FloatArray, overtime: FloatArray) -> PlanData:
-    return replace(data, shop_capacity=capacity, overtime_hours=overtime)
+    return replace(data, shops=replace(data.shops, capacity=capacity, overtime_hours=overtime))
 
 
 def shifted(values: FloatArray, slip: IntArray) -> FloatArray:

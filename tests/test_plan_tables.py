@@ -1,0 +1,63 @@
+"""Entity tables take subsets of all their fields at once and refuse misaligned fields."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import evramp
+from evramp.plan.index import compile_scenario
+from evramp.plan.reduce import find_free_parts, without_free_parts
+from evramp.plan.tables import EntityTable, SupplierLines
+
+
+def lines(count: int) -> SupplierLines:
+    numbers = np.arange(count, dtype=np.float64)
+    return SupplierLines(
+        supplier=[f"S{n}" for n in range(count)],
+        item=np.arange(count, dtype=np.int64),
+        lead_time=np.zeros(count, dtype=np.int64),
+        price=numbers,
+        capacity=np.outer(numbers, np.ones(3)),
+        moq=numbers,
+        lot=numbers,
+        share=numbers,
+        premium=numbers,
+    )
+
+
+def named_lines(table: SupplierLines, items: list[str]) -> list[tuple[str, str]]:
+    return [(supplier, items[i]) for supplier, i in zip(table.supplier, table.item, strict=True)]
+
+
+def test_a_subset_takes_the_same_rows_of_every_field() -> None:
+    table = lines(5)
+    taken = table.subset(np.array([True, False, True, False, True]))
+    assert taken.supplier == ["S0", "S2", "S4"]
+    for field in dataclasses.fields(SupplierLines):
+        value = getattr(taken, field.name)
+        assert len(value) == len(taken) == 3, field.name
+    assert taken.capacity.tolist() == [[0.0] * 3, [2.0] * 3, [4.0] * 3]
+    assert table.subset(np.array([3, 1], dtype=np.int64)).supplier == ["S3", "S1"]
+
+
+def test_fields_of_different_lengths_are_refused() -> None:
+    with pytest.raises(ValueError, match="different lengths"):
+        dataclasses.replace(lines(3), price=np.zeros(2))
+
+
+def test_every_planner_table_is_an_entity_table_and_the_reduction_keeps_them_aligned() -> None:
+    data = compile_scenario(evramp.load_scenario("yizhuang"))
+    reduced = without_free_parts(data, free := find_free_parts(data))
+    assert len(free) > 0
+    for name in ("items", "made", "bom", "shops", "routings", "lines"):
+        assert isinstance(getattr(reduced, name), EntityTable), name
+    assert len(reduced.items) == len(data.items) - len(free)
+    kept = [i for i in data.items.ids if i not in {data.items.ids[f] for f in free.item}]
+    assert reduced.items.ids == kept
+    # Every supplier line still names its own item after the renumbering.
+    before = set(named_lines(data.lines, data.items.ids))
+    after = set(named_lines(reduced.lines, reduced.items.ids))
+    assert after <= before and len(after) == len(reduced.lines)
