@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 
 import evramp
+from evramp.plan import lp as lp_module
 from evramp.plan.index import compile_scenario
+from evramp.plan.lp import build_lp
+from evramp.plan.objective import objective_terms
 from evramp.plan.reduce import find_free_parts, without_free_parts
 from evramp.plan.tables import EntityTable, SupplierLines
 
@@ -61,3 +64,29 @@ def test_every_planner_table_is_an_entity_table_and_the_reduction_keeps_them_ali
     before = set(named_lines(data.lines, data.items.ids))
     after = set(named_lines(reduced.lines, reduced.items.ids))
     assert after <= before and len(after) == len(reduced.lines)
+
+
+def test_the_cost_breakdown_is_the_lp_objective_term_by_term() -> None:
+    """One list of terms serves both: each term's share of the LP's cost vector times the
+    solution is the breakdown's figure for it."""
+    scenario = evramp.load_scenario("yizhuang")
+    result = evramp.plan(scenario)
+    costs = result.costs
+    total = sum(value for name, value in costs.items() if name != "revenue") - costs["revenue"]
+    assert total == pytest.approx(result.objective, rel=1e-9)
+    assert [term.name for term in objective_terms(compile_scenario(scenario))] == [
+        "revenue", "purchases", "purchases", "preference", "holding", "lateness", "overtime",
+        "setups",
+    ]  # fmt: skip
+    assert set(costs) == {"revenue", "purchases", "preference", "holding", "lateness",
+                          "overtime", "setups"}  # fmt: skip
+
+
+def test_a_constraint_family_out_of_step_with_its_block_is_refused() -> None:
+    data = compile_scenario(evramp.load_scenario("yizhuang"))
+    lp = build_lp(data)
+    families = list(lp_module._families(data, lp.columns))
+    short = families[1]
+    families[1] = dataclasses.replace(short, entities=short.entities + 1)
+    with pytest.raises(ValueError, match="constraint family shops"):
+        lp_module._stack(tuple(families), lp.columns.count)

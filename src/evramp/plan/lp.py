@@ -27,6 +27,7 @@ from evramp.plan.layout import (
 )
 from evramp.plan.learning import chord_rows, experience_rows
 from evramp.plan.material import material_rows
+from evramp.plan.objective import objective_terms
 from evramp.plan.setups import (
     remaining_demand_rows,
     setup_load_in_chords,
@@ -98,33 +99,7 @@ def build_lp(
             setup=len(setup_routings(data)) if integer else 0,
         )
     )
-    routings = (data.routings.shop, data.routings.made, data.routings.jobs)
-    families = {
-        "material": material_rows(data, columns),
-        "shops": shop_rows(data, columns),
-        "demand": demand_rows(data, columns),
-        "experience": experience_rows(data.learning, routings, columns),
-        "learning": with_parts(
-            chord_rows(data.learning, routings, data.shops.capacity, columns),
-            [setup_load_in_chords(data, columns)],
-        ),
-        "shares": share_rows(data, columns),
-        "setups": setup_rows(data, columns),
-        "setup_cuts": remaining_demand_rows(data, columns),
-    }
-    row_blocks = stack_blocks(
-        weeks,
-        material=len(data.items.ids),
-        shops=len(data.shops.ids),
-        demand=len(data.demand.variant),
-        experience=len(data.learning),
-        learning=len(data.learning.chord_curve),
-    )
-    last = row_blocks["learning"]
-    row_blocks["shares"] = Block(last.stop, len(quota_lines(data)), 1)
-    row_blocks["setups"] = Block(row_blocks["shares"].stop, columns.setup.entities, weeks)
-    row_blocks["setup_cuts"] = Block(row_blocks["setups"].stop, columns.setup.entities, weeks)
-    matrix, lower, upper = _stack(families, row_blocks, columns.count)
+    matrix, lower, upper, row_blocks = _stack(_families(data, columns), columns.count)
     col_lower, col_upper = _column_bounds(data, columns)
     lp = LinearProgram(
         columns=columns,
@@ -208,18 +183,62 @@ def _most_ever_needed(data: PlanData) -> FloatArray:
     return np.asarray(total[data.lines.item], dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class Family:
+    """One family of constraint rows: `entities × weeks` rows (`weeks` 1 for a row per entity
+    over the whole horizon), laid out in the matrix after the family before it."""
+
+    name: str  # the field of `Rows` that locates it
+    rows: Triplets
+    entities: int
+    weeks: int
+
+
+def _families(data: PlanData, columns: Columns) -> tuple[Family, ...]:
+    """Every constraint family, in matrix order: a new family is one entry here and one field
+    of `Rows`."""
+    weeks = data.weeks
+    routings = (data.routings.shop, data.routings.made, data.routings.jobs)
+    curves = data.learning
+    chords = with_parts(
+        chord_rows(curves, routings, data.shops.capacity, columns),
+        [setup_load_in_chords(data, columns)],
+    )
+    setups = columns.setup.entities
+    return (
+        Family("material", material_rows(data, columns), len(data.items), weeks),
+        Family("shops", shop_rows(data, columns), len(data.shops), weeks),
+        Family("demand", demand_rows(data, columns), len(data.demand.variant), weeks),
+        Family("experience", experience_rows(curves, routings, columns), len(curves), weeks),
+        Family("learning", chords, len(curves.chord_curve), weeks),
+        Family("shares", share_rows(data, columns), len(quota_lines(data)), 1),
+        Family("setups", setup_rows(data, columns), setups, weeks),
+        Family("setup_cuts", remaining_demand_rows(data, columns), setups, weeks),
+    )
+
+
 def _stack(
-    families: dict[str, Triplets], blocks: dict[str, Block], n_cols: int
-) -> tuple[sp.csc_array, FloatArray, FloatArray]:
-    rows = np.concatenate([f.rows + blocks[name].offset for name, f in families.items()])
-    cols = np.concatenate([f.cols for f in families.values()])
-    values = np.concatenate([f.values for f in families.values()])
-    n_rows = max(block.stop for block in blocks.values())
-    matrix = sp.csc_array((values, (rows, cols)), shape=(n_rows, n_cols))
+    families: tuple[Family, ...], n_cols: int
+) -> tuple[sp.csc_array, FloatArray, FloatArray, dict[str, Block]]:
+    """The families' rows as one sparse matrix, their bounds, and where each family lies."""
+    blocks: dict[str, Block] = {}
+    offset = 0
+    for family in families:
+        blocks[family.name] = Block(offset, family.entities, family.weeks)
+        offset = blocks[family.name].stop
+        if family.rows.count != blocks[family.name].size:  # a family out of step with its block
+            raise ValueError(
+                f"constraint family {family.name}: {family.rows.count} rows, "
+                f"{family.entities} × {family.weeks} expected"
+            )
+    rows = np.concatenate([f.rows.rows + blocks[f.name].offset for f in families])
+    cols = np.concatenate([f.rows.cols for f in families])
+    values = np.concatenate([f.rows.values for f in families])
+    matrix = sp.csc_array((values, (rows, cols)), shape=(offset, n_cols))
     matrix.sum_duplicates()
-    lower = np.concatenate([f.lower for f in families.values()])
-    upper = np.concatenate([f.upper for f in families.values()])
-    return matrix, lower, upper
+    lower = np.concatenate([f.rows.lower for f in families])
+    upper = np.concatenate([f.rows.upper for f in families])
+    return matrix, lower, upper, blocks
 
 
 def _column_bounds(data: PlanData, columns: Columns) -> tuple[FloatArray, FloatArray]:
@@ -268,26 +287,13 @@ def release_capacity(data: PlanData) -> FloatArray:
 
 
 def _objective(data: PlanData, columns: Columns) -> FloatArray:
+    """The cost vector: every term of `objective_terms` on its block of columns."""
     cost = np.zeros(columns.count)
-    weeks = data.weeks
-    cost[columns.build.offset : columns.build.stop] = np.repeat(data.made.cost, weeks)
-    cost[columns.buy.offset : columns.buy.stop] = np.repeat(
-        data.lines.price + data.lines.premium, weeks
-    )
-    cost[columns.stock.offset : columns.stock.stop] = np.outer(
-        data.items.holding_cost, data.bucket_weeks
-    ).ravel()
-    cost[columns.ship.offset : columns.ship.stop] = -np.repeat(data.demand.price, weeks)
-    cost[columns.backlog.offset : columns.backlog.stop] = np.outer(
-        data.demand.penalty, data.bucket_weeks
-    ).ravel()
-    cost[columns.overtime.offset : columns.overtime.stop] = np.repeat(
-        data.shops.overtime_cost, weeks
-    )
     setups = setup_routings(data)[: columns.setup.entities]
-    cost[columns.setup.offset : columns.setup.stop] = np.repeat(
-        data.routings.setup_cost[setups], weeks
-    )
+    for term in objective_terms(data):
+        block: Block = getattr(columns, term.variable)
+        unit_cost = term.unit_cost[setups] if term.variable == "setup" else term.unit_cost
+        cost[block.offset : block.stop] += term.sign * unit_cost.ravel()
     # Costs below a billionth are noise that only hurts the solver (a price of 1e-185 made
     # HiGHS stop with a solve error); the smallest real cost here is the 1e-3 holding floor.
     return np.where(np.abs(cost) < TINY_COST, 0.0, cost)

@@ -26,6 +26,7 @@ from evramp.plan.allocate import TOLERANCE, allocate
 from evramp.plan.index import PlanData
 from evramp.plan.layout import FloatArray, IntArray, delay
 from evramp.plan.lp import release_capacity
+from evramp.plan.objective import cost_breakdown
 
 
 @dataclass(frozen=True)
@@ -249,16 +250,16 @@ def extract(
 
 def _costs(data: PlanData, arrays: PlanArrays) -> dict[str, float]:
     backlog = np.cumsum(data.demand.due, axis=1) - np.cumsum(arrays.ship, axis=1)
-    late = np.maximum(backlog, 0.0) * data.bucket_weeks  # vehicle-weeks per bucket
-    return {
-        "revenue": float(data.demand.price @ arrays.ship.sum(axis=1)),
-        "purchases": float(data.lines.price @ arrays.buy.sum(axis=1)),
-        "preference": float(data.lines.premium @ arrays.buy.sum(axis=1)),
-        "holding": float(data.items.holding_cost @ (arrays.stock * data.bucket_weeks).sum(axis=1)),
-        "lateness": float(data.demand.penalty @ late.sum(axis=1)),
-        "overtime": float(data.shops.overtime_cost @ arrays.overtime.sum(axis=1)),
-        "setups": float(data.routings.setup_cost @ arrays.setup.sum(axis=1)),
+    values = {
+        "build": arrays.build,
+        "buy": arrays.buy,
+        "stock": arrays.stock,
+        "ship": arrays.ship,
+        "backlog": np.maximum(backlog, 0.0),
+        "overtime": arrays.overtime,
+        "setup": arrays.setup,
     }
+    return cost_breakdown(data, values)
 
 
 def _vehicle_shops(data: PlanData) -> list[str]:
