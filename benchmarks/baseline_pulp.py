@@ -34,9 +34,9 @@ from pulp import lpSum
 
 import evramp
 from evramp.model import Scenario
+from evramp.plan.chain import planner_chain
 from evramp.plan.index import PlanData, compile_scenario
 from evramp.plan.lp import TINY_COST, build_lp
-from evramp.plan.reduce import FreeParts, find_free_parts, without_free_parts
 
 BUILD_TARGET = 20.0  # evramp's model build at least this many times faster than PuLP's
 AGREEMENT = 1e-6  # relative difference of the optima
@@ -44,9 +44,7 @@ AGREEMENT = 1e-6  # relative difference of the optima
 
 def planning_data(scenario: Scenario, reduce: bool = True) -> PlanData:
     """The PlanData `plan()` hands to `build_lp` in LP mode (free parts taken out)."""
-    data = compile_scenario(scenario)
-    free = find_free_parts(data) if reduce else FreeParts.none()
-    return without_free_parts(data, free)
+    return planner_chain(reduce=reduce).apply(compile_scenario(scenario)).data
 
 
 def _cost(value: float) -> float:

@@ -26,10 +26,11 @@ import numpy as np
 import numpy.typing as npt
 
 import evramp
+from evramp.plan.chain import JustInTimeParts
 from evramp.plan.index import PlanData, compile_scenario
 from evramp.plan.layout import Block
 from evramp.plan.lp import LinearProgram, build_lp
-from evramp.plan.reduce import FreeParts, find_free_parts, without_free_parts
+from evramp.plan.reduce import FreeParts
 from evramp.plan.solve import highs_for
 
 IntArray = npt.NDArray[np.int64]
@@ -57,8 +58,9 @@ class Certificate:
 def certify(scenario: evramp.Scenario) -> Certificate:
     """Solve the reduced LP, then the full one from the reduced optimal basis extended."""
     data = compile_scenario(scenario)
-    free = find_free_parts(data)
-    small, big = build_lp(without_free_parts(data, free)), build_lp(data)
+    smaller, inverse = JustInTimeParts().apply(data)  # the chain of plan(), free parts only
+    free = inverse.free
+    small, big = build_lp(smaller), build_lp(data)
     started = time.perf_counter()
     reduced = highs_for(small, "ipm")  # with crossover: a basis
     reduced.run()

@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 
 import evramp
+from evramp.plan.chain import planner_chain
 from evramp.plan.index import compile_scenario
 from evramp.plan.lp import SEMI_CONTINUOUS, SEMI_INTEGER, LinearProgram, build_lp
 from evramp.plan.mip_start import rounded_start
-from evramp.plan.reduce import find_free_parts, without_free_parts
 from evramp.plan.relaxation import WarmRelaxation
 from evramp.plan.solve import solve
 from evramp.report import on_time_rate
@@ -37,7 +37,7 @@ OVERRUN_SECONDS = 2.0
 def integer_lp(scenario: evramp.Scenario) -> tuple[LinearProgram, float, float]:
     """The MIP as `plan` builds it, its LP bound and its rounded start's objective."""
     data = compile_scenario(scenario)
-    reduced = without_free_parts(data, find_free_parts(data, lot_sizing=True))
+    reduced = planner_chain(integer=True).apply(data).data
     lp = build_lp(reduced, integer=True)
     assert lp.integrality is not None
     semi = np.isin(lp.integrality, (SEMI_CONTINUOUS, SEMI_INTEGER))

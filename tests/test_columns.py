@@ -26,6 +26,7 @@ from evramp.model.columns import LINE, WHITESPACE, DemandTable, read_demand
 from evramp.model.scenario import TABLE_BY_NAME
 from evramp.model.validate import check_scenario
 from evramp.plan import PlanResult
+from evramp.plan.chain import planner_chain
 from evramp.plan.index import (
     MIN_LATENESS_PENALTY,
     DemandClasses,
@@ -34,7 +35,6 @@ from evramp.plan.index import (
     priority_weights,
 )
 from evramp.plan.lp import build_lp
-from evramp.plan.reduce import expand_solution, find_free_parts, without_free_parts
 from evramp.plan.result import ModelSize, Verdict, extract
 from evramp.plan.solve import solve
 
@@ -117,11 +117,11 @@ def _assert_same_classes(ours: DemandClasses, reference: DemandClasses) -> None:
 def _plan_with(scenario: Scenario, classes: DemandClasses) -> PlanResult:
     """`evramp.plan`'s steps on the scenario's arrays with these demand classes."""
     data = dataclasses.replace(compile_scenario(scenario), demand=classes)
-    free = find_free_parts(data, lot_sizing=False)
-    lp = build_lp(without_free_parts(data, free))
+    reduced = planner_chain().apply(data)
+    lp = build_lp(reduced.data)
     solution = solve(lp)
-    arrays = expand_solution(data, free, lp, solution)
-    size = ModelSize(*lp.shape, int(lp.matrix.nnz), free_parts=len(free))
+    arrays = reduced.expand(lp, solution)
+    size = ModelSize(*lp.shape, int(lp.matrix.nnz), free_parts=reduced.parts_outside)
     verdict = Verdict(solution.status, solution.objective, solution.gap, False)
     return extract(scenario.name, data, arrays, size, verdict, {})
 

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 import evramp
 from evramp.model import BomLine, Item, Routing, Scenario, Supplier
+from evramp.plan.chain import planner_chain
 from evramp.plan.index import PlanData, compile_scenario
 from evramp.plan.layout import FloatArray
 from evramp.plan.lp import (
@@ -22,7 +23,6 @@ from evramp.plan.lp import (
     build_lp,
 )
 from evramp.plan.mip_start import rounded_start
-from evramp.plan.reduce import find_free_parts, without_free_parts
 from evramp.plan.relaxation import WarmRelaxation
 from evramp.plan.solve import solve
 from tests.factory import learning_ramp, one_car_one_shop, order, shop
@@ -33,7 +33,7 @@ TOL = 1e-6
 
 def integer_lp(scenario: Scenario) -> tuple[PlanData, LinearProgram]:
     data = compile_scenario(scenario)
-    reduced = without_free_parts(data, find_free_parts(data, lot_sizing=True))
+    reduced = planner_chain(integer=True).apply(data).data
     return reduced, build_lp(reduced, integer=True)
 
 

@@ -9,10 +9,12 @@ import pytest
 
 import evramp
 from evramp.plan import lp as lp_module
+from evramp.plan.chain import FreePartsInverse, planner_chain
 from evramp.plan.index import compile_scenario
 from evramp.plan.lp import build_lp
 from evramp.plan.objective import objective_terms
-from evramp.plan.reduce import find_free_parts, without_free_parts
+from evramp.plan.reduce import find_free_parts, just_in_time_purchases, without_free_parts
+from evramp.plan.solve import solve
 from evramp.plan.tables import EntityTable, SupplierLines
 
 
@@ -90,3 +92,31 @@ def test_a_constraint_family_out_of_step_with_its_block_is_refused() -> None:
     families[1] = dataclasses.replace(short, entities=short.entities + 1)
     with pytest.raises(ValueError, match="constraint family shops"):
         lp_module._stack(tuple(families), lp.columns.count)
+
+
+def test_the_chain_inverts_the_free_parts_to_the_full_plan() -> None:
+    """The chain's way back gives every supplier line and item of the scenario, the free parts
+    bought just in time: their purchases equal what the builds consume, released a lead time
+    ahead; and the LP's named bounds are the rows and columns they say."""
+    data = compile_scenario(evramp.load_scenario("yizhuang"))
+    reduced = planner_chain().apply(data)
+    assert reduced.parts_outside > 0
+    lp = build_lp(reduced.data)
+    arrays = reduced.expand(lp, solve(lp))
+    assert arrays.buy.shape == (len(data.lines), data.weeks)
+    assert arrays.stock.shape == (len(data.items), data.weeks)
+    [inverse] = reduced.inverses
+    assert isinstance(inverse, FreePartsInverse)
+    free_lines = inverse.free.line
+    expected = just_in_time_purchases(data, inverse.free, arrays.build)
+    assert np.allclose(arrays.buy[free_lines], expected[free_lines])
+    assert arrays.buy[free_lines].sum() > 0
+    shops = lp.bound("shop_capacity")
+    assert shops.index.tolist() == list(range(lp.rows.shops.offset, lp.rows.shops.stop))
+    lines = lp.bound("release_capacity", np.array([2, 0]))
+    assert lines.base.tolist() == [
+        lp.col_upper[lp.columns.buy.at(2, np.arange(data.weeks))].tolist(),
+        lp.col_upper[lp.columns.buy.at(0, np.arange(data.weeks))].tolist(),
+    ]
+    with pytest.raises(KeyError, match="no bound named"):
+        lp.bound("paint")

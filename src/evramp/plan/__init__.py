@@ -11,11 +11,11 @@ from pathlib import Path
 import polars as pl
 
 from evramp.model import Scenario, ensure_valid
+from evramp.plan.chain import Reduced, planner_chain
 from evramp.plan.index import PlanData, compile_scenario
 from evramp.plan.layout import FloatArray
 from evramp.plan.lp import LinearProgram, build_lp
 from evramp.plan.mip_start import rounded_start
-from evramp.plan.reduce import FreeParts, expand_solution, find_free_parts, without_free_parts
 from evramp.plan.relaxation import WarmRelaxation
 from evramp.plan.result import ModelSize, PlanResult, Verdict, extract
 from evramp.plan.solve import (
@@ -90,16 +90,15 @@ def plan(
     ensure_valid(scenario)
     clock = _Clock()
     data = compile_scenario(scenario)
-    free = find_free_parts(data, lot_sizing=integer) if reduce else FreeParts.none()
-    reduced = without_free_parts(data, free)
+    reduced = planner_chain(integer, reduce).apply(data)
     clock.lap("compile")
-    lp = build_lp(reduced, integer=integer, strict_priorities=strict_priorities)
+    lp = build_lp(reduced.data, integer=integer, strict_priorities=strict_priorities)
     clock.lap("build")
     if integer and time_limit is None:
         time_limit = DEFAULT_MIP_TIME_LIMIT
     bound = -math.inf  # the relaxation's objective, once integer mode's start has solved it
     try:
-        start, bound = _start(reduced, lp, algorithm, time_limit) if integer else (None, bound)
+        start, bound = _start(reduced.data, lp, algorithm, time_limit) if integer else (None, bound)
         clock.lap("start")
         solution = solve(
             lp,
@@ -115,7 +114,7 @@ def plan(
         if not stopped.solution.usable:
             raise PlanInterrupted(None, stopped.solution.seconds) from None
         best = _with_gap(stopped.solution, bound)
-        kept = _result(scenario, data, free, lp, best, integer, clock)
+        kept = _result(scenario, reduced, lp, best, integer, clock)
         raise PlanInterrupted(kept, best.seconds) from None
     clock.lap("solve")
     if not solution.usable:
@@ -123,7 +122,7 @@ def plan(
         if solution.status == "Infeasible" and (data.demand.max_late >= 0).any():
             why = _broken_promises(scenario, time_limit, integer)
         raise PlanFailed(scenario.name, solution.status, why)
-    return _result(scenario, data, free, lp, solution, integer, clock)
+    return _result(scenario, reduced, lp, solution, integer, clock)
 
 
 def _start(
@@ -179,19 +178,18 @@ def _remaining(time_limit: float | None, clock: _Clock, started: bool) -> float 
 
 def _result(
     scenario: Scenario,
-    data: PlanData,
-    free: FreeParts,
+    reduced: Reduced,
     lp: LinearProgram,
     solution: Solution,
     integer: bool,
     clock: _Clock,
 ) -> PlanResult:
-    arrays = expand_solution(data, free, lp, solution)
+    arrays = reduced.expand(lp, solution)
     rows, columns = lp.shape
-    size = ModelSize(rows, columns, int(lp.matrix.nnz), free_parts=len(free))
+    size = ModelSize(rows, columns, int(lp.matrix.nnz), free_parts=reduced.parts_outside)
     result = extract(
         scenario.name,
-        data,
+        reduced.original,
         arrays,
         size,
         Verdict(solution.status, solution.objective, solution.gap, integer),

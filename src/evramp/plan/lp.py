@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from evramp.plan.bounds import max_consumption
@@ -71,6 +72,38 @@ class LinearProgram:
     @property
     def shape(self) -> tuple[int, int]:
         return self.matrix.shape
+
+    def bound(self, name: str, entities: IntArray | None = None) -> NamedBound:
+        """The upper bounds a caller may change by name (see `BOUNDS`), for all entities of
+        the family or those given, entity by entity, bucket by bucket."""
+        if name not in BOUNDS:
+            raise KeyError(f"no bound named {name!r}; the LP has {', '.join(BOUNDS)}")
+        on, family = BOUNDS[name]
+        block: Block = getattr(self.rows if on == "row" else self.columns, family)
+        chosen = np.arange(block.entities) if entities is None else entities
+        index = block.at(chosen[:, None], np.arange(block.weeks)[None, :]).ravel()
+        upper = self.row_upper if on == "row" else self.col_upper
+        base = upper[index].reshape(len(chosen), block.weeks)
+        return NamedBound(name, on, index.astype(np.int32), base)
+
+
+@dataclass(frozen=True)
+class NamedBound:
+    """Upper bounds of some rows or columns of the LP, and their values as built."""
+
+    name: str
+    on: str  # "row" or "column"
+    index: npt.NDArray[np.int32]  # entity-major: entity × bucket
+    base: FloatArray  # (entities, buckets)
+
+
+BOUNDS = {
+    "shop_capacity": ("row", "shops"),  # jobs per shop and bucket
+    "learning_chords": ("row", "learning"),  # a learning curve's chord, per chord and bucket
+    "overtime_hours": ("column", "overtime"),  # per shop and bucket
+    "release_capacity": ("column", "buy"),  # units a supplier line may release per bucket
+}
+"""Bounds callers change by name (risk runs): name -> (row or column, the family's block)."""
 
 
 TINY_COST = 1e-9
@@ -274,16 +307,21 @@ def most_backlog(data: PlanData) -> FloatArray:
 
 
 def release_capacity(data: PlanData) -> FloatArray:
-    """Most units that may be released on each supplier line in each week.
+    """Most units that may be released on each supplier line in each week (see
+    `release_capacity_of`)."""
+    return release_capacity_of(data.lines.capacity, data.lines.lead_time)
+
+
+def release_capacity_of(capacity: FloatArray, lead_time: IntArray) -> FloatArray:
+    """Releases allowed per line and bucket, (L, T), for capacities per arrival bucket.
 
     A supplier's capacity limits what it delivers in a week, so a release in week t is capped by
     the capacity of its arrival week t + lead time, and is zero when that is past the horizon.
     """
-    weeks = np.arange(data.weeks)
-    arrival = weeks[None, :] + data.lines.lead_time[:, None]
-    inside = arrival < data.weeks
-    capped = np.take_along_axis(data.lines.capacity, np.minimum(arrival, data.weeks - 1), axis=1)
-    return np.where(inside, capped, 0.0)
+    weeks = capacity.shape[1]
+    arrival = np.arange(weeks)[None, :] + lead_time[:, None]
+    capped = np.take_along_axis(capacity, np.minimum(arrival, weeks - 1), axis=1)
+    return np.where(arrival < weeks, capped, 0.0)
 
 
 def _objective(data: PlanData, columns: Columns) -> FloatArray:

@@ -23,15 +23,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from evramp.plan.allocate import TOLERANCE
 from evramp.plan.bounds import max_consumption
 from evramp.plan.index import PlanData
 from evramp.plan.layout import FloatArray, IntArray
-from evramp.plan.learning import learned_capacity
-from evramp.plan.lp import LinearProgram
-from evramp.plan.result import PlanArrays
-from evramp.plan.setups import setup_routings
-from evramp.plan.solve import Solution
 
 
 @dataclass(frozen=True)
@@ -124,54 +118,6 @@ def without_free_parts(data: PlanData, free: FreeParts) -> PlanData:
     )
 
 
-def expand_solution(
-    data: PlanData, free: FreeParts, lp: LinearProgram, solution: Solution
-) -> PlanArrays:
-    """Map the reduced LP's solution back to the full scenario: LP parts and lines where they
-    were, free parts bought just in time, their stock zero and their shadow prices zero."""
-    x = solution.x if lp.column_scale is None else solution.x * lp.column_scale
-    x = np.where(np.abs(x) < TOLERANCE, 0.0, x)
-    columns = lp.columns
-    build = columns.build.take(x)
-    kept_items = np.ones(len(data.items.ids), dtype=bool)
-    kept_items[free.item] = False
-    kept_lines = kept_items[data.lines.item]
-    buy = just_in_time_purchases(data, free, build)
-    buy[kept_lines] = columns.buy.take(x)
-    stock = np.zeros((len(data.items.ids), data.weeks))
-    stock[kept_items] = columns.stock.take(x)
-    buy_shadow = np.zeros_like(buy)
-    col_dual = solution.col_dual
-    if lp.column_scale is not None:  # duals per lot back to duals per unit
-        col_dual = col_dual / lp.column_scale
-    buy_shadow[kept_lines] = -columns.buy.take(col_dual)
-    shop_shadow = -lp.rows.shops.take(solution.row_dual)
-    curves = data.learning
-    chord_shadow = -lp.rows.learning.take(solution.row_dual)
-    np.add.at(shop_shadow, curves.shop[curves.chord_curve], chord_shadow)
-    capacity = data.shops.capacity.copy()
-    capacity[curves.shop] = learned_capacity(
-        curves, data.shops.capacity, columns.experience.take(x)
-    )
-    return PlanArrays(
-        build=build,
-        buy=buy,
-        stock=stock,
-        ship=columns.ship.take(x),
-        shop_capacity=capacity,
-        overtime=columns.overtime.take(x),
-        setup=_setups_per_routing(data, columns.setup.take(x)),
-        shop_shadow=np.where(np.abs(shop_shadow) < TOLERANCE, 0.0, shop_shadow),
-        buy_shadow=buy_shadow,
-    )
-
-
-def _setups_per_routing(data: PlanData, setup: FloatArray) -> FloatArray:
-    full = np.zeros((len(data.routings.made), data.weeks))
-    full[setup_routings(data)[: len(setup)]] = np.round(setup)
-    return full
-
-
 def just_in_time_purchases(data: PlanData, free: FreeParts, build: FloatArray) -> FloatArray:
     """Releases on each supplier line of the full PlanData for the free parts, (lines, weeks):
     what a build consumes in week t is released one lead time earlier."""
@@ -190,7 +136,6 @@ def just_in_time_purchases(data: PlanData, free: FreeParts, build: FloatArray) -
 
 __all__ = [
     "FreeParts",
-    "expand_solution",
     "find_free_parts",
     "just_in_time_purchases",
     "without_free_parts",

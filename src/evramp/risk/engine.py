@@ -22,10 +22,10 @@ import highspy
 import numpy as np
 
 from evramp.model import Scenario
+from evramp.plan.chain import JustInTimeParts
 from evramp.plan.index import PlanData, compile_scenario
 from evramp.plan.layout import FloatArray, IntArray, delay
-from evramp.plan.lp import LinearProgram, build_lp
-from evramp.plan.reduce import find_free_parts, without_free_parts
+from evramp.plan.lp import LinearProgram, build_lp, release_capacity_of
 from evramp.plan.solve import highs_for
 from evramp.risk.sampling import Effects, RiskModel, compile_risks
 
@@ -67,17 +67,17 @@ class Chords:
 
 def _chords(data: PlanData, lp: LinearProgram) -> Chords:
     curves = data.learning
-    block = lp.rows.learning
-    chord, week = block.grid()
+    chords = lp.bound("learning_chords")
+    chord, week = np.divmod(np.arange(chords.index.size), data.weeks)
     curve = curves.chord_curve[chord]
     shop = curves.shop[curve]
     return Chords(
-        row=block.at(chord, week),
+        row=chords.index.astype(np.int64),
         column=lp.columns.experience.at(curve, week),
         shop=shop,
         week=week,
         coefficient=-data.shops.capacity[shop, week] * curves.chord_slope[chord],
-        upper=lp.row_upper[block.offset : block.stop].copy(),
+        upper=chords.base.ravel().copy(),
     )
 
 
@@ -105,20 +105,22 @@ def risk_problem(scenario: Scenario) -> RiskProblem:
     """Compile a valid scenario (weekly buckets) and build its LP once."""
     model = compile_risks(scenario)
     data = compile_scenario(scenario)
-    keep = {r.item for r in scenario.disruptions if r.item is not None}
-    bound_data = data
+    keep = frozenset(r.item for r in scenario.disruptions if r.item is not None)
     slipping = model.slipping_shops
-    if len(slipping):  # a slip moves capacity later: bound consumption by the running maximum
+
+    def most_capacity(data: PlanData) -> PlanData:
+        """A slip moves capacity later: bound consumption by the running maximum."""
+        if not len(slipping):
+            return data
         capacity, overtime = data.shops.capacity.copy(), data.shops.overtime_hours.copy()
         capacity[slipping] = np.maximum.accumulate(capacity[slipping], axis=1)
         overtime[slipping] = np.maximum.accumulate(overtime[slipping], axis=1)
-        bound_data = _with(data, capacity, overtime)
-    free = find_free_parts(bound_data, keep=keep)
-    reduced = without_free_parts(data, free)
+        return _with(data, capacity, overtime)
+
+    reduction = JustInTimeParts(keep=keep, bounding=most_capacity)
+    reduced, inverse = reduction.apply(data)
     lp = build_lp(reduced)
-    kept = np.ones(len(data.items.ids), dtype=bool)
-    kept[free.item] = False
-    kept_lines = kept[data.lines.item]
+    kept_lines = inverse.kept_lines
     lp_line = np.where(kept_lines, np.cumsum(kept_lines) - 1, -1)
     vehicles = np.array(
         [m for m, i in enumerate(data.made.item) if data.items.kind[i] == "vehicle"], dtype=np.int64
@@ -158,22 +160,11 @@ class Solver:
         self.problem = problem
         lp = problem.lp
         self.highs = highs_for(lp, algorithm)
-        self.shop_rows = np.arange(lp.rows.shops.offset, lp.rows.shops.stop, dtype=np.int32)
-        self.overtime_cols = np.arange(
-            lp.columns.overtime.offset, lp.columns.overtime.stop, dtype=np.int32
-        )
+        self.shop_rows = lp.bound("shop_capacity").index
+        self.overtime_cols = lp.bound("overtime_hours").index
         lines = problem.model.targeted_lines
         self.lines = lines[problem.lp_line[lines] >= 0]
-        weeks = len(problem.weeks)
-        self.buy_cols = (
-            (
-                lp.columns.buy.offset
-                + problem.lp_line[self.lines][:, None] * weeks
-                + np.arange(weeks)[None, :]
-            )
-            .ravel()
-            .astype(np.int32)
-        )
+        self.buy_cols = lp.bound("release_capacity", problem.lp_line[self.lines]).index
         self.base = replace(self._solve(), disrupted=False)
         self.chords_changed = np.zeros(len(problem.chords.row), dtype=bool)
         self.basis = self.highs.getBasis()
@@ -238,10 +229,7 @@ class Solver:
         factor = effects.line_factor[lines]
         capacity = problem.line_capacity[lines]
         arrivals = np.where(factor <= 0.0, 0.0, capacity * np.where(factor <= 0.0, 1.0, factor))
-        weeks = arrivals.shape[1]
-        arrival = np.arange(weeks)[None, :] + problem.line_lead[lines][:, None]
-        capped = np.take_along_axis(arrivals, np.minimum(arrival, weeks - 1), axis=1)
-        return np.where(arrival < weeks, capped, 0.0)
+        return release_capacity_of(arrivals, problem.line_lead[lines])
 
     def _solve(self) -> Outcome:
         self.highs.run()
