@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 import evramp
 from evramp.model import BomLine, Item, Phase, Ramp, Routing, Scenario, Shutdown, Supplier
 from evramp.plan import PlanResult
 from tests.checks import check_plan
 from tests.factory import (
+    START,
     calendar,
     car_and_component,
     learning_ramp,
@@ -589,3 +592,41 @@ def test_a_preferred_supplier_is_used_first_whatever_its_price() -> None:
     check_plan(scenario, result)
     # Preferring the cheap line changes nothing: it was first anyway.
     assert evramp.plan(cell_suppliers("CHEAP")).purchases["quantity"].sum() == 120
+
+
+def test_a_supplier_line_delivers_only_in_its_availability_window() -> None:
+    """Two cell lines, 30 a week each, one cell per car, the shop could make 100: the old line
+    is phased out after week 2 (until Wednesday of week 2: 3 of its 7 days), the new one
+    qualifies from week 3 (from its Thursday: 4 of 7 days). Arrivals per week are therefore
+    30, 30, 30 x 3/7 + 30 x 4/7 = 30, 30, 30: every week 30 cars, neither line beyond its
+    window."""
+    first = START
+    old_until = first + timedelta(weeks=2, days=2)  # Wednesday of week 2
+    new_from = first + timedelta(weeks=2, days=3)  # Thursday of week 2
+    scenario = one_car_one_shop(
+        weeks=5,
+        items=(Item(id="CAR", kind="vehicle"), Item(id="CELL", kind="part")),
+        bom=(BomLine(parent="CAR", child="CELL", quantity=1),),
+        suppliers=(
+            Supplier(supplier="OLD", item="CELL", capacity=30, price=1, available_until=old_until),
+            Supplier(supplier="NEW", item="CELL", capacity=30, price=2, available_from=new_from),
+        ),
+    )
+    result = evramp.plan(scenario)
+    assert weekly(result) == pytest.approx([30.0] * 5)
+    bought = result.purchases.pivot_table(
+        index="supplier", columns="release_week", values="quantity", aggfunc="sum", fill_value=0
+    )
+    assert list(bought.loc["OLD"]) == pytest.approx([30.0, 30.0, 30.0 * 3 / 7, 0.0, 0.0])
+    assert list(bought.loc["NEW"]) == pytest.approx([0.0, 0.0, 30.0 * 4 / 7, 30.0, 30.0])
+    check_plan(scenario, result)
+
+
+def test_an_availability_window_that_ends_before_it_starts_is_refused() -> None:
+    with pytest.raises(ValidationError, match="available_until 2024-01-01 is before"):
+        Supplier(
+            supplier="S",
+            item="CELL",
+            available_from=date(2024, 2, 1),
+            available_until=date(2024, 1, 1),
+        )

@@ -236,6 +236,21 @@ class Supplier(Record):
     """1 is preferred: the plan buys from a line of the next priority only what the item's
     preferred lines cannot deliver in time, whatever their prices (a premium in the objective,
     reported as the `preference` cost)."""
+    available_from: Day | None = None
+    """First day the line delivers (a second supplier qualified only from a date); empty means
+    from the start. A bucket it opens in gets the capacity of its days from then on."""
+    available_until: Day | None = None
+    """Last day the line delivers (a line phased out); empty means to the end."""
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> Supplier:
+        start, end = self.available_from, self.available_until
+        if start is not None and end is not None and end < start:
+            raise ValueError(
+                f"available_until {end} is before available_from {start}; the line delivers "
+                "from the first to the last"
+            )
+        return self
 
 
 class SupplierCapacity(Record):

@@ -8,6 +8,7 @@ per week. Holding costs and lateness penalties stay per week; `bucket_weeks` sca
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy.typing as npt
 import polars as pl
 
 from evramp.model import Scenario
-from evramp.model.buckets import BucketKind
+from evramp.model.buckets import BucketKind, Buckets
 from evramp.plan.capacity import overtime_hours, shop_capacity, shop_time
 from evramp.plan.learning import LearningCurves, learning_curves
 from evramp.plan.tables import BomLines, Items, MadeItems, Routings, Shops, SupplierLines
@@ -181,7 +182,21 @@ def _supplier_capacity(scenario: Scenario) -> FloatArray:
         capacity[line_index[(change.supplier, change.item)], first:] = (
             change.capacity * length[first:]
         )
+    for n, line in enumerate(scenario.suppliers):
+        if line.available_from is not None or line.available_until is not None:
+            share = _available_share(buckets, line.available_from, line.available_until)
+            capacity[n] = np.where(share > 0, capacity[n] * share, 0.0)  # inf x 0 is no delivery
     return capacity
+
+
+def _available_share(buckets: Buckets, start: dt.date | None, end: dt.date | None) -> FloatArray:
+    """Share of each bucket's calendar days from `start` to `end` (both included; None: the
+    horizon's edge), (T,): a supplier delivers every calendar day it is available."""
+    days = np.arange(len(buckets.day_bucket))
+    first = 0 if start is None else (start - buckets.first).days
+    last = len(days) - 1 if end is None else (end - buckets.first).days
+    open_days = buckets.per_bucket((days >= first) & (days <= last))
+    return open_days / buckets.calendar_days
 
 
 def preference_premium(scenario: Scenario) -> FloatArray:
