@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import evramp
-from evramp.plan.explain import binding_weeks, pegs, problems
+from evramp.analysis.explain import binding_weeks, pegs, problems
 
 TARGET_PROBLEMS_SECONDS = 2.0
 

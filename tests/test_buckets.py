@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import evramp
+from evramp.analysis.explain import binding_weeks, peg, problems
 from evramp.cli import app
 from evramp.model import (
     BomLine,
@@ -32,7 +33,6 @@ from evramp.model import (
 )
 from evramp.plan import PlanResult
 from evramp.plan.capacity import shop_capacity
-from evramp.plan.explain import binding_weeks, peg, problems
 from evramp.plan.index import compile_scenario
 from tests.checks import check_plan
 from tests.factory import START, calendar, one_car_one_shop, order, shop

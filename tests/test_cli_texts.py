@@ -20,6 +20,8 @@ import typer
 from typer.testing import CliRunner
 
 import evramp
+from evramp.analysis.explain import peg
+from evramp.analysis.mrp import purchase_orders
 from evramp.cli import EXIT_BAD_INPUT, app
 from evramp.model import (
     BomLine,
@@ -31,8 +33,6 @@ from evramp.model import (
     Scenario,
     Supplier,
 )
-from evramp.plan.explain import peg
-from evramp.plan.mrp import purchase_orders
 from tests.factory import one_car_one_shop, order
 
 runner = CliRunner(env={"COLUMNS": "80"})

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import evramp
+from evramp.analysis.explain import binding_weeks
 from evramp.model import Scenario
 from evramp.plan import PlanResult
-from evramp.plan.explain import binding_weeks
 from evramp.report import binding_constraints, monthly_output, on_time_rate, yearly_totals
 from tests.checks import check_plan
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import evramp
+from evramp.analysis.explain import binding_weeks, iso_week, peg, pegs, problems
 from evramp.model import BomLine, Item, Scenario, Supplier, SupplierCapacity
 from evramp.plan import PlanResult
-from evramp.plan.explain import binding_weeks, iso_week, peg, pegs, problems
 from evramp.report import binding_constraints
 from tests.factory import one_car_one_shop, order, week
 

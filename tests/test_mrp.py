@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import evramp
+from evramp.analysis.mrp import purchase_orders
 from evramp.model import Receipt
-from evramp.plan.mrp import purchase_orders
 from tests.factory import week
 from tests.test_integer_mode import cell_plant
 

@@ -21,9 +21,9 @@ import plotly.offline
 import pytest
 
 import evramp
+from evramp.analysis.explain import binding_weeks
 from evramp.model import Disruption, Scenario, Shop
 from evramp.plan import PlanResult
-from evramp.plan.explain import binding_weeks
 from evramp.report import output_chart, palettes, render_report
 from evramp.report.html import LATE_ORDERS_SHOWN
 from evramp.report.kpis import late_orders

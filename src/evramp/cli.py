@@ -161,7 +161,7 @@ def plan_command(
     Ctrl-C in integer mode keeps the best integer plan found so far: it is printed and written,
     marked as stopped (status 'Stopped by Ctrl-C' with its gap), and the exit code is 130.
     """
-    from evramp.plan.explain import binding_weeks
+    from evramp.analysis.explain import binding_weeks
 
     folder = _scenario_folder(scenario)
     target = _out_folder(out, folder, "plan")
@@ -241,8 +241,8 @@ def mrp_command(
     The scenario is planned again: give the planning options of the `evramp plan` whose plan
     the orders are to follow (--time-limit, --integer, --priorities).
     """
+    from evramp.analysis.mrp import purchase_orders
     from evramp.io.tables import table_files
-    from evramp.plan.mrp import purchase_orders
     from evramp.plan.result import bucket_columns
 
     folder = _scenario_folder(scenario)
@@ -317,7 +317,7 @@ def explain_command(
     The scenario is planned again: give the planning options of the `evramp plan` whose plan
     is to be explained (--time-limit, --integer, --priorities).
     """
-    from evramp.plan.explain import binding_weeks, peg, problems
+    from evramp.analysis.explain import binding_weeks, peg, problems
     from evramp.report import binding_constraints
 
     folder = _scenario_folder(scenario)

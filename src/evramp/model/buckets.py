@@ -27,6 +27,9 @@ MEAN_MONTH_DAYS = 365.2425 / 12
 """Days of a month on average (Gregorian): the length a lead time in months is counted in."""
 _NOMINAL_DAYS = {"day": 1.0, "week": 7.0, "month": MEAN_MONTH_DAYS}
 _ADJECTIVE = {"day": "daily", "week": "weekly", "month": "monthly"}
+COUNTING_DAY_OFFSET = {"day": 0, "week": 3, "month": 0}
+"""Days from a bucket's first day to the day whose month and year it counts in: a week's
+Thursday (ISO 8601), a day or a month itself."""
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -207,6 +210,15 @@ def bucket_year(day: str | dt.date, kind: str) -> int:
     years) uses this rule."""
     date = dt.date.fromisoformat(day) if isinstance(day, str) else day
     return date.isocalendar()[0] if kind == "week" else date.year
+
+
+def bucket_month(day: str | dt.date, kind: str) -> str:
+    """The month (`YYYY-MM`) a bucket starting on `day` counts in: a week in the month of its
+    Thursday, as `bucket_year` counts it in the year of its Thursday; a day or a month in its
+    own."""
+    date = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    counted = date + dt.timedelta(days=COUNTING_DAY_OFFSET[kind])
+    return f"{counted.year:04d}-{counted.month:02d}"
 
 
 def bucket_noun(kind: str, count: float = 1) -> str:

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from evramp.analysis.explain import binding_weeks
+from evramp.analysis.explain.tree import Tree
 from evramp.io import write_text_atomic
 from evramp.model import Scenario
 from evramp.plan import PlanResult
-from evramp.plan.explain import binding_weeks
-from evramp.plan.explain.tree import Tree
 from evramp.report import plan_charts
 from evramp.report.kpis import (
     binding_constraints,

@@ -7,9 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evramp.model.buckets import bucket_label, bucket_noun
+from evramp.analysis.explain import binding_weeks
+from evramp.model.buckets import (
+    COUNTING_DAY_OFFSET,
+    bucket_label,
+    bucket_month,
+    bucket_noun,
+    bucket_year,
+)
 from evramp.plan import PlanResult
-from evramp.plan.explain import binding_weeks
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ def binding_constraints(
     result: PlanResult, top: int | None = None, weeks: pd.DataFrame | None = None
 ) -> list[Binding]:
     """Shops and parts whose capacity limited the plan, most binding weeks first (the weeks of
-    `evramp.plan.explain.binding_weeks`, computed unless given)."""
+    `evramp.analysis.explain.binding_weeks`, computed unless given)."""
     weeks = binding_weeks(result) if weeks is None else weeks
     found = [
         Binding(
@@ -108,20 +114,14 @@ def binding_constraints(
     return found[:top] if top is not None else found
 
 
-def _shift(bucket: str) -> pd.Timedelta:
-    """A week counts in the month and year of its Thursday, as ISO 8601 does; a day or a month
-    in its own."""
-    return pd.Timedelta(days=3 if bucket == "week" else 0)
-
-
 def _period(week: str, freq: str, bucket: str) -> str:
-    """Month (YYYY-MM) or year (YYYY) of a bucket given by its first day."""
-    day = pd.Timestamp(week) + _shift(bucket)
-    return f"{day.year:04d}-{day.month:02d}" if freq == "M" else f"{day.year:04d}"
+    """Month (YYYY-MM) or year (YYYY) a bucket given by its first day counts in."""
+    return bucket_month(week, bucket) if freq == "M" else f"{bucket_year(week, bucket):04d}"
 
 
 def _period_column(frame: pd.DataFrame, freq: str, bucket: str) -> pd.Series:
-    day = pd.to_datetime(frame["week"]) + _shift(bucket)
+    # The rule of bucket_month and bucket_year, on a whole column at once.
+    day = pd.to_datetime(frame["week"]) + pd.Timedelta(days=COUNTING_DAY_OFFSET[bucket])
     if freq == "M":
         return day.dt.strftime("%Y-%m")
     return day.dt.strftime("%Y")

@@ -15,8 +15,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from evramp.analysis.explain.tree import Tree
 from evramp.plan import PlanResult
-from evramp.plan.explain.tree import Tree
 from evramp.report import palettes
 from evramp.report.page import (
     Figure,

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from evramp.model.buckets import bucket_year
 from evramp.plan.layout import FloatArray
-from evramp.report.kpis import _period
 from evramp.risk.engine import Outcome
 from evramp.risk.sampling import Source
 
@@ -64,7 +64,7 @@ class RiskResult:
 
     @property
     def years(self) -> list[str]:
-        return [_period(week, "Y", "week") for week in self.weeks]
+        return [str(bucket_year(week, "week")) for week in self.weeks]
 
     def default_target_year(self) -> str:
         """The first year the horizon covers in full (52 or 53 weeks), else the first year."""

@@ -8,16 +8,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from evramp.model import Scenario
-from evramp.plan.explain.binding import binding_weeks
-from evramp.plan.explain.tree import Tree
-from evramp.plan.explain.words import (
+from evramp.analysis.explain.binding import binding_weeks
+from evramp.analysis.explain.tree import Tree
+from evramp.analysis.explain.words import (
     QUANTITY_TOLERANCE,
     amount,
     empty_frame,
     iso_labels,
     quantity_text,
 )
+from evramp.model import Scenario
 from evramp.plan.result import PlanResult
 
 FloatArray = npt.NDArray[np.float64]

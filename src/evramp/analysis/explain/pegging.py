@@ -11,15 +11,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from evramp.model import Scenario
-from evramp.model.buckets import bucket_label, bucket_noun
-from evramp.plan.explain.binding import RELATIVE_SHADOW, binding_frame
-from evramp.plan.explain.tree import Tree
-from evramp.plan.explain.words import (
+from evramp.analysis.explain.binding import RELATIVE_SHADOW, binding_frame
+from evramp.analysis.explain.tree import Tree
+from evramp.analysis.explain.words import (
     QUANTITY_TOLERANCE,
     amount,
     quantity_text,
 )
+from evramp.model import Scenario
+from evramp.model.buckets import bucket_label, bucket_noun
 from evramp.plan.result import PlanResult
 
 FloatArray = npt.NDArray[np.float64]

@@ -6,9 +6,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from evramp.analysis.explain.tree import Tree
+from evramp.analysis.explain.words import amount, empty_frame, iso_labels, quantity_text, ratio
 from evramp.model import Scenario
-from evramp.plan.explain.tree import Tree
-from evramp.plan.explain.words import amount, empty_frame, iso_labels, quantity_text, ratio
 from evramp.plan.result import PlanResult
 
 FloatArray = npt.NDArray[np.float64]

@@ -18,16 +18,16 @@ Shadow prices are in the objective's units: money, with lateness penalties weigh
 priority (see docs/planning-model.md), so a week can be worth more than a vehicle's margin.
 """
 
-from evramp.plan.explain.binding import (
+from evramp.analysis.explain.binding import (
     BINDING_COLUMNS,
     RELATIVE_SHADOW,
     SHADOW_TOLERANCE,
     binding_weeks,
     significant_shadow,
 )
-from evramp.plan.explain.pegging import Pegging, peg, pegs
-from evramp.plan.explain.problems import PROBLEM_COLUMNS, PROBLEM_KINDS, problems
-from evramp.plan.explain.words import iso_week
+from evramp.analysis.explain.pegging import Pegging, peg, pegs
+from evramp.analysis.explain.problems import PROBLEM_COLUMNS, PROBLEM_KINDS, problems
+from evramp.analysis.explain.words import iso_week
 
 __all__ = [
     "BINDING_COLUMNS",
