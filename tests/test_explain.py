@@ -96,7 +96,10 @@ def test_an_order_on_time_has_no_causes() -> None:
 
 def test_problems_value_late_orders_by_penalty_and_short_ones_by_lost_revenue() -> None:
     """600 cars fit in six weeks, 800 are due: A, B, C (due week 0) ship in weeks 0, 1, 2;
-    D (400 due week 3) gets weeks 3 to 5; E (due week 5) gets nothing."""
+    D (400 due week 3) gets weeks 3 to 5; E (due week 5, the cheapest) gets nothing.
+
+    E's price was 1,500 while the class model averaged prices (E then sorted last in one
+    class); with exact classes a dearer E ships before D, so E is the cheapest (900) here."""
     scenario = one_car_one_shop(
         weeks=6,
         demand=[
@@ -104,7 +107,7 @@ def test_problems_value_late_orders_by_penalty_and_short_ones_by_lost_revenue() 
             order("B", 100, 0, penalty=7),
             order("C", 100, 0, penalty=7),
             order("D", 400, 3, penalty=7),
-            order("E", 100, 5, penalty=7, price=1500),
+            order("E", 100, 5, penalty=7, price=900),
         ],
     )
     result = evramp.plan(scenario)
@@ -124,9 +127,9 @@ def test_problems_value_late_orders_by_penalty_and_short_ones_by_lost_revenue() 
 
     short_e = rows[("short", "E")]
     assert short_e["quantity"] == pytest.approx(100)
-    assert short_e["value"] == pytest.approx(100 * 1500)
+    assert short_e["value"] == pytest.approx(100 * 900)
     assert ("late", "E") not in rows  # nothing of it shipped, so nothing shipped late
-    assert "lost revenue 100 × 1,500 = 150,000" in short_e["description"]
+    assert "lost revenue 100 × 900 = 90,000" in short_e["description"]
 
     # D: 100 on time, 100 one week and 100 two weeks late, 100 never.
     assert rows[("late", "D")]["quantity"] == pytest.approx(200)

@@ -49,7 +49,8 @@ class Orders:
 
 @dataclass(frozen=True)
 class DemandClasses:
-    """Demand aggregated per class (variant, priority); C classes, T buckets."""
+    """Demand aggregated per class (variant, priority, lateness limit, price, penalty): C
+    classes, T buckets."""
 
     variant: IntArray  # (C,) item index
     priority: IntArray  # (C,)
@@ -234,60 +235,54 @@ def priority_weights(priority: IntArray, penalty: FloatArray) -> FloatArray:
     return weighted
 
 
-def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandClasses:
-    """Aggregate demand lines into classes (variant, priority, lateness limit): the LP never
-    sees single orders. Read from the demand's columns, so a million lines cost arrays, not a
-    million records.
+def _demand_classes(
+    scenario: Scenario, item_index: dict[str, int], *, class_per_order: bool = False
+) -> DemandClasses:
+    """Aggregate demand lines into classes of equal (variant, priority, lateness limit, price,
+    lateness penalty): the LP never sees single orders. Read from the demand's columns, so a
+    million lines cost arrays, not a million records.
 
-    A class's price and lateness penalty are the quantity-weighted means of its lines; each
-    priority level's penalty is raised above twice the largest penalty of the levels below it
-    (see `priority_weights`). Sums run over the lines in file order (bincount adds in input
-    order), so every figure is the one a loop over the lines would give, to the bit.
+    The orders of a class differ only in due date, quantity and id, so serving them earliest
+    due first (plan/allocate.py) is optimal and the class model is exact: any plan per order
+    ships the same vehicles per class and bucket at the same revenue, lateness cost and
+    lateness limit, and earliest-due-first minimises each class's backlog in every bucket.
+    A class's price and penalty are its lines' own (no mean); each priority level's penalty is
+    raised above twice the largest penalty of the levels below it (see `priority_weights`).
+    Sums run over the lines in file order (bincount adds in input order), so every figure is
+    the one a loop over the lines would give, to the bit.
+
+    `class_per_order` gives every line a class of its own (the LP then grows with the lines):
+    the model the classes must equal, for tests/test_demand_classes.py only.
     """
     buckets = scenario.calendar.buckets
     table = scenario.demand_table
     variants, variant = table.codes("variant")
     priority = table.ints("priority")
     limit = table.ints("max_weeks_late")  # -1: no limit
-    # Classes in the order of their (variant, priority, limit) tuples: one integer per line
-    # in mixed radix, variants numbered in sorted order, so that sorting the numbers sorts
-    # the tuples.
-    priorities = int(priority.max(initial=0)) + 1
-    limits = int(limit.max(initial=-1)) + 2
-    key = (variant * priorities + priority) * limits + (limit + 1)
-    class_keys, klass = np.unique(key, return_inverse=True)
-    klass = klass.reshape(-1)
-    classes = len(class_keys)
-    class_limit = class_keys % limits - 1
-    class_priority = class_keys // limits % priorities
-    class_variant = class_keys // limits // priorities
+    price = table.floats("price")
+    # The floor applies per line, so lines of penalty 0 and 0.5 share a class: both cost 1.
+    penalty = np.maximum(table.floats("lateness_penalty"), MIN_LATENESS_PENALTY)
+    key_columns = [variant, priority, limit + 1, _value_codes(price), _value_codes(penalty)]
+    if class_per_order:
+        key_columns.append(np.arange(len(variant), dtype=np.int64))
+    klass, first_line = _lexicographic_classes(key_columns)
+    classes = len(first_line)
+    class_priority = priority[first_line].astype(np.int64)
 
     weeks = len(buckets)
     bucket = buckets.indices_of(table.days())
     quantity = table.floats("quantity")
-    revenue: FloatArray = quantity * table.floats("price")
-    penalty: FloatArray = quantity * np.maximum(
-        table.floats("lateness_penalty"), MIN_LATENESS_PENALTY
-    )
-    sums = {
-        "due": _sum_by(klass * weeks + bucket, quantity, classes * weeks),
-        "quantity": _sum_by(klass, quantity, classes),
-        "revenue": _sum_by(klass, revenue, classes),
-        "penalty": _sum_by(klass, penalty, classes),
-    }
-    total = sums["quantity"]
-    scale = np.divide(1.0, total, out=np.zeros_like(total), where=total > 0)
 
     # The allocation order: by class, then due date, then id.
     id_rank = table.frame["id"].rank("ordinal").to_numpy()
     order = np.lexsort((id_rank, table.days(), klass))
     order_rows = pl.Series(order, dtype=pl.Int64)
     return DemandClasses(
-        variant=np.array([item_index[variants[v]] for v in class_variant], dtype=np.int64),
-        priority=class_priority.astype(np.int64),
-        due=sums["due"].reshape(classes, weeks),
-        price=sums["revenue"] * scale,
-        penalty=priority_weights(class_priority.astype(np.int64), sums["penalty"] * scale),
+        variant=np.array([item_index[variants[v]] for v in variant[first_line]], dtype=np.int64),
+        priority=class_priority,
+        due=_sum_by(klass * weeks + bucket, quantity, classes * weeks).reshape(classes, weeks),
+        price=price[first_line],
+        penalty=priority_weights(class_priority, penalty[first_line]),
         orders=Orders(
             ids=table.frame["id"].gather(order_rows).to_list(),
             klass=klass[order].astype(np.int64),
@@ -296,10 +291,36 @@ def _demand_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandCla
             kind=table.frame["kind"].gather(order_rows).to_list(),
         ),
         max_late=np.array(
-            [-1 if weeks < 0 else buckets.late_buckets(int(weeks)) for weeks in class_limit],
+            [-1 if most < 0 else buckets.late_buckets(int(most)) for most in limit[first_line]],
             dtype=np.int64,
         ),
     )
+
+
+def _value_codes(values: FloatArray | IntArray) -> IntArray:
+    """Each value's rank among the distinct values (0 for the smallest): equal values, and
+    only those, share a code, and the codes sort as the values do."""
+    _, codes = np.unique(values, return_inverse=True)
+    return codes.reshape(-1).astype(np.int64)
+
+
+# Mixed-radix keys stay below this, so that no product of a key and a radix overflows int64.
+_KEY_LIMIT = 2**62
+
+
+def _lexicographic_classes(columns: list[IntArray]) -> tuple[IntArray, IntArray]:
+    """Classes of the lines whose codes (each column >= 0) are equal in every column, numbered
+    in the lexicographic order of their code tuples: (the class of each line, the first line
+    of each class). The columns are folded into one integer per line in mixed radix, which
+    sorts as the tuples do; a key about to overflow is renumbered to its rank first."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        radix = int(column.max(initial=0)) + 1
+        if (int(key.max(initial=0)) + 1) * radix >= _KEY_LIMIT:
+            key = _value_codes(key)  # ranks: below the number of lines, which fits
+        key = key * radix + column
+    _, first_line, klass = np.unique(key, return_index=True, return_inverse=True)
+    return klass.reshape(-1).astype(np.int64), first_line.astype(np.int64)
 
 
 def _sum_by(group: IntArray, values: FloatArray, groups: int) -> FloatArray:
