@@ -1,7 +1,8 @@
 """Hand a demand class's shipments back to its orders, earliest due date first.
 
-The LP ships per class (variant, priority); within a class the orders are served in due-date
-order, which is optimal because they share price and penalty. Everything here is array work:
+The LP ships per class (variant, priority, lateness limit, price, penalty); within a class the
+orders are served in due-date order, which is optimal because they share price, penalty and
+limit (docs/planning-model.md, demand classes). Everything here is array work:
 each order receives the slice of the class's cumulative shipments between the quantities due
 before it and including it.
 """
