@@ -38,8 +38,10 @@ The plant:
   capacity profiles sized against the production the plant can reach, below it in the ramp and
   after phase 2 in some quarters, so they bind in some weeks. Lead times are 1-12 weeks; trial
   production starts in week 12, so every purchase can arrive in time.
-- Demand: customer orders (priority 1-3, due dates spread over each week, prices with discounts,
-  lateness penalties by priority) for all but the last quarter of the horizon, then weekly
+- Demand: customer orders (priority 1-3, due dates spread over each week, each variant's list
+  price less one of a few discount levels, lateness penalties by priority and price: so orders
+  fall into a few exact demand classes per variant and priority, as a real price list makes
+  them) for all but the last quarter of the horizon, then weekly
   forecast lines. Each platform has a launch surge of orders and seasonality; demand runs ahead
   of capacity in the ramp and around phase 2, so paint, assembly and some parts bind; every
   order may ship late (with its penalty), so the plan is always feasible.
@@ -118,6 +120,11 @@ QUARTER = 13  # weeks between steps of a constrained supplier's capacity profile
 PRIORITY_SHARES = (0.15, 0.60, 0.25)  # orders of priority 1, 2, 3
 PENALTY_RATE = {1: 0.012, 2: 0.006, 3: 0.003}  # lateness penalty a week, share of the price
 FORECAST_PENALTY_RATE = 0.002
+# Discounts off a variant's list price and their shares of the orders (list, dealer, fleet):
+# a price list has a few levels, not a price per order, so orders of one variant and priority
+# share a demand class per level (the LP grows by a class per level, not per order).
+DISCOUNT_LEVELS = (0.0, 0.02, 0.05)
+DISCOUNT_SHARES = (0.6, 0.25, 0.15)
 COMMODITY_COST = 18_000.0  # mean cost of a vehicle's commodity parts (prices are scaled to it)
 
 
@@ -1041,7 +1048,9 @@ class _Builder:
         o_week = week[group]
         day = rng.integers(0, 5, size=len(group))
         priority = 1 + rng.choice(3, size=len(group), p=np.array(PRIORITY_SHARES))
-        discount = rng.uniform(0.0, 0.06, size=len(group))
+        discount = np.array(DISCOUNT_LEVELS)[
+            rng.choice(len(DISCOUNT_LEVELS), size=len(group), p=np.array(DISCOUNT_SHARES))
+        ]
         price = np.round(self.list_price[o_variant] * (1 - discount), -2)
         rate = np.array([0.0, *PENALTY_RATE.values()])[priority]
         penalty = np.round(price * rate, -1)

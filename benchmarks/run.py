@@ -23,6 +23,7 @@ optimum.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -132,18 +133,21 @@ def child(args: argparse.Namespace) -> None:
 
 def scenario_folder(case: str, data: Path, seed: int) -> Path:
     """The case's folder, generated (in another process) when missing or made with another
-    seed. The parent imports neither evramp nor the generator: Linux carries a process's peak
-    memory over into the children it starts, so a big parent would inflate every row's."""
+    seed or another version of the generator (its stamp holds the seed and a hash of
+    generate.py, so a changed generator never leaves stale data in place). The parent imports
+    neither evramp nor the generator: Linux carries a process's peak memory over into the
+    children it starts, so a big parent would inflate every row's."""
     if case == "default":
         return REPO / "scenarios" / "yizhuang"
     folder = data / case
     stamp = folder / ".seed"
-    if not (stamp.exists() and stamp.read_text() == str(seed)):
+    script = Path(__file__).with_name("generate.py")
+    made_with = f"{seed} {hashlib.sha256(script.read_bytes()).hexdigest()[:16]}"
+    if not (stamp.exists() and stamp.read_text() == made_with):
         started = time.perf_counter()
-        script = Path(__file__).with_name("generate.py")
         command = [sys.executable, str(script), case, "--seed", str(seed), "--out", str(folder)]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        stamp.write_text(str(seed))
+        stamp.write_text(made_with)
         print(f"generated {case} in {time.perf_counter() - started:.1f} s: {folder}", flush=True)
     return folder
 
