@@ -3,7 +3,8 @@ record per line gave.
 
 The record path is kept here as the reference: `_records_of_file` reads demand.csv with the CSV
 reader's row dicts and pydantic, as load_scenario read every table before; `_record_classes` is
-the planner's former loop over the records. The column path must agree with both to the bit.
+the planner's former loop over the records (with the exact class key of issue 10: price and
+penalty are part of it, no means). The column path must agree with both to the bit.
 """
 
 from __future__ import annotations
@@ -56,36 +57,29 @@ def _records_of_file(path: Path) -> tuple[tuple[Demand, ...], list[int], list[Sc
     return records, kept, errors  # type: ignore[return-value]
 
 
-def _class_key(order: Demand) -> tuple[str, int, int]:
+def _class_key(order: Demand) -> tuple[str, int, int, float, float]:
     limit = -1 if order.max_weeks_late is None else order.max_weeks_late
-    return order.variant, order.priority, limit
+    penalty = max(order.lateness_penalty, MIN_LATENESS_PENALTY)
+    return order.variant, order.priority, limit, order.price, penalty
 
 
 def _record_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandClasses:
-    """The planner's demand classes as the loop over records computed them."""
+    """The planner's demand classes as a loop over the records computes them."""
     buckets = scenario.calendar.buckets
     demand = list(scenario.demand)
     keys = sorted({_class_key(order) for order in demand})
     class_index = {key: c for c, key in enumerate(keys)}
     due = np.zeros((len(keys), len(buckets)))
-    quantity = np.zeros(len(keys))
-    revenue = np.zeros(len(keys))
-    penalty = np.zeros(len(keys))
     for order in demand:
-        c = class_index[_class_key(order)]
-        due[c, buckets.index_of(order.due)] += order.quantity
-        quantity[c] += order.quantity
-        revenue[c] += order.quantity * order.price
-        penalty[c] += order.quantity * max(order.lateness_penalty, MIN_LATENESS_PENALTY)
-    scale = np.divide(1.0, quantity, out=np.zeros_like(quantity), where=quantity > 0)
-    class_priority = np.array([p for _, p, _ in keys], dtype=np.int64)
+        due[class_index[_class_key(order)], buckets.index_of(order.due)] += order.quantity
+    class_priority = np.array([key[1] for key in keys], dtype=np.int64)
     ordered = sorted(demand, key=lambda o: (class_index[_class_key(o)], o.due, o.id))
     return DemandClasses(
-        variant=np.array([item_index[v] for v, _, _ in keys], dtype=np.int64),
+        variant=np.array([item_index[key[0]] for key in keys], dtype=np.int64),
         priority=class_priority,
         due=due,
-        price=revenue * scale,
-        penalty=priority_weights(class_priority, penalty * scale),
+        price=np.array([key[3] for key in keys]),
+        penalty=priority_weights(class_priority, np.array([key[4] for key in keys])),
         orders=Orders(
             ids=[o.id for o in ordered],
             klass=np.array([class_index[_class_key(o)] for o in ordered], dtype=np.int64),
@@ -94,7 +88,7 @@ def _record_classes(scenario: Scenario, item_index: dict[str, int]) -> DemandCla
             kind=[o.kind for o in ordered],
         ),
         max_late=np.array(
-            [-1 if w < 0 else buckets.late_buckets(w) for _, _, w in keys], dtype=np.int64
+            [-1 if key[2] < 0 else buckets.late_buckets(key[2]) for key in keys], dtype=np.int64
         ),
     )
 
