@@ -108,7 +108,7 @@ def modules() -> list[Path]:
 def test_every_module_is_in_a_stage() -> None:
     names = {stage_of(module_name(path)) for path in modules()}
     assert names - STAGES.keys() == set()
-    assert {"model", "io", "plan", "analysis", "risk", "report", "cli"} <= names
+    assert {"model", "io", "plan", "analysis", "risk", "report", "app", "cli"} <= names
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda path: module_name(path))

@@ -1,4 +1,7 @@
-"""The `evramp` command.
+"""The `evramp` command: argument parsing (Typer), progress (Rich), printing and exit codes.
+
+The use cases themselves are `evramp.app`'s: the commands call them with the options parsed,
+show their steps, print their results, and turn what they refuse into exit codes.
 
 Exit codes: 0 done; 1 the solver found no plan (or an internal error); 2 bad input (the scenario
 or the command line, or an --out folder that cannot be written), with `file:line: field:
@@ -8,7 +11,7 @@ interrupted risk run writes what it finished to risk-partial/ and keeps risk/ (i
 
 from __future__ import annotations
 
-import difflib
+import functools
 import math
 import os
 import sys
@@ -17,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,18 +30,32 @@ from rich.table import Table
 from rich.text import Text
 
 from evramp import __version__
-from evramp.io import (
-    FolderRefused,
-    WrittenResult,
-    builtin_scenario_path,
-    check_out,
-    load_scenario,
+from evramp.app import (
+    BadInput,
+    NoPlan,
+    PlanOptions,
+    Priorities,
+    PurchaseOrders,
+    RiskInterrupted,
+    RiskOptions,
+    checked_model_file,
+    explain,
+    explain_order,
+    mrp,
+    objective_words,
+    out_folder,
+    plan,
+    prepare_risk,
+    read_scenario,
+    run_risk,
     scenario_folder,
-    write_result,
+    validate,
+    write_mrp,
+    write_plan,
+    write_risk,
 )
+from evramp.io import WrittenResult
 from evramp.io.atomic import InterruptedAfterWriting
-from evramp.model import Scenario, ScenarioInvalid
-from evramp.model.buckets import bucket_year
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,7 +63,7 @@ if TYPE_CHECKING:
     from evramp.plan import PlanResult, Progress
     from evramp.risk.summary import RiskResult
 
-# pandas, the planner and the reports are imported by the commands that use them: `validate`
+# pandas, the planner and the reports are imported by the use cases that need them: `validate`
 # and `schema` start without them (0.5 s of a 1 s start).
 
 EXIT_NO_PLAN = 1
@@ -57,11 +74,6 @@ EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
 def _piped_width() -> int:
     columns = os.environ.get("COLUMNS", "")
     return int(columns) if columns.isdigit() else 120
-
-
-class Priorities(StrEnum):
-    strict = "strict"
-    weighted = "weighted"
 
 
 PrioritiesOption = Annotated[
@@ -121,6 +133,33 @@ def _heading(title: str) -> None:
 
 
 T = TypeVar("T")
+P = ParamSpec("P")
+
+
+def _exit_codes(command: Callable[P, None]) -> Callable[P, None]:
+    """`command` with what a use case refuses said on stderr and turned into its exit code:
+    bad input 2 (one line per problem), no plan 1."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except BadInput as bad:
+            _error(bad.message)
+            if bad.details is not None:
+                errors.print(bad.details)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except NoPlan as failed:
+            _error(failed.message)
+            raise typer.Exit(EXIT_NO_PLAN) from None
+
+    return run
+
+
+def _say(text: str) -> None:
+    """What a use case says while it runs, as a line of its own."""
+    console.print(text)
+
 
 ScenarioArgument = Annotated[
     str | None,
@@ -134,6 +173,7 @@ ScenarioArgument = Annotated[
 
 
 @app.command("plan")
+@_exit_codes
 def plan_command(
     scenario: ScenarioArgument = None,
     out: Annotated[
@@ -161,70 +201,22 @@ def plan_command(
     Ctrl-C in integer mode keeps the best integer plan found so far: it is printed and written,
     marked as stopped (status 'Stopped by Ctrl-C' with its gap), and the exit code is 130.
     """
-    from evramp.analysis.explain import binding_weeks
-
-    folder = _scenario_folder(scenario)
-    target = _out_folder(out, folder, "plan")
-    model_file = _model_file(write_lp)
-    loaded = _step("Reading scenario", lambda: _load(folder))
-    result, stopped_after = _step(
-        f"Planning {_horizon(loaded)}{' in integer mode' * integer}",
-        lambda: _plan_keeping_stopped(loaded, time_limit, integer, priorities, model_file),
-    )
-    if stopped_after is not None:
-        errors.print(_stopped_words(result, stopped_after))
-    binding = binding_weeks(result, loaded)
-    _print_plan(result, binding)
-    _print_written(
-        _write_step("Writing plan and report", lambda: _write(result, target, loaded, binding))
-    )
-    if stopped_after is not None:
-        words = _stopped_words(result, stopped_after)
-        errors.print(f"interrupted: {words}; written, marked as stopped")
+    folder = scenario_folder(scenario)
+    target = out_folder(out, folder, "plan")
+    options = PlanOptions(time_limit, integer, priorities, checked_model_file(write_lp))
+    loaded = read_scenario(folder, _step)
+    planned = plan(loaded, options, steps=_step, say=_say, progress=_MipProgress())
+    if planned.stopped:
+        errors.print(planned.stopped_words())
+    _print_plan(planned.result, planned.binding)
+    _print_written(write_plan(planned, target, _step))
+    if planned.stopped:
+        errors.print(f"interrupted: {planned.stopped_words()}; written, marked as stopped")
         raise typer.Exit(EXIT_INTERRUPTED)
 
 
-def _plan_keeping_stopped(
-    scenario: Scenario,
-    time_limit: float | None,
-    integer: bool,
-    priorities: Priorities,
-    model_file: Path | None,
-) -> tuple[PlanResult, float | None]:
-    """The plan and None, or after Ctrl-C in integer mode the best plan found by then and the
-    seconds the solver ran (status `INTERRUPTED`); Ctrl-C without such a plan propagates."""
-    from evramp.plan import PlanInterrupted
-
-    try:
-        return _plan(scenario, time_limit, integer, priorities, model_file), None
-    except PlanInterrupted as stopped:
-        if stopped.result is None:
-            raise
-        return stopped.result, stopped.seconds
-
-
-def _stopped_words(result: PlanResult, seconds: float) -> str:
-    return (
-        f"stopped by Ctrl-C after {seconds:.0f} s: best integer plan, gap {result.gap:.2%} "
-        f"(objective {_objective(result.objective)})"
-    )
-
-
-def _model_file(path: Path | None) -> Path | None:
-    """`--write-lp FILE`, refused before any work unless HiGHS can write it (.mps or .lp, in
-    an existing folder)."""
-    if path is None:
-        return None
-    if path.suffix.lower() not in (".mps", ".lp"):
-        _error(f"--write-lp {path}: the name must end in .mps or .lp (the format); nothing written")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    if not path.parent.resolve().is_dir() or path.is_dir():
-        _error(f"--write-lp {path}: {path.parent} is not a folder; nothing written")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    return path.resolve()
-
-
 @app.command("mrp")
+@_exit_codes
 def mrp_command(
     scenario: ScenarioArgument = None,
     out: Annotated[
@@ -241,26 +233,18 @@ def mrp_command(
     The scenario is planned again: give the planning options of the `evramp plan` whose plan
     the orders are to follow (--time-limit, --integer, --priorities).
     """
-    from evramp.analysis.mrp import purchase_orders
-    from evramp.io.tables import table_files
-    from evramp.plan.result import bucket_columns
-
-    folder = _scenario_folder(scenario)
-    target = _out_folder(out, folder, "mrp")
-    loaded = _step("Reading scenario", lambda: _load(folder))
-    result = _replan(loaded, time_limit, integer, priorities)
-    orders = purchase_orders(loaded, result)
-    table = bucket_columns(orders, result.bucket)
-    _print_orders(orders, top, result.bucket)
-    written = _write_step(
-        "Writing purchase orders",
-        lambda: write_result(target, "mrp", table_files({"purchase_orders": table})),
-    )
-    _print_written(written)
+    folder = scenario_folder(scenario)
+    target = out_folder(out, folder, "mrp")
+    loaded = read_scenario(folder, _step)
+    options = PlanOptions(time_limit, integer, priorities)
+    orders = mrp(loaded, options, steps=_step, say=_say, progress=_MipProgress())
+    _print_orders(orders, top)
+    _print_written(write_mrp(orders, target, _step))
 
 
-def _print_orders(orders: pd.DataFrame, top: int, bucket: str) -> None:
-    planned = orders[orders["status"] == "planned"]
+def _print_orders(purchase_orders: PurchaseOrders, top: int) -> None:
+    orders, bucket = purchase_orders.orders, purchase_orders.bucket
+    planned = purchase_orders.planned
     console.print(
         f"\n{len(planned):,} planned purchase orders worth {planned['cost'].sum():,.0f}, "
         f"{int((orders['status'] == 'firm').sum()):,} firm; "
@@ -287,6 +271,7 @@ def _print_orders(orders: pd.DataFrame, top: int, bucket: str) -> None:
 
 
 @app.command("explain")
+@_exit_codes
 def explain_command(
     demand_id: Annotated[
         str | None,
@@ -317,30 +302,28 @@ def explain_command(
     The scenario is planned again: give the planning options of the `evramp plan` whose plan
     is to be explained (--time-limit, --integer, --priorities).
     """
-    from evramp.analysis.explain import binding_weeks, peg, problems
-    from evramp.report import binding_constraints
-
-    folder = _scenario_folder(scenario)
-    loaded = _step("Reading scenario", lambda: _load(folder))
-    if demand_id is not None:
-        _ensure_demand_id(loaded, demand_id)  # before the solve: a typo costs no planning time
-    result = _replan(loaded, time_limit, integer, priorities)
-    if demand_id is not None:
+    folder = scenario_folder(scenario)
+    loaded = read_scenario(folder, _step)
+    options = PlanOptions(time_limit, integer, priorities)
+    if demand_id is not None:  # checked before the solve: a typo costs no planning time
+        order = explain_order(
+            loaded, demand_id, options, steps=_step, say=_say, progress=_MipProgress()
+        )
         console.print()
-        for line in peg(loaded, result, demand_id).describe():
+        for line in order.lines():
             console.print(line)
         return
-    weeks = binding_weeks(result, loaded)
+    explanation = explain(loaded, options, top, steps=_step, say=_say, progress=_MipProgress())
     console.print(
-        f"\n[bold]Binding constraints[/bold] (the three most valuable {result.noun(3)} of each)",
+        f"\n[bold]Binding constraints[/bold] (the three most valuable "
+        f"{explanation.result.noun(3)} of each)",
         markup=True,
     )
-    for number, constraint in enumerate(binding_constraints(result, top, weeks), start=1):
-        console.print(f"  {number}. {constraint.describe()}")
-        mine = weeks[(weeks["kind"] == constraint.kind) & (weeks["name"] == constraint.name)]
-        for sentence in mine.nlargest(3, "shadow_price")["sentence"]:
+    for number, binding in enumerate(explanation.binding, start=1):
+        console.print(f"  {number}. {binding.constraint.describe()}")
+        for sentence in binding.sentences:
             console.print(f"       {sentence}")
-    found = problems(loaded, result)
+    found = explanation.problems
     console.print(
         f"\n[bold]Problems[/bold] ({len(found):,}; the {min(top, len(found))} most valuable)",
         markup=True,
@@ -349,35 +332,13 @@ def explain_command(
         console.print(f"  - {description}")
 
 
-def _ensure_demand_id(scenario: Scenario, demand_id: str) -> None:
-    """Exit 2 unless `demand_id` is a line of demand.csv, naming the closest ids."""
-    ids = scenario.demand_table.frame["id"].to_list()  # a million lines: no record each
-    if demand_id in set(ids):
-        return
-    close = difflib.get_close_matches(demand_id, ids, n=3)
-    hint = f"did you mean {', '.join(close)}?" if close else f"ids include {', '.join(ids[:5])}"
-    _error(
-        f"unknown demand id {demand_id!r}: not a line of demand.csv ({len(ids):,} lines); {hint}"
-    )
-    raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _replan(
-    scenario: Scenario, time_limit: float | None, integer: bool, priorities: Priorities
-) -> PlanResult:
-    """The plan `evramp plan` makes with the same options (explain and mrp plan again)."""
-    return _step(
-        f"Planning {_horizon(scenario)}{' in integer mode' * integer}",
-        lambda: _plan(scenario, time_limit, integer, priorities),
-    )
-
-
 class Backend(StrEnum):
     local = "local"
     dask = "dask"
 
 
 @app.command("risk")
+@_exit_codes
 def risk_command(
     scenario: ScenarioArgument = None,
     runs: Annotated[int, typer.Option(help="Disruption scenarios to sample.", min=1)] = 200,
@@ -436,18 +397,21 @@ def risk_command(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from evramp.io.tables import table_files
-    from evramp.report.risk_html import write_risk_report
-    from evramp.risk import BackendUnavailable, BaseInfeasible, RiskUnsupported, simulate, tables
-
-    folder = _scenario_folder(scenario)
-    destination = _out_folder(out, folder, "risk")
-    loaded = _step("Reading scenario", lambda: _load(folder))
-    if not loaded.disruptions:
-        _error(f"{folder}: no disruptions.csv (or it is empty): no risk")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    _ensure_target_year(loaded, target_year)
-    solves = _announce_solves(loaded, runs, tornado_runs)
+    folder = scenario_folder(scenario)
+    destination = out_folder(out, folder, "risk")
+    loaded = read_scenario(folder, _step)
+    options = RiskOptions(
+        runs=runs,
+        seed=seed,
+        backend=backend.value,
+        address=address,
+        workers=workers,
+        target=target,
+        target_year=target_year,
+        tornado_runs=tornado_runs,
+    )
+    run = prepare_risk(loaded, options, folder)
+    console.print(run.announcement())
     with Progress(
         "{task.description}",
         BarColumn(),
@@ -457,89 +421,19 @@ def risk_command(
         console=console,
         transient=False,
     ) as bar:
-        task = bar.add_task("Solving", total=solves)
+        task = bar.add_task("Solving", total=run.solves)
         try:
-            result = simulate(
-                loaded,
-                runs,
-                seed,
-                workers=workers,
-                backend=backend.value,
-                tornado_runs=tornado_runs,
-                progress=lambda count: bar.advance(task, count),
-                address=address,
-            )
-        except (RiskUnsupported, BackendUnavailable) as unsupported:
-            _error(str(unsupported))
-            raise typer.Exit(EXIT_BAD_INPUT) from None
-        except BaseInfeasible as failed:
-            _error(f"{failed}; nothing written")
-            raise typer.Exit(EXIT_NO_PLAN) from None
-        except KeyboardInterrupt:  # before the pool started: building the LP, the base plan
-            errors.print("interrupted before any run finished: nothing was written")
+            outcome = run_risk(run, progress=lambda count: bar.advance(task, count))
+        except RiskInterrupted as nothing_finished:
+            errors.print(str(nothing_finished))
             raise typer.Exit(EXIT_INTERRUPTED) from None
-    if result.interrupted and not result.finished:
-        errors.print("interrupted before any run finished: nothing was written")
+    _print_risk(outcome.result, outcome.frames, target, outcome.year)
+    written = write_risk(outcome, destination, _step)
+    _print_written(written.written)
+    interrupted = written.interrupted_words()
+    if interrupted is not None:
+        errors.print(interrupted, markup=False)
         raise typer.Exit(EXIT_INTERRUPTED)
-    year = target_year or result.default_target_year()
-    frames = tables(result, target, year)
-    _print_risk(result, frames, target, year)
-    title = f"Risk: {result.scenario}, {result.finished:,} runs, seed {result.seed}"
-    files = {
-        **table_files(frames),
-        "report.html": lambda path: write_risk_report(frames, path, title, year, result),
-    }
-    if not result.interrupted:
-        _print_written(
-            _write_step("Writing results", lambda: write_result(destination, "risk", files))
-        )
-        return
-    tornado_done = sum(len(alone_runs) for alone_runs in result.alone.values())
-    covered = (
-        f"{result.finished:,} of {runs:,} runs and {tornado_done:,} of {solves - runs:,} "
-        "tornado runs finished"
-    )
-    note = f"evramp risk was interrupted (Ctrl-C): {covered}; the statistics are over those."
-    written = _write_step(
-        "Writing partial results",
-        lambda: write_result(destination, "risk", files, complete=False, note=note),
-    )
-    _print_written(written)
-    kept = (
-        f"the last complete result in {written.kept} was kept"
-        if written.kept
-        else "there was no complete result to keep"
-    )
-    errors.print(
-        f"interrupted: {covered}; partial results written to {written.folder} "
-        f"(see {written.folder.name}/PARTIAL.txt); {kept}",
-        markup=False,
-    )
-    raise typer.Exit(EXIT_INTERRUPTED)
-
-
-def _ensure_target_year(scenario: Scenario, year: str | None) -> None:
-    """Exit 2 before any solve unless `year` (when given) is a year of the horizon."""
-    buckets = scenario.calendar.buckets
-    years = sorted({str(bucket_year(day, buckets.kind)) for day in buckets.starts[:-1]})
-    if year is not None and year not in years:
-        _error(f"--target-year {year} is not in the horizon ({years[0]} to {years[-1]})")
-        raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _announce_solves(scenario: Scenario, runs: int, tornado_runs: int) -> int:
-    """Say how many LPs the command solves (the tornado's runs come on top of --runs)."""
-    sources = len({d.group or f"\0{d.id}" for d in scenario.disruptions})
-    alone = min(tornado_runs, runs)
-    each = f"{sources} source{'s' * (sources != 1)} alone × {alone:,} runs"
-    tornado = (
-        f" + {sources * alone:,} for the tornado ({each}; --tornado-runs 0 leaves it out)"
-        if alone
-        else "; no tornado (--tornado-runs 0)"
-    )
-    total = runs + sources * alone
-    console.print(f"{total:,} solves: {runs:,} runs{tornado}")
-    return total
 
 
 def _print_risk(
@@ -598,17 +492,11 @@ def _print_tornado(frame: pd.DataFrame, runs: int, year: str) -> None:
 
 
 @app.command("validate")
+@_exit_codes
 def validate_command(scenario: ScenarioArgument = None) -> None:
     """Check a scenario without planning it."""
-    folder = _scenario_folder(scenario)
-    loaded = _load(folder)
-    counts = ", ".join(
-        f"{len(loaded.table(name))} {name}"
-        for name in ("items", "bom", "shops", "suppliers", "demand")
-    )
-    console.print(
-        Text.assemble(("ok", "green"), f" {folder}: scenario {loaded.name!r} is valid ({counts})")
-    )
+    validation = validate(scenario)
+    console.print(Text.assemble(("ok", "green"), f" {validation.summary()}"))
 
 
 @app.command("schema")
@@ -633,78 +521,6 @@ def _root(
 
 # --- steps -----------------------------------------------------------------------------------
 
-
-def _scenario_folder(scenario: str | None) -> Path:
-    """The folder of SCENARIO (a folder, else a built-in name), or exit 2 saying where it
-    looked."""
-    if scenario is None:
-        return builtin_scenario_path()
-    try:
-        return scenario_folder(scenario)
-    except ScenarioInvalid as invalid:
-        _rejected(scenario, invalid)
-
-
-def _horizon(scenario: Scenario) -> str:
-    """`178 weeks`, `1,246 days`, `41 months`: what is planned."""
-    count = len(scenario.calendar.buckets)
-    return f"{count:,} {scenario.calendar.buckets.noun(count)}"
-
-
-def _load(folder: Path) -> Scenario:
-    try:
-        scenario = load_scenario(folder)
-    except ScenarioInvalid as invalid:
-        _rejected(str(folder), invalid)
-    # Cut the horizon into buckets now, inside the reading step: the next step's label counts
-    # them, and a Ctrl-C between two steps would not be reported (see _step).
-    len(scenario.calendar.buckets)
-    return scenario
-
-
-def _rejected(scenario: str, invalid: ScenarioInvalid) -> NoReturn:
-    count = len(invalid.errors)
-    _error(f"scenario {scenario} rejected ({count} problem{'s' * (count != 1)}):")
-    errors.print(invalid.summary())
-    raise typer.Exit(EXIT_BAD_INPUT) from None
-
-
-def _plan(
-    scenario: Scenario,
-    time_limit: float | None,
-    integer: bool,
-    priorities: Priorities = Priorities.weighted,
-    model_file: Path | None = None,
-) -> PlanResult:
-    """The plan, or exit 1 (Ctrl-C propagates: `PlanInterrupted`)."""
-    if integer:
-        time_limit = _announce_time_limit(time_limit)
-    from evramp.plan import PlanFailed, plan
-
-    try:
-        return plan(
-            scenario,
-            time_limit=time_limit,
-            integer=integer,
-            strict_priorities=priorities is Priorities.strict,
-            progress=_MipProgress() if integer else None,
-            model_file=model_file,
-        )
-    except PlanFailed as failed:
-        _error(f"{failed}; no plan written")
-        raise typer.Exit(EXIT_NO_PLAN) from None
-
-
-def _announce_time_limit(time_limit: float | None) -> float:
-    """Integer mode's time limit, said before the solve (the default one too)."""
-    from evramp.plan import DEFAULT_MIP_TIME_LIMIT
-
-    chosen = DEFAULT_MIP_TIME_LIMIT if time_limit is None else time_limit
-    default = " (default; --time-limit to change)" if time_limit is None else ""
-    console.print(f"integer mode: time limit {chosen:g} s{default}")
-    return chosen
-
-
 PLAIN_PROGRESS_SECONDS = 10.0
 """How often a MIP's progress is printed as a line of its own when the output is not a
 terminal (on a terminal the step's spinner line shows it, rewritten as it changes)."""
@@ -728,61 +544,21 @@ class _MipProgress:
 
 def _progress_words(progress: Progress) -> str:
     bound = (
-        f"bound {_objective(progress.bound)}" if math.isfinite(progress.bound) else "no bound yet"
+        f"bound {objective_words(progress.bound)}"
+        if math.isfinite(progress.bound)
+        else "no bound yet"
     )
     if progress.stopped:
         return (
             f"Ctrl-C after {progress.seconds:.0f} s: keeping the best plan "
-            f"{_objective(progress.objective)}, gap {progress.gap:.2%}; making it whole"
+            f"{objective_words(progress.objective)}, gap {progress.gap:.2%}; making it whole"
         )
     if not math.isfinite(progress.objective):
         return f"{progress.seconds:.0f} s: no integer plan yet, {bound}"
     return (
-        f"{progress.seconds:.0f} s: best plan {_objective(progress.objective)}, {bound}, "
+        f"{progress.seconds:.0f} s: best plan {objective_words(progress.objective)}, {bound}, "
         f"gap {progress.gap:.2%}"
     )
-
-
-def _objective(value: float) -> str:
-    """An objective to tell plans 0.1 % apart: `-39.47 bn`."""
-    for size, suffix in ((1e9, " bn"), (1e6, " m"), (1e3, " k")):
-        if abs(value) >= size:
-            return f"{value / size:,.2f}{suffix}"
-    return f"{value:,.0f}"
-
-
-def _out_folder(out: Path | None, scenario_folder: Path, name: str) -> Path:
-    """`--out` (default `out/<scenario folder name>`), refused before any work if it cannot take
-    the result `name`."""
-    target = (out or Path("out") / scenario_folder.name).resolve()
-    try:
-        check_out(target, name)
-    except FolderRefused as refused:
-        _error(f"{refused}; nothing written")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    return target
-
-
-def _write(
-    result: PlanResult, target: Path, scenario: Scenario, binding: pd.DataFrame
-) -> WrittenResult:
-    """The plan's tables and its report: one result, `plan/`, switched in as a whole."""
-    from evramp.io.tables import table_files
-    from evramp.report import write_report
-
-    files = {
-        **table_files(result.tables()),
-        "report.html": lambda path: write_report(result, path, scenario, binding),
-    }
-    return write_result(target, "plan", files)
-
-
-def _write_step(label: str, action: Callable[[], WrittenResult]) -> WrittenResult:
-    try:
-        return _step(label, action)
-    except FolderRefused as refused:
-        _error(str(refused))
-        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def _print_written(written: WrittenResult) -> None:

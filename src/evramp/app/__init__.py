@@ -1,0 +1,101 @@
+"""The use cases of evramp, one function each, for every front end (the `evramp` command today,
+a REST API next): they take a scenario (or a folder or built-in name) and typed options and
+return typed results; writing a result folder is a use case step too.
+
+- `validate(name)` -> `Validation`; `scenario_folder(name)`, `read_scenario(folder)`,
+  `out_folder(out, folder, result)`: finding, reading and checking.
+- `plan(scenario, PlanOptions)` -> `Planned`; `write_plan(planned, out)`.
+- `explain(scenario, PlanOptions, top)` -> `Explanation`;
+  `explain_order(scenario, order_id, PlanOptions)` -> `OrderExplanation`.
+- `mrp(scenario, PlanOptions)` -> `PurchaseOrders`; `write_mrp(orders, out)`.
+- `prepare_risk(scenario, RiskOptions, source)` -> `RiskRun`; `run_risk(run)` -> `RiskOutcome`;
+  `write_risk(outcome, out)` -> `RiskWritten`.
+
+A use case shows its progress through the `steps` (`StepRunner`) and `say` callables it is
+given, and refuses with `BadInput` (a scenario with problems: `ScenarioRejected`) or `NoPlan`,
+whose messages are the ones the CLI prints. Ctrl-C is a `KeyboardInterrupt` (`PlanInterrupted`,
+`RiskInterrupted`). The planner, pandas and the reports are imported when a use case needs
+them, so that importing this package stays as light as reading a scenario.
+"""
+
+from evramp.app.errors import BadInput, NoPlan, ScenarioRejected, UseCaseError
+from evramp.app.explaining import (
+    BindingExplained,
+    Explanation,
+    OrderExplanation,
+    check_order,
+    explain,
+    explain_order,
+)
+from evramp.app.planning import (
+    Planned,
+    PlanOptions,
+    Priorities,
+    checked_model_file,
+    objective_words,
+    plan,
+    planning_label,
+    write_plan,
+)
+from evramp.app.purchasing import PurchaseOrders, mrp, write_mrp
+from evramp.app.risk import (
+    RiskInterrupted,
+    RiskOptions,
+    RiskOutcome,
+    RiskRun,
+    RiskWritten,
+    prepare_risk,
+    run_risk,
+    write_risk,
+)
+from evramp.app.scenarios import (
+    Validation,
+    horizon_words,
+    out_folder,
+    read_scenario,
+    scenario_folder,
+    validate,
+)
+from evramp.app.steps import Say, StepRunner, run_step, say_nothing
+
+__all__ = [
+    "BadInput",
+    "BindingExplained",
+    "Explanation",
+    "NoPlan",
+    "OrderExplanation",
+    "PlanOptions",
+    "Planned",
+    "Priorities",
+    "PurchaseOrders",
+    "RiskInterrupted",
+    "RiskOptions",
+    "RiskOutcome",
+    "RiskRun",
+    "RiskWritten",
+    "Say",
+    "ScenarioRejected",
+    "StepRunner",
+    "UseCaseError",
+    "Validation",
+    "check_order",
+    "checked_model_file",
+    "explain",
+    "explain_order",
+    "horizon_words",
+    "mrp",
+    "objective_words",
+    "out_folder",
+    "plan",
+    "planning_label",
+    "prepare_risk",
+    "read_scenario",
+    "run_risk",
+    "run_step",
+    "say_nothing",
+    "scenario_folder",
+    "validate",
+    "write_mrp",
+    "write_plan",
+    "write_risk",
+]
