@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import math
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,12 @@ from hypothesis import strategies as st
 import evramp
 from evramp.model import Demand, Scenario
 from evramp.plan.chain import planner_chain
-from evramp.plan.index import PlanData, _demand_classes, compile_scenario
+from evramp.plan.index import (
+    PlanData,
+    _demand_classes,
+    _lexicographic_classes,
+    compile_scenario,
+)
 from evramp.plan.lp import build_lp
 from evramp.plan.result import ModelSize, PlanResult, Verdict, extract
 from evramp.plan.solve import solve
@@ -176,3 +182,25 @@ def test_the_dearer_order_ships_though_it_is_due_later() -> None:
     assert result.objective == pytest.approx(-8000.0 + 10.0 * 8 + 2 * 1e-3, abs=1e-6)
     demand = compile_scenario(scenario).demand
     assert demand.price.tolist() == [1000.0, 2000.0]  # two classes, each at its own price
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 40).flatmap(
+        lambda lines: st.lists(
+            st.lists(st.integers(0, 2**40), min_size=lines, max_size=lines), min_size=1, max_size=5
+        )
+    )
+)
+def test_class_keys_are_the_code_tuples_in_sorted_order_even_past_int64(
+    columns: list[list[int]],
+) -> None:
+    """Codes up to 2**40 in up to five columns: their mixed-radix product passes int64, so the
+    key is renumbered on the way; the classes must still be the distinct tuples, in order."""
+    arrays = [np.array(column, dtype=np.int64) for column in columns]
+    klass, first_line = _lexicographic_classes(arrays)
+    tuples = list(zip(*columns, strict=True))
+    distinct = sorted(set(tuples))
+    assert klass.tolist() == [distinct.index(line) for line in tuples]
+    assert [tuples[n] for n in first_line] == distinct
+    assert first_line.tolist() == [tuples.index(key) for key in distinct]

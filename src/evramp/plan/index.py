@@ -242,10 +242,10 @@ def _demand_classes(
     lateness penalty): the LP never sees single orders. Read from the demand's columns, so a
     million lines cost arrays, not a million records.
 
-    The orders of a class differ only in due date, quantity and id, so serving them earliest
-    due first (plan/allocate.py) is optimal and the class model is exact: any plan per order
-    ships the same vehicles per class and bucket at the same revenue, lateness cost and
-    lateness limit, and earliest-due-first minimises each class's backlog in every bucket.
+    The orders of a class differ only in due date, quantity and id, so the class model is
+    exact (docs/planning-model.md): a plan per order, summed per class, is a class plan of the
+    same objective, and earliest due first (plan/allocate.py) hands a class plan's shipments
+    to orders already due with the same backlog per bucket and every order's limit kept.
     A class's price and penalty are its lines' own (no mean); each priority level's penalty is
     raised above twice the largest penalty of the levels below it (see `priority_weights`).
     Sums run over the lines in file order (bincount adds in input order), so every figure is
