@@ -14,6 +14,7 @@ import pandas as pd
 from evramp.io import write_text_atomic
 from evramp.report.page import Chart, iso_days, percent, render, signed, thousands
 from evramp.report.risk_charts import Fan, fan_figure, tornado_figure
+from evramp.risk.summary import unmeasured
 
 if TYPE_CHECKING:  # risk imports report.kpis: a runtime import here would be circular
     from evramp.risk.summary import RiskResult
@@ -90,7 +91,8 @@ def _weekly_fan(weekly: pd.DataFrame, days: list[str]) -> Fan:
 
 
 def _meta(result: RiskResult, days: list[str]) -> str:
-    return (
+    stopped = "interrupted by Ctrl-C: a partial result · " if result.interrupted else ""
+    return stopped + (
         f"{days[0]} to {days[-1]} ({len(days):,} weeks) · {result.finished:,} of "
         f"{result.runs:,} runs, seed {result.seed} · tornado: {result.tornado_runs:,} runs a "
         f"source ({len(result.sources):,} sources) · {result.seconds:,.1f} s"
@@ -167,6 +169,7 @@ def _tornado_rows(tornado: pd.DataFrame, year: str) -> list[dict[str, Any]]:
             "source": row["source"],
             "disruptions": row["disruptions"],
             "runs": row["runs"],
+            "missing": unmeasured(int(row["finished"]), int(row["runs"])),
             "happened": row["happened"],
             "lost_year": row[f"delivered_lost_{year}"],
             "lost": row["delivered_lost"],
