@@ -20,6 +20,7 @@ from evramp.cli import app
 from evramp.model import BomLine, Disruption, Item, Scenario, ShiftChange, Shop, Supplier
 from evramp.model.records import SupplierCapacity
 from evramp.plan import PlanResult
+from evramp.report.risk_html import write_risk_report
 from evramp.risk import RiskResult, compile_risks, sample, sample_run, simulate, tables
 from evramp.risk.summary import tornado, unmeasured
 from tests.factory import HOURS_PER_WEEK, learning_ramp, one_car_one_shop, order, week
@@ -358,7 +359,7 @@ def test_cli_risk_refuses_a_bad_disruption(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_an_interrupted_tornado_says_which_sources_were_not_run() -> None:
+def test_an_interrupted_tornado_says_which_sources_were_not_run(tmp_path: Path) -> None:
     calls: list[int] = []
 
     def stop_after_the_main_runs(finished: int) -> None:
@@ -384,3 +385,10 @@ def test_an_interrupted_tornado_says_which_sources_were_not_run() -> None:
             assert said is not None and said.startswith("no optimal run")
         else:
             assert said is None
+    year = result.years[0]
+    report = write_risk_report(
+        tables(result, None, year), tmp_path / "report.html", "risk", year, result
+    ).read_text(encoding="utf-8")
+    assert "interrupted by Ctrl-C: a partial result" in report
+    cell = 'colspan="4">not run (interrupted before its runs)</td>'
+    assert report.count(cell) == list(finished.values()).count(0)
