@@ -139,7 +139,7 @@ def build_pulp(data: PlanData) -> pulp.LpProblem:
             cap = line_capacity[n][arrival] if arrival < n_weeks else 0.0
             buy[n, t] = var(f"buy_{n}_{t}", 0, _bound(cap))
     stock = {(i, t): var(f"stock_{i}_{t}", 0) for i in items for t in weeks}
-    ship = {(c, t): var(f"ship_{c}_{t}", 0) for c in classes for t in weeks}
+    deliver = {(c, t): var(f"deliver_{c}_{t}", 0) for c in classes for t in weeks}
     backlog = {}
     for c in classes:
         limit = max_late[c]
@@ -150,8 +150,8 @@ def build_pulp(data: PlanData) -> pulp.LpProblem:
             due_until[t] = due_by
             most = None  # no lateness limit
             if limit >= 0:  # only what fell due in the last `limit` weeks may be late
-                shipped = due_until[t - limit] if t - limit >= 0 else 0.0
-                most = max(due_until[t] - shipped, 0.0)
+                delivered = due_until[t - limit] if t - limit >= 0 else 0.0
+                most = max(due_until[t] - delivered, 0.0)
             backlog[c, t] = var(f"backlog_{c}_{t}", 0, most)
     experience = {(n, t): var(f"experience_{n}_{t}", 0) for n in curves for t in weeks}
     overtime = {
@@ -164,7 +164,7 @@ def build_pulp(data: PlanData) -> pulp.LpProblem:
         lpSum(_cost(made_cost[m]) * build[m, t] for m in made for t in weeks)
         + lpSum(_cost(line_price[n] + line_premium[n]) * buy[n, t] for n in lines for t in weeks)
         + lpSum(_cost(holding[i] * bucket_weeks[t]) * stock[i, t] for i in items for t in weeks)
-        - lpSum(_cost(price[c]) * ship[c, t] for c in classes for t in weeks)
+        - lpSum(_cost(price[c]) * deliver[c, t] for c in classes for t in weeks)
         + lpSum(_cost(penalty[c] * bucket_weeks[t]) * backlog[c, t] for c in classes for t in weeks)
         + lpSum(_cost(overtime_cost[s]) * overtime[s, t] for s in shops for t in weeks)
     )
@@ -176,10 +176,10 @@ def build_pulp(data: PlanData) -> pulp.LpProblem:
             completed = lpSum(build[m, t - made_lead[m]] for m in made_of[i] if t >= made_lead[m])
             arrived = lpSum(buy[n, t - line_lead[n]] for n in lines_of[i] if t >= line_lead[n])
             consumed = lpSum(bom_gross[b] * build[bom_made[b], t] for b in used_in[i])
-            shipped = lpSum(ship[c, t] for c in classes_of[i])
+            delivered = lpSum(deliver[c, t] for c in classes_of[i])
             before = stock[i, t - 1] if t > 0 else on_hand[i]
             problem += (
-                stock[i, t] == before + completed + arrived + receipts[i][t] - consumed - shipped,
+                stock[i, t] == before + completed + arrived + receipts[i][t] - consumed - delivered,
                 f"material_{i}_{t}",
             )
 
@@ -196,7 +196,7 @@ def build_pulp(data: PlanData) -> pulp.LpProblem:
     for c in classes:
         for t in weeks:
             late_before = backlog[c, t - 1] if t > 0 else 0
-            problem += backlog[c, t] == late_before + due[c][t] - ship[c, t], f"demand_{c}_{t}"
+            problem += backlog[c, t] == late_before + due[c][t] - deliver[c, t], f"demand_{c}_{t}"
 
     # Learning curves: experience, then the load under every chord from the SOP on.
     for n in curves:

@@ -102,7 +102,7 @@ def extended_basis(
     rows = np.full(big.shape[0], LOWER, dtype=np.int64)
     kept_items = np.setdiff1d(np.arange(len(data.items.ids)), free.item)
     kept_lines = np.flatnonzero(np.isin(data.lines.item, kept_items))
-    for family in ("build", "ship", "backlog", "experience", "overtime"):
+    for family in ("build", "deliver", "backlog", "experience", "overtime"):
         _copy(columns, getattr(big.columns, family), small_columns, getattr(small.columns, family))
     _copy(columns, big.columns.buy, small_columns, small.columns.buy, kept_lines)
     _copy(columns, big.columns.stock, small_columns, small.columns.stock, kept_items)

@@ -44,7 +44,7 @@ The plant:
   them) for all but the last quarter of the horizon, then weekly
   forecast lines. Each platform has a launch surge of orders and seasonality; demand runs ahead
   of capacity in the ramp and around phase 2, so paint, assembly and some parts bind; every
-  order may ship late (with its penalty), so the plan is always feasible.
+  order may deliver late (with its penalty), so the plan is always feasible.
 - Some stock at the start (constrained parts, a few prototype leftovers) and scheduled receipts
   (chips bought before the plan, work in progress of bodies in white).
 """

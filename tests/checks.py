@@ -1,7 +1,7 @@
 """Invariants every plan must satisfy, recomputed from the scenario and the plan's tables.
 
 The checks use only the scenario's records and the published tables (builds, purchases,
-shipments, stock, capacity), never the LP, so they catch errors in the model as well as in
+deliveries, stock, capacity), never the LP, so they catch errors in the model as well as in
 the mapping of its solution. They hold for every bucket (day, week, month): a bucket is found
 from the first days the plan publishes (`result.weeks`), and the few conversions from figures
 per week are recomputed here by hand, not taken from the planner.
@@ -96,7 +96,7 @@ def check_plan(scenario: Scenario, result: PlanResult) -> None:
 
 
 def check_material_balance(scenario: Scenario, result: PlanResult) -> None:
-    """Stock = on hand + arrivals - consumption - shipments, never negative, in every week.
+    """Stock = on hand + arrivals - consumption - deliveries, never negative, in every week.
 
     Non-negative projected stock is also 'nothing is built before its parts arrive': parts are
     consumed in the week a build starts, so a build before the arrival would drive stock below 0.
@@ -113,8 +113,8 @@ def check_material_balance(scenario: Scenario, result: PlanResult) -> None:
         i = row[item]
         completed[i, weeks_needed:] = started[i, : weeks - weeks_needed]
     received = per_item_week(result, result.purchases, "item", "receipt_week", ids)
-    shipped = per_item_week(
-        result, result.shipments.rename(columns={"variant": "item"}), "item", "week", ids
+    delivered = per_item_week(
+        result, result.deliveries.rename(columns={"variant": "item"}), "item", "week", ids
     )
     consumed = np.zeros_like(started)
     for line in scenario.bom:
@@ -123,7 +123,7 @@ def check_material_balance(scenario: Scenario, result: PlanResult) -> None:
     inflow[:, 0] += [sum(s.on_hand for s in scenario.inventory if s.item == item) for item in ids]
     for receipt in scenario.receipts:
         inflow[row[receipt.item], bucket_of(result, receipt.due)] += receipt.quantity
-    projected = np.cumsum(inflow - consumed - shipped, axis=1)
+    projected = np.cumsum(inflow - consumed - delivered, axis=1)
     stock = per_item_week(result, result.stock, "item", "week", ids)
     scale = 1.0 + np.abs(projected)
     worst = np.unravel_index(np.argmax(np.abs(projected - stock) / scale), projected.shape)
@@ -279,31 +279,33 @@ def check_supplier_capacity(scenario: Scenario, result: PlanResult) -> None:
 
 
 def check_demand(scenario: Scenario, result: PlanResult) -> None:
-    """No order ships before it is due or more than its quantity; backlog is what is left."""
+    """No order is delivered before it is due or more than its quantity; backlog is what is left."""
     due = {d.id: d for d in scenario.demand}
-    ships = result.shipments
-    if not ships.empty:
+    delivers = result.deliveries
+    if not delivers.empty:
         # A due date inside a bucket makes that whole bucket due.
         due_week = np.array(
-            [bucket_of(result, due[d].due) for d in ships["demand"]], dtype=np.int64
+            [bucket_of(result, due[d].due) for d in delivers["demand"]], dtype=np.int64
         )
-        assert (week_index(result, ships["week"]) >= due_week).all(), "shipped before due"
-    shipped = ships.groupby("demand")["quantity"].sum()
+        assert (week_index(result, delivers["week"]) >= due_week).all(), "delivered before due"
+    delivered = delivers.groupby("demand")["quantity"].sum()
     for line in scenario.demand:
-        got = float(shipped.get(line.id, 0.0))
-        assert got <= line.quantity + TOL, f"order {line.id} shipped {got} > {line.quantity}"
+        got = float(delivered.get(line.id, 0.0))
+        assert got <= line.quantity + TOL, f"order {line.id} delivered {got} > {line.quantity}"
     orders = result.orders.set_index("demand")
-    assert np.allclose(orders["shipped"], shipped.reindex(orders.index, fill_value=0.0), atol=TOL)
-    assert (orders["on_time"] <= orders["shipped"] + TOL).all()
-    check_lateness_limits(scenario, result, ships)
+    assert np.allclose(
+        orders["delivered"], delivered.reindex(orders.index, fill_value=0.0), atol=TOL
+    )
+    assert (orders["on_time"] <= orders["delivered"] + TOL).all()
+    check_lateness_limits(scenario, result, delivers)
 
 
-def check_lateness_limits(scenario: Scenario, result: PlanResult, ships: pd.DataFrame) -> None:
-    """An order with `max_weeks_late` ships all of it by then: its last shipment is at most
+def check_lateness_limits(scenario: Scenario, result: PlanResult, delivers: pd.DataFrame) -> None:
+    """An order with `max_weeks_late` delivers all of it by then: its last delivery is at most
     that many weeks (whole buckets, rounded down) after its due bucket, within the horizon."""
     days = nominal_days(scenario)
-    last = ships.groupby("demand")["week"].max()
-    shipped = ships.groupby("demand")["quantity"].sum()
+    last = delivers.groupby("demand")["week"].max()
+    delivered = delivers.groupby("demand")["quantity"].sum()
     for line in scenario.demand:
         if line.max_weeks_late is None:
             continue
@@ -311,8 +313,8 @@ def check_lateness_limits(scenario: Scenario, result: PlanResult, ships: pd.Data
         deadline = bucket_of(result, line.due) + allowed
         if deadline >= len(result.weeks):
             continue  # the promise runs past the horizon: nothing to check inside it
-        assert float(shipped.get(line.id, 0.0)) >= line.quantity - TOL, (
-            f"order {line.id} not all shipped by its lateness limit"
+        assert float(delivered.get(line.id, 0.0)) >= line.quantity - TOL, (
+            f"order {line.id} not all delivered by its lateness limit"
         )
         finished = week_index(result, pd.Series([last[line.id]]))[0]
-        assert finished <= deadline, f"order {line.id} shipped {finished - deadline} too late"
+        assert finished <= deadline, f"order {line.id} delivered {finished - deadline} too late"

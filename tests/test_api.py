@@ -28,7 +28,7 @@ def test_grouping_by_the_year_column_gives_the_clis_yearly_figures(
     (81,543 cars built in 2024 against the CLI's 78,551)."""
     cli = yearly_totals(default_plan)
     built = default_plan.output.groupby("year")["quantity"].sum()
-    delivered = default_plan.shipments.groupby("year")["quantity"].sum()
+    delivered = default_plan.deliveries.groupby("year")["quantity"].sum()
     orders = default_plan.orders
     due = orders.groupby(default_plan.year_of(orders["due"]))["quantity"].sum()
     for mine, theirs in ((built, "built"), (delivered, "delivered"), (due, "due")):
@@ -48,7 +48,7 @@ def test_week_columns_are_dates_and_the_csv_files_keep_iso_dates(
         "output": ("week",),
         "purchases": ("release_week", "receipt_week"),
         "stock": ("week",),
-        "shipments": ("week",),
+        "deliveries": ("week",),
         "backlog": ("week",),
         "orders": ("due", "finished"),
         "capacity": ("week",),

@@ -157,7 +157,7 @@ def test_a_five_day_shop_has_no_capacity_at_the_weekend_and_its_week_in_seven_da
 
 
 def test_daily_plan_builds_just_in_time_on_the_working_days_before_a_friday() -> None:
-    """60 cars due Friday, 20 a day: built Wednesday, Thursday and Friday, shipped Friday
+    """60 cars due Friday, 20 a day: built Wednesday, Thursday and Friday, delivered Friday
     (earlier would only hold stock)."""
     scenario = in_buckets(
         one_car_one_shop(weeks=1, demand=[order("O1", 60, 0).model_copy(update={"due": day(4)})]),
@@ -166,7 +166,7 @@ def test_daily_plan_builds_just_in_time_on_the_working_days_before_a_friday() ->
     result = evramp.plan(scenario)
     assert capacity_of(result) == [20.0] * 5 + [0.0] * 2
     assert per_bucket(result) == [0.0, 0.0, 20.0, 20.0, 20.0, 0.0, 0.0]
-    assert per_bucket(result, "shipments") == [0.0] * 4 + [60.0, 0.0, 0.0]
+    assert per_bucket(result, "deliveries") == [0.0] * 4 + [60.0, 0.0, 0.0]
     assert result.orders["on_time"].tolist() == [60.0]
     # Stock 20 on Wednesday night and 40 on Thursday night: 60 unit-days at 0.001 a week.
     assert result.costs["holding"] == pytest.approx(60 * 0.001 / 7)
@@ -191,8 +191,8 @@ def test_a_bucket_late_costs_a_day_or_a_week_of_the_penalty() -> None:
     weekly = evramp.plan(one_car_one_shop(weeks=2, demand=[order("O1", 120, 0)]))
     daily_scenario = in_buckets(one_car_one_shop(weeks=1, demand=[order("O1", 40, 0)]), "day")
     daily = evramp.plan(daily_scenario)
-    assert per_bucket(weekly, "shipments") == [100.0, 20.0]
-    assert per_bucket(daily, "shipments") == [20.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    assert per_bucket(weekly, "deliveries") == [100.0, 20.0]
+    assert per_bucket(daily, "deliveries") == [20.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0]
     assert weekly.costs["lateness"] == pytest.approx(20 * 10.0)
     assert daily.costs["lateness"] == pytest.approx(20 * 10.0 / 7)
     assert weekly.costs["lateness"] == pytest.approx(7 * daily.costs["lateness"])
@@ -327,7 +327,7 @@ def test_monthly_words_and_csv_columns(tmp_path: Path) -> None:
     assert binding["sentence"].iloc[1].startswith("one more job of GA in 2024-02 is worth")
     pegging = peg(scenario, result, "O1")
     assert "all by 2024-03: 2 months late." in pegging.describe()[0]
-    # 420 cars shipped 31 days late (1 February), 120 60 days late (1 March).
+    # 420 cars delivered 31 days late (1 February), 120 60 days late (1 March).
     late = problems(scenario, result)["description"].iloc[0]
     assert "(2 months late); 2,889 vehicle-weeks × 10 = 28,886" in late
     assert result.costs["lateness"] == pytest.approx((420 * 31 + 120 * 60) / 7 * 10)

@@ -18,9 +18,9 @@ PLAN_FILES = {
     "builds.csv": {"item", "shop", "week", "quantity", "jobs", "available_week"},
     "purchases.csv": {"supplier", "item", "release_week", "receipt_week", "quantity", "cost"},
     "stock.csv": {"item", "week", "quantity"},
-    "shipments.csv": {"demand", "variant", "kind", "week", "quantity"},
+    "deliveries.csv": {"demand", "variant", "kind", "week", "quantity"},
     "backlog.csv": {"demand", "variant", "kind", "week", "quantity"},
-    "orders.csv": {"demand", "quantity", "due", "on_time", "shipped", "weeks_late"},
+    "orders.csv": {"demand", "quantity", "due", "on_time", "delivered", "weeks_late"},
     "capacity.csv": {"shop", "week", "capacity", "load", "shadow_price"},
 }
 

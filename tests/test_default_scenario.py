@@ -67,7 +67,7 @@ def test_key_figures_add_up(default_plan: PlanResult) -> None:
     yearly = yearly_totals(default_plan)
     assert monthly["total"].sum() == pytest.approx(default_plan.output["quantity"].sum())
     assert yearly["built"].sum() == pytest.approx(monthly["total"].sum())
-    assert yearly["delivered"].sum() == pytest.approx(default_plan.shipments["quantity"].sum())
+    assert yearly["delivered"].sum() == pytest.approx(default_plan.deliveries["quantity"].sum())
     assert yearly["delivered"].sum() <= yearly["built"].sum() + 1e-6
     rate = on_time_rate(default_plan)
     assert 0.0 < rate < 1.0

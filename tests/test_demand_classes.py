@@ -1,6 +1,6 @@
-"""Demand classes are exact: the LP that ships per class (variant, priority, lateness limit,
+"""Demand classes are exact: the LP that delivers per class (variant, priority, lateness limit,
 price, penalty) has the optimum of the LP with one class per order, and the class plan's
-shipments, handed to the orders earliest due first, are a plan per order with the same totals.
+deliveries, handed to the orders earliest due first, are a plan per order with the same totals.
 
 The per-order model is the compile step with `class_per_order=True` (a test-only path), solved
 by the same chain, LP and HiGHS as `evramp.plan`.
@@ -63,22 +63,22 @@ def solved(scenario: Scenario, data: PlanData) -> PlanResult | str:
 class OrderTotals:
     """What the orders received in a plan, summed from its order tables."""
 
-    revenue: float  # each order's own price × what it shipped
+    revenue: float  # each order's own price × what it delivered
     late_vehicle_weeks: float  # Σ backlog over the buckets, × the bucket's length in weeks
-    shipped: float
+    delivered: float
 
 
 def order_totals(scenario: Scenario, result: PlanResult) -> OrderTotals:
     price = {line.id: line.price for line in scenario.demand}
-    shipped = dict(zip(result.orders["demand"], result.orders["shipped"], strict=True))
+    delivered = dict(zip(result.orders["demand"], result.orders["delivered"], strict=True))
     weeks_long = dict(zip(result.dates, scenario.calendar.buckets.weeks_long, strict=True))
     backlog = result.backlog
     return OrderTotals(
-        revenue=sum(price[demand] * quantity for demand, quantity in shipped.items()),
+        revenue=sum(price[demand] * quantity for demand, quantity in delivered.items()),
         late_vehicle_weeks=float(
             (backlog["quantity"] * backlog["week"].map(weeks_long).astype(float)).sum()
         ),
-        shipped=sum(shipped.values()),
+        delivered=sum(delivered.values()),
     )
 
 
@@ -153,19 +153,19 @@ def test_the_class_model_has_the_optimum_of_the_model_with_a_class_per_order(
         horizon_quantity,
         "lateness vehicle-weeks against per order",
     )
-    assert_close(allocated.shipped, reference.shipped, quantity, "shipped against per order")
+    assert_close(allocated.delivered, reference.delivered, quantity, "delivered against per order")
     assert_close(per_class.costs["lateness"], per_order.costs["lateness"], money, "lateness cost")
 
 
-def test_the_dearer_order_ships_though_it_is_due_later() -> None:
+def test_the_dearer_order_delivers_though_it_is_due_later() -> None:
     """Two cars a week for two weeks, four cars in all: capacity for one of two orders of four
     cars, both priority 1 at 10 per car-week late. A-CHEAP (1,000 a car) is due in week 0,
     B-DEAR (2,000 a car) in week 1. The best plan builds two cars in week 0, holds them (1e-3
-    a car-week) and ships all four to B-DEAR in week 1: revenue 8,000, A-CHEAP 4 cars late in
+    a car-week) and delivers all four to B-DEAR in week 1: revenue 8,000, A-CHEAP 4 cars late in
     both weeks (8 car-weeks), objective -8,000 + 10 x 8 + 2 x 1e-3 = -7,919.998.
 
     One class at the mean price (1,500) is indifferent to which order a car goes to, so it
-    ships two cars in week 0 (less backlog) and earliest due first hands all four to A-CHEAP:
+    delivers two cars in week 0 (less backlog) and earliest due first hands all four to A-CHEAP:
     revenue 4,000 (the class LP believed 6,000)."""
     scenario = one_car_one_shop(
         weeks=2,
@@ -176,8 +176,8 @@ def test_the_dearer_order_ships_though_it_is_due_later() -> None:
         ),
     )
     result = evramp.plan(scenario)
-    shipped = dict(zip(result.orders["demand"], result.orders["shipped"], strict=True))
-    assert shipped == pytest.approx({"A-CHEAP": 0.0, "B-DEAR": 4.0}, abs=1e-6)
+    delivered = dict(zip(result.orders["demand"], result.orders["delivered"], strict=True))
+    assert delivered == pytest.approx({"A-CHEAP": 0.0, "B-DEAR": 4.0}, abs=1e-6)
     assert result.costs["revenue"] == pytest.approx(8000.0, abs=1e-6)
     assert result.objective == pytest.approx(-8000.0 + 10.0 * 8 + 2 * 1e-3, abs=1e-6)
     demand = compile_scenario(scenario).demand

@@ -13,14 +13,14 @@ from tests.factory import one_car_one_shop, order, week
 
 
 def two_orders_one_shop() -> Scenario:
-    """100 jobs a week. O1 (300 due week 1) and O2 (150 due week 2) ship 100 a week from
-    week 1 (nothing ships before it is due): O1 finishes in week 2, O2 in week 4 (50 that week,
+    """100 jobs a week. O1 (300 due week 1) and O2 (150 due week 2) deliver 100 a week from
+    week 1 (nothing is delivered before it is due): O1 finishes in week 2, O2 in week 4 (50 that week,
     so the shop has slack then and binds in weeks 0 to 3 only)."""
     return one_car_one_shop(weeks=6, demand=[order("O1", 300, 1), order("O2", 150, 2)])
 
 
 def cells_limit_the_car() -> Scenario:
-    """3 cells a car, 30 a week until week 3, then 300: 10 cars a week; 50 due in week 1 ship
+    """3 cells a car, 30 a week until week 3, then 300: 10 cars a week; 50 due in week 1 deliver
     20 then, 10 in week 2 and the last 20 in week 3. The shop (100 a week) never binds."""
     return one_car_one_shop(
         weeks=6,
@@ -44,7 +44,7 @@ def test_a_full_shop_is_pegged_in_exactly_the_weeks_between_due_and_finish() -> 
     assert sorted(binding_weeks(result)["week"]) == [week(n).isoformat() for n in range(4)]
 
     second = peg(scenario, result, "O2")
-    assert (second.quantity, second.shipped_by_due, second.shipped) == (150, 0, 150)
+    assert (second.quantity, second.delivered_by_due, second.delivered) == (150, 0, 150)
     assert second.weeks_late == 2 and second.finished == week(4).isoformat()
     assert second.window == (week(2).isoformat(), week(4).isoformat())
     assert set(second.causes["kind"]) == {"shop"} and set(second.causes["name"]) == {"GA"}
@@ -63,7 +63,7 @@ def test_a_supplier_limited_part_is_pegged_and_the_idle_shop_is_not() -> None:
     scenario = cells_limit_the_car()
     result = evramp.plan(scenario)
     pegging = peg(scenario, result, "O1")
-    assert pegging.shipped_by_due == pytest.approx(20) and pegging.weeks_late == 2
+    assert pegging.delivered_by_due == pytest.approx(20) and pegging.weeks_late == 2
     assert set(pegging.causes["kind"]) == {"part"} and set(pegging.causes["name"]) == {"CELL"}
     assert sorted(pegging.causes["week"]) == [week(1).isoformat(), week(2).isoformat()]
     assert set(pegging.causes["usage"]) == {3.0}
@@ -86,7 +86,7 @@ def test_an_order_on_time_has_no_causes() -> None:
     assert pegging.on_time and not pegging.short and pegging.window is None
     assert pegging.causes.empty and pegging.culprits().empty
     assert pegging.describe() == [
-        f"O1 (order, CAR, priority 1): 50 vehicles due {iso(1)}, all shipped on time; "
+        f"O1 (order, CAR, priority 1): 50 vehicles due {iso(1)}, all delivered on time; "
         "nothing held it back."
     ]
     assert binding_weeks(result, scenario).empty  # the shop has slack every week
@@ -95,11 +95,11 @@ def test_an_order_on_time_has_no_causes() -> None:
 
 
 def test_problems_value_late_orders_by_penalty_and_short_ones_by_lost_revenue() -> None:
-    """600 cars fit in six weeks, 800 are due: A, B, C (due week 0) ship in weeks 0, 1, 2;
+    """600 cars fit in six weeks, 800 are due: A, B, C (due week 0) deliver in weeks 0, 1, 2;
     D (400 due week 3) gets weeks 3 to 5; E (due week 5, the cheapest) gets nothing.
 
     E's price was 1,500 while the class model averaged prices (E then sorted last in one
-    class); with exact classes a dearer E ships before D, so E is the cheapest (900) here."""
+    class); with exact classes a dearer E delivers before D, so E is the cheapest (900) here."""
     scenario = one_car_one_shop(
         weeks=6,
         demand=[
@@ -128,7 +128,7 @@ def test_problems_value_late_orders_by_penalty_and_short_ones_by_lost_revenue() 
     short_e = rows[("short", "E")]
     assert short_e["quantity"] == pytest.approx(100)
     assert short_e["value"] == pytest.approx(100 * 900)
-    assert ("late", "E") not in rows  # nothing of it shipped, so nothing shipped late
+    assert ("late", "E") not in rows  # nothing of it delivered, so nothing delivered late
     assert "lost revenue 100 × 900 = 90,000" in short_e["description"]
 
     # D: 100 on time, 100 one week and 100 two weeks late, 100 never.
@@ -147,10 +147,10 @@ def test_a_short_order_is_pegged_to_the_horizon_end() -> None:
     scenario = one_car_one_shop(weeks=3, demand=[order("O1", 400, 1)])
     result = evramp.plan(scenario)
     pegging = peg(scenario, result, "O1")
-    assert pegging.short and pegging.unshipped == pytest.approx(100)
+    assert pegging.short and pegging.undelivered == pytest.approx(100)
     assert pegging.finished is None and pegging.weeks_late is None
     assert pegging.window == (week(1).isoformat(), week(2).isoformat())
-    assert "100 not shipped by its end" in pegging.describe()[0]
+    assert "100 not delivered by its end" in pegging.describe()[0]
 
 
 def test_an_unknown_demand_id_is_a_key_error_naming_valid_ids() -> None:
@@ -186,7 +186,7 @@ def test_default_problems_add_up(default_scenario: Scenario, default_plan: PlanR
     orders = default_plan.orders
     late = table[table["kind"] == "late"]
     short = table[table["kind"] == "short"]
-    assert late["quantity"].sum() == pytest.approx((orders["shipped"] - orders["on_time"]).sum())
+    assert late["quantity"].sum() == pytest.approx((orders["delivered"] - orders["on_time"]).sum())
     assert late["quantity"].sum() + short["quantity"].sum() == pytest.approx(
         (orders["quantity"] - orders["on_time"]).sum()
     )

@@ -219,8 +219,8 @@ def test_higher_priority_order_is_served_first_when_capacity_is_short() -> None:
         ),
     )
     result = evramp.plan(scenario)
-    assert weekly(result, "shipments", demand="HIGH") == [100.0, 50.0, 0.0, 0.0]
-    assert weekly(result, "shipments", demand="LOW") == [0.0, 50.0, 100.0, 0.0]
+    assert weekly(result, "deliveries", demand="HIGH") == [100.0, 50.0, 0.0, 0.0]
+    assert weekly(result, "deliveries", demand="LOW") == [0.0, 50.0, 100.0, 0.0]
     orders = result.orders.set_index("demand")
     assert orders.loc["HIGH", "weeks_late"] == 1
     assert orders.loc["LOW", "weeks_late"] == 2
@@ -239,11 +239,11 @@ def test_equal_priority_orders_are_served_by_due_date() -> None:
     assert orders["weeks_late"].eq(0).all()
 
 
-def test_nothing_ships_before_it_is_due_and_builds_wait_for_it() -> None:
+def test_nothing_delivers_before_it_is_due_and_builds_wait_for_it() -> None:
     """With spare capacity a car due in week 3 is built in week 3, not earlier (holding cost)."""
     scenario = one_car_one_shop(weeks=5, demand=(order("O1", 60, 3),))
     result = evramp.plan(scenario)
-    assert weekly(result, "shipments") == [0.0, 0.0, 0.0, 60.0, 0.0]
+    assert weekly(result, "deliveries") == [0.0, 0.0, 0.0, 60.0, 0.0]
     assert weekly(result) == [0.0, 0.0, 0.0, 60.0, 0.0]
     assert result.orders["on_time"].tolist() == [60.0]
 
@@ -364,8 +364,8 @@ def two_classes(high_jobs: float, weeks: int) -> evramp.Scenario:
 @pytest.mark.parametrize("strict", [True, False])
 def test_a_bigger_penalty_and_price_do_not_buy_a_lower_priority_ahead(strict: bool) -> None:
     result = evramp.plan(two_classes(high_jobs=1.0, weeks=12), strict_priorities=strict)
-    assert weekly(result, "shipments", demand="HIGH")[0] == 4.0
-    assert weekly(result, "shipments", demand="LOW")[:2] == [36.0, 40.0]
+    assert weekly(result, "deliveries", demand="HIGH")[0] == 4.0
+    assert weekly(result, "deliveries", demand="LOW")[:2] == [36.0, 40.0]
 
 
 def test_strict_priorities_never_starve_a_higher_priority_order() -> None:
@@ -375,11 +375,11 @@ def test_strict_priorities_never_starve_a_higher_priority_order() -> None:
     scenario = two_classes(high_jobs=20.0, weeks=3)
     strict = evramp.plan(scenario, strict_priorities=True)
     # Each level is held at its optimum with a relative slack of 1e-7 (numerical noise).
-    assert weekly(strict, "shipments", demand="HIGH") == pytest.approx([2.0, 2.0, 0.0], abs=1e-4)
-    assert weekly(strict, "shipments", demand="LOW") == pytest.approx([0.0, 0.0, 40.0], abs=1e-4)
+    assert weekly(strict, "deliveries", demand="HIGH") == pytest.approx([2.0, 2.0, 0.0], abs=1e-4)
+    assert weekly(strict, "deliveries", demand="LOW") == pytest.approx([0.0, 0.0, 40.0], abs=1e-4)
     check_plan(scenario, strict)
     weighted = evramp.plan(scenario)  # the default, weighted
-    assert sum(weekly(weighted, "shipments", demand="HIGH")) < 4.0  # the documented limit
+    assert sum(weekly(weighted, "deliveries", demand="HIGH")) < 4.0  # the documented limit
 
 
 def test_a_second_shift_from_a_date_doubles_capacity() -> None:
@@ -524,8 +524,8 @@ def promise_plant(promised: float) -> Scenario:
 
 
 def test_a_lateness_limit_is_kept_even_against_a_higher_priority() -> None:
-    """Without the promise HIGH takes weeks 0 and 1 and LOW ships in week 2, 2 weeks late.
-    With it LOW ships in week 0 and HIGH waits: 10 on time, 10 one week late."""
+    """Without the promise HIGH takes weeks 0 and 1 and LOW delivers in week 2, 2 weeks late.
+    With it LOW delivers in week 0 and HIGH waits: 10 on time, 10 one week late."""
     free = promise_plant(10)
     free = dataclasses.replace(
         free, demand=tuple(d.model_copy(update={"max_weeks_late": None}) for d in free.demand)
@@ -533,8 +533,8 @@ def test_a_lateness_limit_is_kept_even_against_a_higher_priority() -> None:
     assert evramp.plan(free).orders.set_index("demand").loc["LOW", "weeks_late"] == 2
     scenario = promise_plant(10)
     result = evramp.plan(scenario)
-    assert weekly(result, "shipments", demand="LOW") == [10.0, 0.0, 0.0, 0.0]
-    assert weekly(result, "shipments", demand="HIGH") == [0.0, 10.0, 10.0, 0.0]
+    assert weekly(result, "deliveries", demand="LOW") == [10.0, 0.0, 0.0, 0.0]
+    assert weekly(result, "deliveries", demand="HIGH") == [0.0, 10.0, 10.0, 0.0]
     orders = result.orders.set_index("demand")
     assert orders.loc["LOW", "weeks_late"] == 0
     assert orders.loc["HIGH", "weeks_late"] == 1

@@ -83,8 +83,8 @@ def test_random_plants_in_integer_mode_keep_every_invariant(scenario: Scenario) 
     vehicles = {i.id for i in scenario.items if i.kind != "part"}
     built = result.builds[result.builds["item"].isin(vehicles)]["quantity"].to_numpy()
     assert np.allclose(built, np.round(built))
-    shipped = result.shipments.groupby(["variant", "week"])["quantity"].sum().to_numpy()
-    assert np.allclose(shipped, np.round(shipped))
+    delivered = result.deliveries.groupby(["variant", "week"])["quantity"].sum().to_numpy()
+    assert np.allclose(delivered, np.round(delivered))
     lines = {(s.supplier, s.item): s for s in scenario.suppliers}
     for purchase in result.purchases.itertuples():
         line = lines[(str(purchase.supplier), str(purchase.item))]
@@ -182,18 +182,18 @@ def test_whole_cars_implied_by_a_network_are_not_branched_on_yet_come_out_whole(
     builds are a network flow, so integer mode leaves them continuous and its final LP returns
     a whole vertex. Anything else (here 1.5 jobs per car of B) keeps them integer."""
     from evramp.plan.index import compile_scenario
-    from evramp.plan.integrality import whole_builds_implied, whole_shipments_implied
+    from evramp.plan.integrality import whole_builds_implied, whole_deliveries_implied
 
     network = two_cars_with_setups()
     data = compile_scenario(network)
     assert whole_builds_implied(data).tolist() == [True, True]
-    assert whole_shipments_implied(data).all()
+    assert whole_deliveries_implied(data).all()
     assert not whole_builds_implied(compile_scenario(two_cars_with_setups(jobs_per_unit=1.5))).any()
     for scenario in (network, two_cars_with_setups(jobs_per_unit=1.5)):
         result = evramp.plan(scenario, integer=True, mip_gap=0.0)
         assert result.status == "Optimal"
         check_plan(scenario, result)
-        for frame in (result.builds, result.shipments, result.backlog):
+        for frame in (result.builds, result.deliveries, result.backlog):
             quantities = frame["quantity"].to_numpy()
             assert np.array_equal(quantities, np.round(quantities)), frame
     # Declaring the builds integer or not changes nothing but the search: the same optimum.
@@ -211,6 +211,6 @@ def _plan_with_every_car_declared_integer(scenario: Scenario) -> float:
     lp = build_lp(compile_scenario(scenario), integer=True)
     assert lp.integrality is not None
     kind = lp.integrality.copy()
-    for block in (lp.columns.build, lp.columns.ship):
+    for block in (lp.columns.build, lp.columns.deliver):
         kind[block.offset : block.stop] = INTEGER
     return solve(replace(lp, integrality=kind), mip_gap=0.0).objective

@@ -243,7 +243,7 @@ def test_the_checker_catches_a_plan_that_builds_more_than_its_parts_allow() -> N
         check_plan(scenario, dataclasses.replace(result, builds=inflated))
 
 
-def test_the_checker_catches_an_overloaded_shop_and_an_early_shipment() -> None:
+def test_the_checker_catches_an_overloaded_shop_and_an_early_delivery() -> None:
     import dataclasses
 
     import pytest
@@ -257,7 +257,7 @@ def test_the_checker_catches_an_overloaded_shop_and_an_early_shipment() -> None:
         scenario,
         demand=(scenario.demand[0].model_copy(update={"due": START + dt.timedelta(weeks=3)}),),
     )
-    with pytest.raises(AssertionError, match="shipped before due"):
+    with pytest.raises(AssertionError, match="delivered before due"):
         check_plan(late_due, result)
 
 

@@ -54,7 +54,7 @@ def assert_run_is_plan(result: RiskResult, run: int, plan: PlanResult) -> None:
     outcome = result.outcomes[run]
     assert outcome.ok
     np.testing.assert_allclose(outcome.built, per_week(plan.output, plan.weeks), atol=1e-6)
-    np.testing.assert_allclose(outcome.delivered, per_week(plan.shipments, plan.weeks), atol=1e-6)
+    np.testing.assert_allclose(outcome.delivered, per_week(plan.deliveries, plan.weeks), atol=1e-6)
     assert outcome.objective == pytest.approx(plan.objective, rel=1e-9, abs=1e-6)
 
 

@@ -139,7 +139,7 @@ def test_progress_reports_elapsed_time_plan_bound_and_gap() -> None:
 
 def test_a_mip_start_is_the_plan_highs_keeps_when_it_searches_no_further() -> None:
     """Stopped before any search of its own (no presolve, no heuristics, no nodes), HiGHS has
-    no plan without a start; given one (a plan that builds and ships nothing, optimal when
+    no plan without a start; given one (a plan that builds and delivers nothing, optimal when
     everything costs) it returns exactly that plan."""
     scenario = one_car_one_shop(weeks=4, jobs_per_week=10.5, demand=[order("O", 40, 3)])
     lp = build_lp(compile_scenario(scenario), integer=True)

@@ -1166,14 +1166,14 @@ def test_a_semicolon_csv_is_refused_with_the_same_located_messages(folder: Path)
 
 
 def test_an_order_of_two_million_cars_is_valid_and_is_planned(folder: Path) -> None:
-    """More than the plant can build in the horizon: a plan that ships what it can, not an
+    """More than the plant can build in the horizon: a plan that delivers what it can, not an
     error."""
     set_cell("demand.csv", 2, "quantity", "2000000")(folder)
     result = evramp.plan(evramp.load_scenario(folder))
     orders = result.orders
     first = orders[orders["demand"] == "O-1"]
     assert first["quantity"].tolist() == [2_000_000]
-    assert 0 < first["shipped"].sum() < 2_000_000
+    assert 0 < first["delivered"].sum() < 2_000_000
 
 
 def test_a_start_of_production_in_2199_is_planned(folder: Path) -> None:

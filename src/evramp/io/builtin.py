@@ -13,7 +13,7 @@ def _roots() -> tuple[Path, ...]:
 
 
 def builtin_scenario_path(name: str = DEFAULT_SCENARIO) -> Path:
-    """Folder of the built-in scenario `name` (the wheel ships them under `evramp/scenarios`)."""
+    """Folder of the built-in scenario `name` (the wheel includes them under `evramp/scenarios`)."""
     for root in _roots():
         if (root / name).is_dir():
             return root / name

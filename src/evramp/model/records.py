@@ -59,7 +59,7 @@ class Record(BaseModel):
 
 
 class Item(Record):
-    """Anything that is built, bought, stocked or shipped."""
+    """Anything that is built, bought, stocked or delivered."""
 
     id: Id
     """Unique id, used by every other table."""
@@ -218,9 +218,9 @@ class Supplier(Record):
     supplier: Id
     """The supplier."""
     item: Id
-    """The item it delivers."""
+    """The item it supplies."""
     capacity: Amount | None = None
-    """Units per week the supplier can deliver; empty means unlimited."""
+    """Units per week the supplier can supply; empty means unlimited."""
     lead_time: Weeks = 0
     """Weeks from releasing a purchase order to receiving the goods (in whole buckets, to the
     nearest)."""
@@ -234,20 +234,20 @@ class Supplier(Record):
     """Quota: this line gets at least this share of the item's purchases over the horizon."""
     priority: Annotated[int, Field(ge=1, le=9)] = 1
     """1 is preferred: the plan buys from a line of the next priority only what the item's
-    preferred lines cannot deliver in time, whatever their prices (a premium in the objective,
+    preferred lines cannot supply in time, whatever their prices (a premium in the objective,
     reported as the `preference` cost)."""
     available_from: Day | None = None
-    """First day the line delivers (a second supplier qualified only from a date); empty means
+    """First day the line supplies (a second supplier qualified only from a date); empty means
     from the start. A bucket it opens in gets the capacity of its days from then on."""
     available_until: Day | None = None
-    """Last day the line delivers (a line phased out); empty means to the end."""
+    """Last day the line supplies (a line phased out); empty means to the end."""
 
     @model_validator(mode="after")
     def _window_in_order(self) -> Supplier:
         start, end = self.available_from, self.available_until
         if start is not None and end is not None and end < start:
             raise ValueError(
-                f"available_until {end} is before available_from {start}; the line delivers "
+                f"available_until {end} is before available_from {start}; the line supplies "
                 "from the first to the last"
             )
         return self
@@ -264,7 +264,7 @@ class SupplierCapacity(Record):
     """First day of the new capacity (a step from the bucket containing it; later rows
     win)."""
     capacity: Amount
-    """Units per week the line can deliver from `start` on."""
+    """Units per week the line can supply from `start` on."""
 
 
 class Demand(Record):
@@ -277,21 +277,21 @@ class Demand(Record):
     quantity: PositiveAmount
     """Vehicles."""
     due: Day
-    """Date due: the vehicles are due in the bucket containing it; shipping earlier is not
+    """Date due: the vehicles are due in the bucket containing it; delivery earlier is not
     allowed."""
     priority: Annotated[int, Field(ge=1, le=9)] = 1
     """1 is the most important; lateness of a higher priority outweighs any lower one (see
     `--priorities`)."""
     price: Money = 0.0
-    """Revenue per vehicle shipped."""
+    """Revenue per vehicle delivered."""
     lateness_penalty: Money = 0.0
-    """Cost per vehicle and week shipped after `due`."""
+    """Cost per vehicle and week delivered after `due`."""
     kind: DemandKind = "order"
     """`order` (a customer's) or `forecast`."""
     max_weeks_late: Weeks | None = None
-    """Most weeks the vehicles may ship after their due week (0: on time); empty: no limit.
+    """Most weeks the vehicles may be delivered after their due week (0: on time); empty: no limit.
     A hard promise: when no plan keeps every such promise, `evramp plan` fails and names the
-    orders the best plan without the limits would ship too late."""
+    orders the best plan without the limits would deliver too late."""
 
 
 class Inventory(Record):

@@ -1,5 +1,5 @@
 """Planning: compile a scenario to arrays, build the LP as sparse matrices, solve with HiGHS,
-map the solution back to builds, purchases, stock, shipments and backlog."""
+map the solution back to builds, purchases, stock, deliveries and backlog."""
 
 from __future__ import annotations
 
@@ -201,7 +201,7 @@ def _result(
 
 def _broken_promises(scenario: Scenario, time_limit: float | None, integer: bool) -> str:
     """Which orders' `max_weeks_late` no plan can keep: those the best plan without the limits
-    ships later than promised (or not at all), named in words."""
+    delivers later than promised (or not at all), named in words."""
     unlimited = dataclasses.replace(
         scenario, demand=scenario.demand_table.without_lateness_limits()
     )

@@ -1,9 +1,9 @@
-"""Hand a demand class's shipments back to its orders, earliest due date first.
+"""Hand a demand class's deliveries back to its orders, earliest due date first.
 
-The LP ships per class (variant, priority, lateness limit, price, penalty); within a class the
+The LP delivers per class (variant, priority, lateness limit, price, penalty); within a class the
 orders are served in due-date order, which is optimal because they share price, penalty and
 limit (docs/planning-model.md, demand classes). Everything here is array work:
-each order receives the slice of the class's cumulative shipments between the quantities due
+each order receives the slice of the class's cumulative deliveries between the quantities due
 before it and including it.
 """
 
@@ -22,21 +22,21 @@ TOLERANCE = 1e-6
 
 @dataclass(frozen=True)
 class Allocation:
-    ship_order: IntArray  # order index of each shipment row
-    ship_week: IntArray
-    ship_quantity: FloatArray
+    deliver_order: IntArray  # order index of each delivery row
+    deliver_week: IntArray
+    deliver_quantity: FloatArray
     backlog_order: IntArray  # order index of each backlog row
     backlog_week: IntArray
     backlog_quantity: FloatArray
-    on_time: FloatArray  # (K,) quantity shipped by the due week
-    shipped: FloatArray  # (K,) quantity shipped within the horizon
-    finished: IntArray  # (K,) week of the last shipment, -1 if not complete
+    on_time: FloatArray  # (K,) quantity delivered by the due week
+    delivered: FloatArray  # (K,) quantity delivered within the horizon
+    finished: IntArray  # (K,) week of the last delivery, -1 if not complete
 
 
-def allocate(orders: Orders, ship: FloatArray) -> Allocation:
-    """Split `ship` (classes × weeks) over `orders` (sorted by class, due, id)."""
-    weeks = ship.shape[1]
-    cumulative = np.cumsum(ship, axis=1)
+def allocate(orders: Orders, deliver: FloatArray) -> Allocation:
+    """Split `deliver` (classes × weeks) over `orders` (sorted by class, due, id)."""
+    weeks = deliver.shape[1]
+    cumulative = np.cumsum(deliver, axis=1)
     quantity = orders.quantity
     # Quantity of the same class due before each order, in allocation order.
     ends = _cumsum_within_class(orders.klass, quantity)
@@ -45,10 +45,10 @@ def allocate(orders: Orders, ship: FloatArray) -> Allocation:
     first = _first_week_above(cumulative, orders.klass, starts + TOLERANCE)
     done = _first_week_above(cumulative, orders.klass, ends - TOLERANCE, inclusive=True)
     last = np.minimum(done, weeks - 1)
-    ship_order, ship_week = _expand(first, last)
-    served = _served(cumulative, orders.klass, starts, quantity, ship_order, ship_week)
-    before = _served(cumulative, orders.klass, starts, quantity, ship_order, ship_week - 1)
-    ship_quantity = served - before
+    deliver_order, deliver_week = _expand(first, last)
+    served = _served(cumulative, orders.klass, starts, quantity, deliver_order, deliver_week)
+    before = _served(cumulative, orders.klass, starts, quantity, deliver_order, deliver_week - 1)
+    deliver_quantity = served - before
 
     backlog_order, backlog_week = _expand(orders.due, np.minimum(done, weeks) - 1)
     backlog_quantity = quantity[backlog_order] - _served(
@@ -57,18 +57,18 @@ def allocate(orders: Orders, ship: FloatArray) -> Allocation:
     all_orders = np.arange(len(quantity))
     horizon_end = np.full_like(all_orders, weeks - 1)
     on_time = _served(cumulative, orders.klass, starts, quantity, all_orders, orders.due)
-    shipped = _served(cumulative, orders.klass, starts, quantity, all_orders, horizon_end)
-    keep_ship = ship_quantity > TOLERANCE
+    delivered = _served(cumulative, orders.klass, starts, quantity, all_orders, horizon_end)
+    keep_deliver = deliver_quantity > TOLERANCE
     keep_backlog = backlog_quantity > TOLERANCE
     return Allocation(
-        ship_order=ship_order[keep_ship],
-        ship_week=ship_week[keep_ship],
-        ship_quantity=ship_quantity[keep_ship],
+        deliver_order=deliver_order[keep_deliver],
+        deliver_week=deliver_week[keep_deliver],
+        deliver_quantity=deliver_quantity[keep_deliver],
         backlog_order=backlog_order[keep_backlog],
         backlog_week=backlog_week[keep_backlog],
         backlog_quantity=backlog_quantity[keep_backlog],
         on_time=on_time,
-        shipped=shipped,
+        delivered=delivered,
         finished=np.where(done < weeks, done, -1),
     )
 
@@ -84,7 +84,7 @@ def _cumsum_within_class(klass: IntArray, quantity: FloatArray) -> FloatArray:
 def _first_week_above(
     cumulative: FloatArray, klass: IntArray, level: FloatArray, inclusive: bool = False
 ) -> IntArray:
-    """First week in which the class's cumulative shipments exceed (or reach) `level`."""
+    """First week in which the class's cumulative deliveries exceed (or reach) `level`."""
     side: Literal["left", "right"] = "left" if inclusive else "right"
     result = np.empty(len(klass), dtype=np.int64)
     for c in np.unique(klass):
@@ -109,7 +109,7 @@ def _served(
     order: IntArray,
     week: IntArray,
 ) -> FloatArray:
-    """Quantity of each order shipped by the end of `week` (0 for weeks before the horizon)."""
+    """Quantity of each order delivered by the end of `week` (0 for weeks before the horizon)."""
     valid = week >= 0
     level = np.where(valid, cumulative[klass[order], np.maximum(week, 0)], 0.0)
     return np.clip(level - starts[order], 0.0, quantity[order])

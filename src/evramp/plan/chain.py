@@ -150,7 +150,7 @@ def solution_arrays(data: PlanData, lp: LinearProgram, solution: Solution) -> Pl
         build=columns.build.take(x),
         buy=columns.buy.take(x),
         stock=columns.stock.take(x),
-        ship=columns.ship.take(x),
+        deliver=columns.deliver.take(x),
         shop_capacity=capacity,
         overtime=columns.overtime.take(x),
         setup=_setups_per_routing(data, columns.setup.take(x)),

@@ -1,7 +1,7 @@
-"""Demand: backlog[c,t] = vehicles of class c due by week t and not shipped by week t.
+"""Demand: backlog[c,t] = vehicles of class c due by week t and not delivered by week t.
 
-backlog[c,t] - backlog[c,t-1] + ship[c,t] = due[c,t]. Backlog is non-negative, so nothing ships
-before it is due, and the sum of backlog over the weeks is the lateness in vehicle-weeks.
+backlog[c,t] - backlog[c,t-1] + deliver[c,t] = due[c,t]. Backlog is non-negative, so nothing is
+delivered before it is due, and the sum of backlog over the weeks is the lateness in vehicle-weeks.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def demand_rows(data: PlanData, columns: Columns) -> Triplets:
             columns.backlog.at(klass[later], week[later] - 1),
             -np.ones(int(later.sum())),
         ),
-        (rows.at(klass, week), columns.ship.at(klass, week), np.ones(rows.size)),
+        (rows.at(klass, week), columns.deliver.at(klass, week), np.ones(rows.size)),
     ]
     rhs = data.demand.due.ravel()
     return triplets(parts, rhs, rhs.copy())

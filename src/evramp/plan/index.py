@@ -30,7 +30,7 @@ MIN_HOLDING_COST = 1e-3
 # How much more a less preferred supplier line costs than the spread of prices, as a share of
 # the highest price (at least 1 per unit): enough to decide, small beside lateness penalties.
 PREFERENCE_MARGIN = 0.01
-# A tiny lateness cost per car-week, so that orders without a penalty still ship on time when
+# A tiny lateness cost per car-week, so that orders without a penalty still deliver on time when
 # they can.
 MIN_LATENESS_PENALTY = 1.0
 PRIORITY_DOMINANCE = 2.0
@@ -170,7 +170,7 @@ def _supplier_lines(scenario: Scenario, item_index: dict[str, int]) -> SupplierL
 
 def _supplier_capacity(scenario: Scenario) -> FloatArray:
     """Capacity of each supplier line per bucket: its base, changed by its capacity profile,
-    per week × the bucket's length in weeks (a supplier delivers every calendar day)."""
+    per week × the bucket's length in weeks (a supplier supplies every calendar day)."""
     buckets = scenario.calendar.buckets
     length = buckets.weeks_long
     line_index = {(line.supplier, line.item): n for n, line in enumerate(scenario.suppliers)}
@@ -192,7 +192,7 @@ def _supplier_capacity(scenario: Scenario) -> FloatArray:
 
 def _available_share(buckets: Buckets, start: dt.date | None, end: dt.date | None) -> FloatArray:
     """Share of each bucket's calendar days from `start` to `end` (both included; None: the
-    horizon's edge), (T,): a supplier delivers every calendar day it is available."""
+    horizon's edge), (T,): a supplier supplies every calendar day it is available."""
     days = np.arange(len(buckets.day_bucket))
     first = 0 if start is None else (start - buckets.first).days
     last = len(days) - 1 if end is None else (end - buckets.first).days
@@ -244,7 +244,7 @@ def _demand_classes(
 
     The orders of a class differ only in due date, quantity and id, so the class model is
     exact (docs/planning-model.md): a plan per order, summed per class, is a class plan of the
-    same objective, and earliest due first (plan/allocate.py) hands a class plan's shipments
+    same objective, and earliest due first (plan/allocate.py) hands a class plan's deliveries
     to orders already due with the same backlog per bucket and every order's limit kept.
     A class's price and penalty are its lines' own (no mean); each priority level's penalty is
     raised above twice the largest penalty of the levels below it (see `priority_weights`).

@@ -1,7 +1,7 @@
 """Integer mode: which columns are whole in every vertex once the others are whole, so that
 HiGHS need not branch on them.
 
-A vehicle's shipments, backlog and stock form a network: each column sits in one balance row
+A vehicle's deliveries, backlog and stock form a network: each column sits in one balance row
 with +1 and in one with -1. With its builds fixed at whole numbers and whole data (due
 quantities, stock on hand, receipts, no supplier line), every vertex of that network is whole.
 The builds themselves are a network too when the vehicle's shop rows are: the shop's weekly
@@ -35,8 +35,8 @@ def whole_network_items(data: PlanData) -> BoolArray:
     return np.asarray(whole & ~np.isin(np.arange(len(data.items.ids)), data.lines.item))
 
 
-def whole_shipments_implied(data: PlanData) -> BoolArray:
-    """Per demand class: whole builds of its vehicle make whole shipments (C,)."""
+def whole_deliveries_implied(data: PlanData) -> BoolArray:
+    """Per demand class: whole builds of its vehicle make whole deliveries (C,)."""
     variant = data.demand.variant
     return _whole(data.demand.due, axis=1) & whole_network_items(data)[variant]
 
@@ -58,13 +58,13 @@ def whole_builds_implied(data: PlanData) -> BoolArray:
     shop_ok[data.routings.shop[odd]] = False
     own_shop = np.zeros(made, dtype=np.int64)
     own_shop[data.routings.made] = data.routings.shop
-    shipments = np.ones(len(data.items.ids), dtype=np.bool_)
-    np.logical_and.at(shipments, data.demand.variant, whole_shipments_implied(data))
+    deliveries = np.ones(len(data.items.ids), dtype=np.bool_)
+    np.logical_and.at(deliveries, data.demand.variant, whole_deliveries_implied(data))
     return np.asarray(
         (routings_per_item == 1)
         & shop_ok[own_shop]
         & ~np.isin(np.arange(made), data.bom.made)  # no components left in the LP
         & ~np.isin(item_of, data.bom.child)  # nothing consumes it
         & whole_network_items(data)[item_of]
-        & shipments[item_of]
+        & deliveries[item_of]
     )

@@ -72,8 +72,8 @@ class Columns:
     build: Block  # build[m, t]: units of made item m started in week t
     buy: Block  # buy[l, t]: units released on supplier line l in week t
     stock: Block  # stock[i, t]: units of item i on hand at the end of week t
-    ship: Block  # ship[c, t]: vehicles of demand class c shipped in week t
-    backlog: Block  # backlog[c, t]: vehicles of class c due by t and not yet shipped
+    deliver: Block  # deliver[c, t]: vehicles of demand class c delivered in week t
+    backlog: Block  # backlog[c, t]: vehicles of class c due by t and not yet delivered
     experience: Block  # experience[n, t]: jobs done by learning shop n before week t
     overtime: Block  # overtime[s, t]: overtime hours of shop s in week t
     setup: Block  # setup[k, t]: 1 if routing k (with a setup) is set up in week t (integer mode)

@@ -1,6 +1,6 @@
 """The planning LP, assembled from its constraint families as one sparse matrix.
 
-minimise   purchase cost + holding cost + lateness penalty - revenue of shipments
+minimise   purchase cost + holding cost + lateness penalty - revenue of deliveries
 subject to material balance (material.py), shop capacity (shops.py),
            demand and backlog (demand.py), supplier capacity (column bounds)
 """
@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from evramp.plan.bounds import max_consumption
 from evramp.plan.demand import demand_rows
 from evramp.plan.index import PlanData
-from evramp.plan.integrality import whole_builds_implied, whole_shipments_implied
+from evramp.plan.integrality import whole_builds_implied, whole_deliveries_implied
 from evramp.plan.layout import (
     Block,
     Columns,
@@ -115,7 +115,7 @@ CONTINUOUS, INTEGER, SEMI_CONTINUOUS, SEMI_INTEGER = 0, 1, 2, 3
 def build_lp(
     data: PlanData, integer: bool = False, strict_priorities: bool = False
 ) -> LinearProgram:
-    """The planning LP; with `integer`, whole vehicles and assemblies, whole shipments,
+    """The planning LP; with `integer`, whole vehicles and assemblies, whole deliveries,
     purchases in whole lots of at least their minimum order quantity, and setups (a MIP). With
     `strict_priorities`, lateness is minimised priority by priority before anything else."""
     weeks = data.weeks
@@ -125,7 +125,7 @@ def build_lp(
             build=len(data.made.item),
             buy=len(data.lines.item),
             stock=len(data.items.ids),
-            ship=len(data.demand.variant),
+            deliver=len(data.demand.variant),
             backlog=len(data.demand.variant),
             experience=len(data.learning),
             overtime=len(data.shops.ids),
@@ -175,8 +175,8 @@ def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
     kind[columns.build.offset : columns.build.stop] = np.repeat(
         np.where(whole, INTEGER, CONTINUOUS), data.weeks
     )
-    kind[columns.ship.offset : columns.ship.stop] = np.repeat(
-        np.where(whole_shipments_implied(data), CONTINUOUS, INTEGER), data.weeks
+    kind[columns.deliver.offset : columns.deliver.stop] = np.repeat(
+        np.where(whole_deliveries_implied(data), CONTINUOUS, INTEGER), data.weeks
     )
     kind[columns.setup.offset : columns.setup.stop] = INTEGER
     lot = np.where(data.lines.lot > 0, data.lines.lot, 1.0)
@@ -298,11 +298,11 @@ def most_backlog(data: PlanData) -> FloatArray:
     limit = data.demand.max_late
     running = np.cumsum(due, axis=1)
     weeks = np.arange(data.weeks)
-    before = weeks[None, :] - limit[:, None]  # the last bucket whose demand must be shipped
-    shipped_by_then = np.where(
+    before = weeks[None, :] - limit[:, None]  # the last bucket whose demand must be delivered
+    delivered_by_then = np.where(
         before >= 0, np.take_along_axis(running, np.clip(before, 0, data.weeks - 1), axis=1), 0.0
     )
-    window = np.maximum(running - shipped_by_then, 0.0)
+    window = np.maximum(running - delivered_by_then, 0.0)
     return np.where(limit[:, None] >= 0, window, np.inf)
 
 
@@ -315,7 +315,7 @@ def release_capacity(data: PlanData) -> FloatArray:
 def release_capacity_of(capacity: FloatArray, lead_time: IntArray) -> FloatArray:
     """Releases allowed per line and bucket, (L, T), for capacities per arrival bucket.
 
-    A supplier's capacity limits what it delivers in a week, so a release in week t is capped by
+    A supplier's capacity limits what it supplies in a week, so a release in week t is capped by
     the capacity of its arrival week t + lead time, and is zero when that is past the horizon.
     """
     weeks = capacity.shape[1]

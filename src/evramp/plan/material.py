@@ -1,7 +1,7 @@
 """Material balance of each item in each week, with lead times and yields.
 
 stock[i,t] = stock[i,t-1] + completions + receipts from suppliers + scheduled receipts
-             - consumption by parent builds - shipments
+             - consumption by parent builds - deliveries
 A build started in week t consumes its components in week t and completes in week t + lead time;
 a purchase released in week t arrives in week t + supplier lead time. Stock is non-negative, so
 nothing is built before its parts have arrived.
@@ -25,7 +25,7 @@ def material_rows(data: PlanData, columns: Columns) -> Triplets:
         _arrivals(rows, columns.build, data.made.item, data.made.lead_time),
         _arrivals(rows, columns.buy, data.lines.item, data.lines.lead_time),
         _consumption(data, rows, columns.build),
-        _shipments(data, rows, columns.ship),
+        _deliveries(data, rows, columns.deliver),
     ]
     supply = data.items.receipts.copy()
     supply[:, 0] += data.items.on_hand
@@ -64,6 +64,8 @@ def _consumption(
     )
 
 
-def _shipments(data: PlanData, rows: Block, ship: Block) -> tuple[IntArray, IntArray, np.ndarray]:
-    klass, week = ship.grid()
-    return rows.at(data.demand.variant[klass], week), ship.at(klass, week), np.ones(len(klass))
+def _deliveries(
+    data: PlanData, rows: Block, deliver: Block
+) -> tuple[IntArray, IntArray, np.ndarray]:
+    klass, week = deliver.grid()
+    return rows.at(data.demand.variant[klass], week), deliver.at(klass, week), np.ones(len(klass))

@@ -12,7 +12,7 @@ per-column rounding knows. So the plan is rounded in the order material flows:
 3. builds, one BOM level at a time from the deepest component up to the vehicles: each level's
    builds are rounded down (less load on its shops, less use of its inputs: still feasible
    upstream) and the LP re-plans everything downstream of it around them;
-4. shipments, rounded down, where whole builds do not already make them whole.
+4. deliveries, rounded down, where whole builds do not already make them whole.
 
 Each step is one LP with the columns rounded so far fixed; if one is infeasible (a promise such
 as `max_weeks_late` the rounded plan cannot keep), there is no start and HiGHS searches alone.
@@ -148,10 +148,10 @@ def _steps(data: PlanData, lp: LinearProgram) -> Iterator[Step]:
         at_level = build[(depth == level) & (kind[build] == INTEGER)]
         if len(at_level):
             yield _whole_level(lp, at_level.reshape(-1, columns.build.weeks))
-    ship = _indices(columns.ship)
-    ship = ship[kind[ship] == INTEGER]
-    if len(ship):
-        yield _whole_level(lp, ship.reshape(-1, columns.ship.weeks))
+    deliver = _indices(columns.deliver)
+    deliver = deliver[kind[deliver] == INTEGER]
+    if len(deliver):
+        yield _whole_level(lp, deliver.reshape(-1, columns.deliver.weeks))
 
 
 def _fixing(columns: IntArray, rounding: Rounding) -> Callable[[_Rounder], bool]:

@@ -17,7 +17,7 @@ from evramp.plan.layout import FloatArray
 
 Variable = str
 """The name of a block of `layout.Columns` and of the same array of a plan: build, buy, stock,
-ship, backlog, overtime or setup (per routing in a plan; per set-up routing in the LP)."""
+deliver, backlog, overtime or setup (per routing in a plan; per set-up routing in the LP)."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def objective_terms(data: PlanData) -> tuple[Term, ...]:
         return np.outer(values, data.bucket_weeks)
 
     return (
-        Term("revenue", "ship", per_bucket(data.demand.price), revenue=True),
+        Term("revenue", "deliver", per_bucket(data.demand.price), revenue=True),
         Term("purchases", "buy", per_bucket(data.lines.price)),
         # Parts planned just in time outside the LP: their price folded into their parents.
         Term("purchases", "build", per_bucket(data.made.cost)),

@@ -2,7 +2,7 @@
 
 A purchased part is *free* when, whatever the shops build,
   1. it has no stock on hand and no scheduled receipts (nothing to net), and
-  2. its cheapest supplier line can deliver, in every week, the most the shops could possibly
+  2. its cheapest supplier line can supply, in every week, the most the shops could possibly
      consume in that week, and nothing can be consumed before that line's lead time.
 For such a part the optimal purchases are exactly its consumption, released one lead time ahead
 on the cheapest line: every consumed unit costs at least the cheapest price, and holding costs are
@@ -53,7 +53,7 @@ def find_free_parts(
     made = set(data.made.item.tolist())
     stocked = (data.items.on_hand > 0) | (data.items.receipts > 0).any(axis=1)
     bound = max_consumption(data)
-    deliverable = _deliverable(data)
+    suppliable = _suppliable(data)
     items: list[int] = []
     lines: list[int] = []
     if not len(data.lines.item):
@@ -75,14 +75,14 @@ def find_free_parts(
             candidates,
             key=lambda n: (data.lines.price[n] + data.lines.premium[n], data.lines.lead_time[n], n),
         )
-        if (deliverable[cheapest] >= bound[item] - 1e-9).all():
+        if (suppliable[cheapest] >= bound[item] - 1e-9).all():
             items.append(int(item))
             lines.append(int(cheapest))
     return FreeParts(np.array(items, dtype=np.int64), np.array(lines, dtype=np.int64))
 
 
-def _deliverable(data: PlanData) -> FloatArray:
-    """Most each line can deliver in each arrival week: 0 before its lead time."""
+def _suppliable(data: PlanData) -> FloatArray:
+    """Most each line can supply in each arrival week: 0 before its lead time."""
     arrivals = data.lines.capacity.copy()
     for line, lead in enumerate(data.lines.lead_time):
         arrivals[line, : min(int(lead), data.weeks)] = 0.0

@@ -1,4 +1,4 @@
-"""The plan in the planner's words: tables of builds, purchases, stock, shipments and backlog.
+"""The plan in the planner's words: tables of builds, purchases, stock, deliveries and backlog.
 
 This is the one place where LP columns and rows are mapped back to items, shops, suppliers and
 orders; nothing after it knows about the matrix.
@@ -88,7 +88,7 @@ class PlanResult:
     output: pd.DataFrame
     purchases: pd.DataFrame
     stock: pd.DataFrame
-    shipments: pd.DataFrame
+    deliveries: pd.DataFrame
     backlog: pd.DataFrame
     orders: pd.DataFrame
     capacity: pd.DataFrame
@@ -157,7 +157,7 @@ class PlanResult:
             "output": self.output,
             "purchases": self.purchases,
             "stock": self.stock,
-            "shipments": self.shipments,
+            "deliveries": self.deliveries,
             "backlog": self.backlog,
             "orders": self.orders,
             "capacity": self.capacity,
@@ -173,10 +173,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "output": ("variant", "week", "year", "quantity"),
     "purchases": ("supplier", "item", "release_week", "receipt_week", "quantity", "cost"),
     "stock": ("item", "week", "year", "quantity"),
-    "shipments": ("demand", "variant", "kind", "week", "year", "quantity"),
+    "deliveries": ("demand", "variant", "kind", "week", "year", "quantity"),
     "backlog": ("demand", "variant", "kind", "week", "year", "quantity"),
     "orders": (
-        "demand", "variant", "kind", "priority", "quantity", "due", "on_time", "shipped",
+        "demand", "variant", "kind", "priority", "quantity", "due", "on_time", "delivered",
         "finished", "weeks_late",
     ),
     "capacity": (
@@ -210,7 +210,7 @@ class PlanArrays:
     build: FloatArray  # (M, T) units started
     buy: FloatArray  # (L, T) units released
     stock: FloatArray  # (I, T) end-of-week stock
-    ship: FloatArray  # (C, T) vehicles shipped per class
+    deliver: FloatArray  # (C, T) vehicles delivered per class
     shop_capacity: FloatArray  # (S, T) jobs per week, learning curves included
     overtime: FloatArray  # (S, T) overtime hours
     setup: FloatArray  # (R, T) 1 where a routing is set up that week (integer mode)
@@ -244,17 +244,17 @@ def extract(
         supply=_supply(data, arrays),
         costs=_costs(data, arrays),
         bucket=data.bucket,
-        **_demand(data, arrays.ship),
+        **_demand(data, arrays.deliver),
     )
 
 
 def _costs(data: PlanData, arrays: PlanArrays) -> dict[str, float]:
-    backlog = np.cumsum(data.demand.due, axis=1) - np.cumsum(arrays.ship, axis=1)
+    backlog = np.cumsum(data.demand.due, axis=1) - np.cumsum(arrays.deliver, axis=1)
     values = {
         "build": arrays.build,
         "buy": arrays.buy,
         "stock": arrays.stock,
-        "ship": arrays.ship,
+        "deliver": arrays.deliver,
         "backlog": np.maximum(backlog, 0.0),
         "overtime": arrays.overtime,
         "setup": arrays.setup,
@@ -370,7 +370,7 @@ def _capacity(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
 
 def _supply(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
     """Deliveries of each supplier line against its capacity (empty when unlimited), by arrival
-    week, with the shadow price of one more unit where the line delivers at its capacity."""
+    week, with the shadow price of one more unit where the line supplies at its capacity."""
     buy = arrays.buy
     at_limit = buy >= release_capacity(data) - 1e-6
     shadow = np.where(at_limit & (arrays.buy_shadow > TOLERANCE), arrays.buy_shadow, 0.0)
@@ -391,9 +391,9 @@ def _supply(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
     )
 
 
-def _demand(data: PlanData, ship: FloatArray) -> dict[str, pd.DataFrame]:
+def _demand(data: PlanData, deliver: FloatArray) -> dict[str, pd.DataFrame]:
     orders = data.demand.orders
-    split = allocate(orders, ship)
+    split = allocate(orders, deliver)
     ids = np.asarray(orders.ids, dtype=object)
     kinds = np.asarray(orders.kind, dtype=object)
     variant = np.asarray(data.items.ids, dtype=object)[data.demand.variant[orders.klass]]
@@ -413,7 +413,7 @@ def _demand(data: PlanData, ship: FloatArray) -> dict[str, pd.DataFrame]:
         )
 
     return {
-        "shipments": lines(split.ship_order, split.ship_week, split.ship_quantity),
+        "deliveries": lines(split.deliver_order, split.deliver_week, split.deliver_quantity),
         "backlog": lines(split.backlog_order, split.backlog_week, split.backlog_quantity),
         "orders": pd.DataFrame(
             {
@@ -424,7 +424,7 @@ def _demand(data: PlanData, ship: FloatArray) -> dict[str, pd.DataFrame]:
                 "quantity": orders.quantity,
                 "due": _weeks(data, orders.due),
                 "on_time": split.on_time,
-                "shipped": split.shipped,
+                "delivered": split.delivered,
                 "finished": np.where(
                     finished >= 0, _weeks(data, np.maximum(finished, 0)), np.datetime64("NaT")
                 ),

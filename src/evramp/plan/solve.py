@@ -155,8 +155,8 @@ def _with_duals(lp: LinearProgram, mip: Solution, algorithm: str, started: float
 
 def _vertex(lp: LinearProgram, mip: Solution) -> Solution:
     """The MIP plan with its continuous columns moved to a vertex of the LP that fixes every
-    integer column at the plan's value: the same objective or better, and whole shipments
-    where the network argument of `lp._whole_shipments_implied` says a vertex has them (HiGHS'
+    integer column at the plan's value: the same objective or better, and whole deliveries
+    where the network argument of `lp._whole_deliveries_implied` says a vertex has them (HiGHS'
     heuristics may return a plan between vertices)."""
     if not mip.usable:
         return mip

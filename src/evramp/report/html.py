@@ -213,7 +213,7 @@ def _late(result: PlanResult, late: pd.DataFrame) -> dict[str, Any]:
     ]
     shown = f"the {len(rows):,} latest" if len(late) > len(rows) else "all"
     summary = (
-        f"{len(late):,} of {len(result.orders):,} demand lines ship "
+        f"{len(late):,} of {len(result.orders):,} demand lines deliver "
         f"{thousands(late['late'].sum())} vehicles late; {shown} below, "
         f"latest first (unfinished in the horizon first). Every line is in plan/orders.csv."
     )

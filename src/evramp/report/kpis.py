@@ -70,7 +70,7 @@ def monthly_output(result: PlanResult) -> pd.DataFrame:
 def yearly_totals(result: PlanResult) -> pd.DataFrame:
     """Per calendar year: vehicles built, delivered and due."""
     built = _period_sum(result.output, "Y", result.bucket)
-    delivered = _period_sum(result.shipments, "Y", result.bucket)
+    delivered = _period_sum(result.deliveries, "Y", result.bucket)
     orders = result.orders.rename(columns={"due": "week"})
     due = _period_sum(orders, "Y", result.bucket)
     years = sorted({_period(w, "Y", result.bucket) for w in result.weeks})
@@ -86,7 +86,7 @@ def yearly_totals(result: PlanResult) -> pd.DataFrame:
 
 
 def on_time_rate(result: PlanResult, kind: str | None = None) -> float:
-    """Share of the quantity due in the horizon that shipped by its due week (0..1)."""
+    """Share of the quantity due in the horizon that delivered by its due week (0..1)."""
     orders = result.orders if kind is None else result.orders[result.orders["kind"] == kind]
     due = float(orders["quantity"].sum())
     return float(orders["on_time"].sum()) / due if due > 0 else 1.0
@@ -152,10 +152,10 @@ def _by_period(frame: pd.DataFrame, column: str, freq: str, result: PlanResult) 
 
 
 def late_orders(result: PlanResult, top: int | None = None) -> pd.DataFrame:
-    """Demand lines with vehicles shipped after their due bucket (or not at all), the latest
+    """Demand lines with vehicles delivered after their due bucket (or not at all), the latest
     first: those not finished in the horizon, then by buckets late and vehicles late.
 
-    Columns: demand, variant, kind, priority, quantity, late (vehicles not shipped on time),
+    Columns: demand, variant, kind, priority, quantity, late (vehicles not delivered on time),
     due, finished (None when not finished in the horizon), weeks_late (buckets, NaN when not
     finished)."""
     orders = result.orders

@@ -1,7 +1,7 @@
 """The machinery every report page shares: Jinja2 templates, number formats, weeks as ISO dates,
 and plotly.js embedded once per page, compressed, so that a report opens offline.
 
-plotly.js (4.8 MB minified, the only bundle the plotly package ships) is stored gzip-compressed
+plotly.js (4.8 MB minified, the only bundle the plotly package delivers) is stored gzip-compressed
 and base64-encoded (2.0 MB) and unpacked by the browser's DecompressionStream before the figures
 are drawn; the figures themselves are JSON with numeric arrays as base64 typed arrays.
 """

@@ -147,7 +147,7 @@ def cumulative_figure(view: PlanView) -> Figure:
     with markers on top of it, so that both show where they coincide."""
     result = view.result
     built = view.per_bucket(result.output).cumsum()
-    delivered = view.per_bucket(result.shipments).cumsum()
+    delivered = view.per_bucket(result.deliveries).cumsum()
     due = view.per_bucket(result.orders.rename(columns={"due": "week"})).cumsum()
     traces = [
         _line(view, "built (cumulative)", built, {"color": palettes.VARIANTS[0], "width": 4}),

@@ -42,7 +42,7 @@ class Outcome:
     status: str
     objective: float
     built: FloatArray  # (T,) vehicles completed per week
-    delivered: FloatArray  # (T,) vehicles shipped per week
+    delivered: FloatArray  # (T,) vehicles delivered per week
     lateness: FloatArray  # (P,) vehicle-weeks late per priority level (see RiskProblem)
     disrupted: bool = True
     """False for the base plan: no disruption happened in the run."""
@@ -249,7 +249,7 @@ class Solver:
         columns = problem.lp.columns
         build = columns.build.take(x)[problem.vehicle_made]
         built = delay(np.maximum(build, 0.0), problem.vehicle_lead).sum(axis=0)
-        delivered = np.maximum(columns.ship.take(x), 0.0).sum(axis=0)
+        delivered = np.maximum(columns.deliver.take(x), 0.0).sum(axis=0)
         backlog = np.maximum(columns.backlog.take(x), 0.0) @ problem.bucket_weeks
         lateness = np.zeros(len(problem.priorities))
         np.add.at(lateness, problem.class_level, backlog)

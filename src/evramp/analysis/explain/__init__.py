@@ -2,7 +2,7 @@
 for, and the problems an APS would list.
 
 Everything here is a pure function of a scenario and its `PlanResult`: it reads the result's
-tables (capacity and supply with their shadow prices, backlog, shipments, orders) and the
+tables (capacity and supply with their shadow prices, backlog, deliveries, orders) and the
 scenario's routings and bill of material, and never the LP.
 
 - `binding_weeks`: every shop-week and part-week that held the plan back, with its shadow price

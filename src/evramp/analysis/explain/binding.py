@@ -53,7 +53,7 @@ def binding_weeks(
 
     A shop binds in a week when it has capacity, is loaded to it, and its shadow price is
     significant (`significant_shadow` over all shop-weeks); a part binds in a week when every
-    supplier line of it delivers at its capacity with a significant shadow price (over all
+    supplier line of it supplies at its capacity with a significant shadow price (over all
     supplier-line-weeks), its lines' capacity that week being above 0. Weeks are arrival weeks
     for parts.
 
@@ -110,7 +110,7 @@ def _binding_shops(capacity: pd.DataFrame, relative: float) -> pd.DataFrame:
 
 
 def _binding_parts(supply: pd.DataFrame, relative: float) -> pd.DataFrame:
-    """A part binds in a week when every supplier line of it delivers at its capacity."""
+    """A part binds in a week when every supplier line of it supplies at its capacity."""
     if supply.empty:
         return pd.DataFrame(columns=["kind", "name", "week", "shadow_price", "capacity", "used"])
     lines = supply.assign(at_limit=significant_shadow(supply["shadow_price"], relative))

@@ -48,7 +48,7 @@ class Pegging:
 
     `causes` has one row per binding shop-week or part-week that mattered (kind, name, week,
     shadow_price, usage per vehicle of the variant, unit, value = shadow_price × usage,
-    sentence), most valuable first; it is empty for an order that shipped on time.
+    sentence), most valuable first; it is empty for an order that delivered on time.
     """
 
     demand: str
@@ -57,12 +57,12 @@ class Pegging:
     priority: int
     quantity: float
     due_week: str
-    shipped_by_due: float
-    shipped: float
+    delivered_by_due: float
+    delivered: float
     finished: str | None
-    """Week of the last shipment, None when not complete within the horizon."""
+    """Week of the last delivery, None when not complete within the horizon."""
     weeks_late: float | None
-    """Buckets from due to the last shipment, None when not complete within the horizon."""
+    """Buckets from due to the last delivery, None when not complete within the horizon."""
     lead_time: int
     """Buckets from starting the vehicle's deepest component to the vehicle being ready."""
     window: tuple[str, str] | None
@@ -77,13 +77,13 @@ class Pegging:
 
     @property
     def late(self) -> float:
-        """Vehicles not shipped by the due week (shipped late or not at all)."""
-        return max(self.quantity - self.shipped_by_due, 0.0)
+        """Vehicles not delivered by the due week (delivered late or not at all)."""
+        return max(self.quantity - self.delivered_by_due, 0.0)
 
     @property
-    def unshipped(self) -> float:
-        """Vehicles not shipped within the horizon."""
-        return max(self.quantity - self.shipped, 0.0)
+    def undelivered(self) -> float:
+        """Vehicles not delivered within the horizon."""
+        return max(self.quantity - self.delivered, 0.0)
 
     @property
     def on_time(self) -> bool:
@@ -91,7 +91,7 @@ class Pegging:
 
     @property
     def short(self) -> bool:
-        return self.unshipped > QUANTITY_TOLERANCE
+        return self.undelivered > QUANTITY_TOLERANCE
 
     def culprits(self) -> pd.DataFrame:
         """The causes per shop or part: kind, name, weeks, first_week, last_week,
@@ -128,8 +128,8 @@ class Pegging:
             f"{quantity_text(self.quantity)} vehicles due {due}"
         )
         if self.on_time:
-            return [f"{head}, all shipped on time; nothing held it back."]
-        state = f"{head}; {quantity_text(self.shipped_by_due)} shipped by then"
+            return [f"{head}, all delivered on time; nothing held it back."]
+        state = f"{head}; {quantity_text(self.delivered_by_due)} delivered by then"
         if self.finished is not None and self.weeks_late is not None:
             state += (
                 f", all by {self._label(self.finished)}: {self.weeks_late:,.0f} "
@@ -137,9 +137,9 @@ class Pegging:
             )
         else:
             state += (
-                f", {quantity_text(self.shipped)} within the horizon; "
-                f"{quantity_text(self.unshipped)} "
-                f"not shipped by its end ({self._label(self.horizon_end)})."
+                f", {quantity_text(self.delivered)} within the horizon; "
+                f"{quantity_text(self.undelivered)} "
+                f"not delivered by its end ({self._label(self.horizon_end)})."
             )
         lines = [state]
         assert self.window is not None
@@ -163,7 +163,7 @@ class Pegging:
 
 
 def peg(scenario: Scenario, result: PlanResult, demand_id: str) -> Pegging:
-    """What held demand line `demand_id` back (no causes when it shipped on time).
+    """What held demand line `demand_id` back (no causes when it delivered on time).
 
     Causes are the shop-weeks and part-weeks at their limit (as in `binding_weeks`) from the
     week its vehicles had to be started to be on time (due week less the variant's cumulative
@@ -258,7 +258,7 @@ class _Explainer:
         variant = str(order["variant"])
         quantity = float(order["quantity"])
         on_time = float(order["on_time"])
-        shipped = float(order["shipped"])
+        delivered = float(order["delivered"])
         finished: str | None = None if pd.isna(order["finished"]) else str(order["finished"])
         weeks_late: float | None = (
             None if pd.isna(order["weeks_late"]) else float(order["weeks_late"])
@@ -280,8 +280,8 @@ class _Explainer:
             priority=int(order["priority"]),
             quantity=quantity,
             due_week=str(order["due"]),
-            shipped_by_due=on_time,
-            shipped=shipped,
+            delivered_by_due=on_time,
+            delivered=delivered,
             finished=finished,
             weeks_late=weeks_late if finished is not None else None,
             lead_time=lead,

@@ -41,18 +41,18 @@ PROBLEM_KINDS = ("late", "short", "capacity", "material")
 def problems(scenario: Scenario, result: PlanResult) -> pd.DataFrame:
     """The plan's problems as an APS lists them, most valuable first.
 
-    One row per problem: kind (`late`: shipped after its due week; `short`: not fully shipped
+    One row per problem: kind (`late`: delivered after its due week; `short`: not fully delivered
     within the horizon; `capacity`: a shop binding (see `binding_weeks`) in consecutive weeks
     while vehicles of a variant routed through it were overdue; `material`: a part binding in
     consecutive weeks while vehicles of a variant using it were overdue), what (order id, shop
-    or part), first_week and last_week (ISO Mondays), quantity (vehicles shipped late, vehicles
-    unshipped, jobs loaded, units received), value (the order's own lateness penalty ×
+    or part), first_week and last_week (ISO Mondays), quantity (vehicles delivered late, vehicles
+    undelivered, jobs loaded, units received), value (the order's own lateness penalty ×
     vehicle-weeks late; lost revenue at the order's price; the sum of the weeks' shadow prices)
     and a one-line description. Vehicles are overdue in a week when they were carried into it
-    late or were due and not shipped by its end.
+    late or were due and not delivered by its end.
 
-    An order shipped partly late and partly not at all has a `late` row for the vehicles shipped
-    late and a `short` row for the rest, so late + short quantities are the vehicles not shipped
+    An order delivered partly late and partly not at all has a `late` row for the vehicles delivered
+    late and a `short` row for the rest, so late + short quantities are the vehicles not delivered
     by their due week.
     """
     tree = Tree.of(scenario)
@@ -88,30 +88,30 @@ def _order_problems(
     orders = orders.merge(terms, on="demand", how="left", validate="one_to_one")
     position = pd.Series(np.arange(len(result.weeks)), index=result.weeks)
 
-    shipments = result.shipments.assign(week=result.iso(result.shipments["week"]))
+    deliveries = result.deliveries.assign(week=result.iso(result.deliveries["week"]))
     orders = orders.assign(due=result.iso(orders["due"]))
     due_of = orders.set_index("demand")["due"]
-    # Lateness in weeks from the first day of the due bucket to that of the shipping bucket:
+    # Lateness in weeks from the first day of the due bucket to that of the delivery bucket:
     # what the plan's penalty per vehicle-week is charged on, whatever the bucket.
-    ship_day = pd.to_datetime(shipments["week"]).to_numpy()
-    due_day = pd.to_datetime(due_of.reindex(shipments["demand"])).to_numpy()
-    weeks_late = (ship_day - due_day) / np.timedelta64(7, "D")
+    deliver_day = pd.to_datetime(deliveries["week"]).to_numpy()
+    due_day = pd.to_datetime(due_of.reindex(deliveries["demand"])).to_numpy()
+    weeks_late = (deliver_day - due_day) / np.timedelta64(7, "D")
     vehicle_weeks = (
         pd.Series(
-            shipments["quantity"].to_numpy() * np.maximum(weeks_late, 0.0),
-            index=shipments["demand"].to_numpy(),
+            deliveries["quantity"].to_numpy() * np.maximum(weeks_late, 0.0),
+            index=deliveries["demand"].to_numpy(),
         )
         .groupby(level=0)
         .sum()
     )
     orders["vehicle_weeks"] = vehicle_weeks.reindex(orders["demand"]).fillna(0.0).to_numpy()
-    orders["late_quantity"] = orders["shipped"] - orders["on_time"]
-    orders["unshipped"] = orders["quantity"] - orders["shipped"]
+    orders["late_quantity"] = orders["delivered"] - orders["on_time"]
+    orders["undelivered"] = orders["quantity"] - orders["delivered"]
 
     late = orders[orders["late_quantity"] > QUANTITY_TOLERANCE]
     late_value = late["penalty"] * late["vehicle_weeks"]
-    last_ship = shipments.groupby("demand")["week"].max()
-    late_last = last_ship.reindex(late["demand"]).to_numpy()
+    last_deliver = deliveries.groupby("demand")["week"].max()
+    late_last = last_deliver.reindex(late["demand"]).to_numpy()
     late_buckets = position.reindex(late_last).to_numpy() - position.reindex(late["due"]).to_numpy()
     late_rows = pd.DataFrame(
         {
@@ -123,7 +123,7 @@ def _order_problems(
             "value": late_value.to_numpy(),
             "description": [
                 f"order {d} ({v}): {quantity_text(q)} of {quantity_text(n)} due {labels[due]} "
-                "shipped "
+                "delivered "
                 f"late, the last in {labels[str(end)]} ({late_by} {result.noun(late_by)} "
                 f"late); {quantity_text(vw)} vehicle-weeks × {amount(p)} = {amount(value)}"
                 for d, v, q, n, due, end, late_by, vw, p, value in zip(
@@ -143,8 +143,8 @@ def _order_problems(
         }
     )
 
-    short = orders[orders["unshipped"] > QUANTITY_TOLERANCE]
-    lost = short["price"] * short["unshipped"]
+    short = orders[orders["undelivered"] > QUANTITY_TOLERANCE]
+    lost = short["price"] * short["undelivered"]
     end = result.weeks[-1]
     short_rows = pd.DataFrame(
         {
@@ -152,16 +152,16 @@ def _order_problems(
             "what": short["demand"].to_numpy(),
             "first_week": short["due"].to_numpy(),
             "last_week": end,
-            "quantity": short["unshipped"].to_numpy(),
+            "quantity": short["undelivered"].to_numpy(),
             "value": lost.to_numpy(),
             "description": [
-                f"order {d} ({v}): {quantity_text(u)} of {quantity_text(n)} due {labels[due]} not "
-                f"shipped by the horizon's end ({labels[end]}); lost revenue {quantity_text(u)} × "
-                f"{amount(p)} = {amount(value)}"
+                f"order {d} ({v}): {quantity_text(u)} of {quantity_text(n)} due {labels[due]} "
+                f"not delivered by the horizon's end ({labels[end]}); lost revenue "
+                f"{quantity_text(u)} × {amount(p)} = {amount(value)}"
                 for d, v, u, n, due, p, value in zip(
                     short["demand"],
                     short["variant"],
-                    short["unshipped"],
+                    short["undelivered"],
                     short["quantity"],
                     short["due"],
                     short["price"],
@@ -248,7 +248,7 @@ def _constraint_problems(
 
 def _overdue(result: PlanResult) -> pd.DataFrame:
     """Vehicles of each variant overdue in each week: carried in late from the week before, or
-    due and not shipped by its end, whichever is more (columns variant, week, quantity)."""
+    due and not delivered by its end, whichever is more (columns variant, week, quantity)."""
     weeks = len(result.weeks)
     backlog = (
         result.backlog.assign(week=result.iso(result.backlog["week"]))
