@@ -1,9 +1,9 @@
-"""A big demand table: `validate` and `plan` of the default plant with 1,000,000 demand lines.
+"""A big demand table: `validate` and `plan` of the default plant with 1,000,000 orders.
 
     python benchmarks/big_demand.py [--rows 1000000] [--plan-rows 1000000] [--data DIR]
 
 The default plant (scenarios/yizhuang) with its demand.csv replaced by `--rows` lines: each of
-its 2,951 orders and forecast buckets split into equal parts (same variant, due date, priority,
+its 2,951 orders (firm and forecast) split into equal parts (same variant, due date, priority,
 price, penalty and kind; the quantity divided, to a thousandth), so the plant faces the same
 demand per week and the same LP, only in many more lines. Each measurement is a fresh process
 (`evramp validate` and `evramp plan` as a user runs them, interpreter start and imports
@@ -106,7 +106,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.data) as temporary:
         root = Path(temporary)
         table = [
-            "| case | demand lines | demand.csv MB | command | wall s | peak MiB | exit |",
+            "| case | orders | demand.csv MB | command | wall s | peak MiB | exit |",
             "|---|--:|--:|---|--:|--:|--:|",
         ]
         cases: list[tuple[str, Path, int]] = []

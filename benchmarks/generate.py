@@ -6,7 +6,7 @@ or, imported, `generate(size, seed) -> Scenario` and `write(size, folder, seed)`
 and seed give the same scenario and a byte-identical folder; a different seed a different plant
 of the same shape. Everything is drawn from `numpy.random.default_rng` and built in bulk.
 
-| size | platforms | variants | parts | constrained | suppliers | weeks | demand lines | halls |
+| size | platforms | variants | parts | constrained | suppliers | weeks | orders | halls |
 |------|-----------|----------|-------|-------------|-----------|-------|--------------|-------|
 | S    | 2         | 7        | 250   | 12          | 60        | 150   | 3,000        | 1     |
 | M    | 5         | 20       | 3,000 | 60          | 300       | 156   | 10,000       | 3     |
@@ -67,9 +67,9 @@ from evramp.io import write_scenario
 from evramp.model import (
     BomLine,
     Calendar,
-    Demand,
     Inventory,
     Item,
+    Order,
     Phase,
     Ramp,
     Receipt,
@@ -1010,7 +1010,7 @@ class _Builder:
         self.inventory_records = tuple(sorted(inventory, key=lambda r: r.item))
         self.receipt_records = tuple(receipts)
 
-    # --- demand lines -------------------------------------------------------------------------
+    # --- orders -------------------------------------------------------------------------
 
     def demand(self) -> None:
         size, rng = self.size, self.rng
@@ -1055,7 +1055,7 @@ class _Builder:
         rate = np.array([0.0, *PENALTY_RATE.values()])[priority]
         penalty = np.round(price * rate, -1)
         vehicle_ids = [m.id for m in self.made[: self.vehicles]]
-        lines: list[Demand] = []
+        lines: list[Order] = []
         for n, (v, t, d, q, pr, pe, prio) in enumerate(
             zip(
                 o_variant.tolist(),
@@ -1069,7 +1069,7 @@ class _Builder:
             )
         ):
             lines.append(
-                Demand(
+                Order(
                     id=f"SO-{n + 1:07d}",
                     variant=vehicle_ids[v],
                     quantity=q,
@@ -1083,7 +1083,7 @@ class _Builder:
         for v, t in zip(fc_v[fc_order].tolist(), fc_t[fc_order].tolist(), strict=True):
             list_price = float(self.list_price[v])
             lines.append(
-                Demand(
+                Order(
                     id=f"FC-{vehicle_ids[v]}-W{t:03d}",
                     variant=vehicle_ids[v],
                     quantity=float(volume[v, t]),

@@ -66,7 +66,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 import evramp
-from evramp.model import Calendar, Demand, Item, Routing, Shop
+from evramp.model import Calendar, Item, Order, Routing, Shop
 from evramp.plan.solve import new_highs
 
 FloatArray = npt.NDArray[np.float64]
@@ -388,7 +388,7 @@ def to_scenario(instance: Instance) -> evramp.Scenario:
         ),
         suppliers=(),
         demand=tuple(
-            Demand(
+            Order(
                 id=f"{items[i]}-{t + 1}",
                 variant=items[i],
                 quantity=float(instance.demand[i, t]),

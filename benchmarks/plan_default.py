@@ -88,7 +88,7 @@ def main() -> None:
     print(f"scenario: {scenario.name} ({args.scenario})")
     print(
         f"items {len(scenario.items)}, bom lines {len(scenario.bom)}, supplier lines "
-        f"{len(scenario.suppliers)}, demand lines {len(scenario.demand)}, "
+        f"{len(scenario.suppliers)}, orders {len(scenario.demand)}, "
         f"weeks {scenario.calendar.horizon_weeks}"
     )
     print(

@@ -285,14 +285,14 @@ def check_demand(scenario: Scenario, result: PlanResult) -> None:
     if not delivers.empty:
         # A due date inside a bucket makes that whole bucket due.
         due_week = np.array(
-            [bucket_of(result, due[d].due) for d in delivers["demand"]], dtype=np.int64
+            [bucket_of(result, due[d].due) for d in delivers["order"]], dtype=np.int64
         )
         assert (week_index(result, delivers["week"]) >= due_week).all(), "delivered before due"
-    delivered = delivers.groupby("demand")["quantity"].sum()
+    delivered = delivers.groupby("order")["quantity"].sum()
     for line in scenario.demand:
         got = float(delivered.get(line.id, 0.0))
         assert got <= line.quantity + TOL, f"order {line.id} delivered {got} > {line.quantity}"
-    orders = result.orders.set_index("demand")
+    orders = result.orders.set_index("order")
     assert np.allclose(
         orders["delivered"], delivered.reindex(orders.index, fill_value=0.0), atol=TOL
     )
@@ -304,8 +304,8 @@ def check_lateness_limits(scenario: Scenario, result: PlanResult, delivers: pd.D
     """An order with `max_weeks_late` delivers all of it by then: its last delivery is at most
     that many weeks (whole buckets, rounded down) after its due bucket, within the horizon."""
     days = nominal_days(scenario)
-    last = delivers.groupby("demand")["week"].max()
-    delivered = delivers.groupby("demand")["quantity"].sum()
+    last = delivers.groupby("order")["week"].max()
+    delivered = delivers.groupby("order")["quantity"].sum()
     for line in scenario.demand:
         if line.max_weeks_late is None:
             continue

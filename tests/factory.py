@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from evramp.model import (
     BomLine,
     Calendar,
-    Demand,
     Item,
+    Order,
     Ramp,
     Routing,
     Scenario,
@@ -46,9 +46,9 @@ def order(
     priority: int = 1,
     price: float = 1000.0,
     penalty: float = 10.0,
-    kind: str = "order",
-) -> Demand:
-    return Demand(
+    kind: str = "firm",
+) -> Order:
+    return Order(
         id=order_id,
         variant=variant,
         quantity=quantity,
@@ -67,7 +67,7 @@ def calendar(weeks: int, shutdowns: Iterable[Shutdown] = ()) -> Calendar:
 def one_car_one_shop(
     weeks: int = 8,
     jobs_per_week: float = 100.0,
-    demand: Iterable[Demand] | None = None,
+    demand: Iterable[Order] | None = None,
     **changes: object,
 ) -> Scenario:
     """One vehicle made in one shop, with no parts: output is limited by the shop alone."""

@@ -44,13 +44,13 @@ def test_week_columns_are_dates_and_the_csv_files_keep_iso_dates(
     default_plan: evramp.PlanResult, tmp_path: Path
 ) -> None:
     date_columns = {
-        "builds": ("week", "available_week"),
+        "builds": ("week", "finish_week"),
         "output": ("week",),
         "purchases": ("release_week", "receipt_week"),
         "stock": ("week",),
         "deliveries": ("week",),
         "backlog": ("week",),
-        "orders": ("due", "finished"),
+        "orders": ("due", "last_delivery"),
         "capacity": ("week",),
         "supply": ("week",),
     }

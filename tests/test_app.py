@@ -71,7 +71,7 @@ def test_explain_of_an_unknown_order_is_refused_before_any_solve(
         app.explain_order(default_scenario, "SO-240404-SU7-W", steps=steps)
     assert steps.labels == []  # the planning step never started
     assert refused.value.message.startswith(
-        "unknown demand id 'SO-240404-SU7-W': not a line of demand.csv (2,951 lines); "
+        "unknown order id 'SO-240404-SU7-W': not a line of demand.csv (2,951 lines); "
         "did you mean SO-240404-SU7-WH"
     )
 
@@ -80,7 +80,7 @@ def test_explain_order_traces_a_late_order(
     default_scenario: Scenario, default_plan: PlanResult
 ) -> None:
     late = default_plan.orders[default_plan.orders["weeks_late"] > 0]
-    order_id = str(late["demand"].iloc[0])
+    order_id = str(late["order"].iloc[0])
     steps = Steps()
     explained = app.explain_order(default_scenario, order_id, steps=steps)
     assert steps.labels == ["Planning 178 weeks"]

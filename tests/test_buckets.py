@@ -233,7 +233,7 @@ def test_daily_lead_times_are_seven_days_a_week() -> None:
     assert not purchases.empty
     assert ((received - released).dt.days == 7).all()
     bodies = result.builds[result.builds["item"] == "BODY"]
-    ready = pd.to_datetime(bodies["available_week"]) - pd.to_datetime(bodies["week"])
+    ready = pd.to_datetime(bodies["finish_week"]) - pd.to_datetime(bodies["week"])
     assert (ready.dt.days == 7).all()
     # Cells arrive from day 7, bodies are ready from day 14: the first car on Monday 15 January.
     assert min(result.output["week"]) == pd.Timestamp(day(14))
@@ -333,7 +333,7 @@ def test_monthly_words_and_csv_columns(tmp_path: Path) -> None:
     assert result.costs["lateness"] == pytest.approx((420 * 31 + 120 * 60) / 7 * 10)
     tables = result.tables()
     assert list(tables["output"].columns) == ["variant", "month", "year", "quantity"]
-    assert {"month", "available_month"} <= set(tables["builds"].columns)
+    assert {"month", "finish_month"} <= set(tables["builds"].columns)
     assert "months_late" in tables["orders"].columns
     assert "week" in result.output.columns  # in memory the column keeps its name
     out = tmp_path / "out"

@@ -15,12 +15,12 @@ from evramp.cli import EXIT_BAD_INPUT, EXIT_NO_PLAN
 
 EVRAMP = str(Path(sys.executable).with_name("evramp"))
 PLAN_FILES = {
-    "builds.csv": {"item", "shop", "week", "quantity", "jobs", "available_week"},
+    "builds.csv": {"item", "shop", "week", "quantity", "jobs", "finish_week"},
     "purchases.csv": {"supplier", "item", "release_week", "receipt_week", "quantity", "cost"},
     "stock.csv": {"item", "week", "quantity"},
-    "deliveries.csv": {"demand", "variant", "kind", "week", "quantity"},
-    "backlog.csv": {"demand", "variant", "kind", "week", "quantity"},
-    "orders.csv": {"demand", "quantity", "due", "on_time", "delivered", "weeks_late"},
+    "deliveries.csv": {"order", "variant", "kind", "week", "quantity"},
+    "backlog.csv": {"order", "variant", "kind", "week", "quantity"},
+    "orders.csv": {"order", "quantity", "due", "on_time", "delivered", "weeks_late"},
     "capacity.csv": {"shop", "week", "capacity", "load", "shadow_price"},
 }
 
@@ -159,14 +159,14 @@ def test_explain_traces_a_late_order_and_refuses_an_unknown_one(
     default_plan: evramp.PlanResult,
 ) -> None:
     orders = default_plan.orders
-    late = str(orders[orders["weeks_late"] > 0]["demand"].iloc[0])
+    late = str(orders[orders["weeks_late"] > 0]["order"].iloc[0])
     process = run("explain", late)
     assert process.returncode == 0, process.stderr
     assert late in process.stdout
     assert "Held back" in process.stdout
     unknown = run("explain", "NO-SUCH-ORDER")
     assert unknown.returncode == EXIT_BAD_INPUT
-    assert "unknown demand id 'NO-SUCH-ORDER'" in unknown.stderr
+    assert "unknown order id 'NO-SUCH-ORDER'" in unknown.stderr
     assert "Traceback" not in unknown.stderr
 
 
@@ -176,7 +176,7 @@ def test_mrp_writes_purchase_orders_and_a_summary(tmp_path: Path) -> None:
     assert "planned purchase orders worth" in process.stdout
     assert "rounded up to lots" in process.stdout
     orders = pd.read_csv(tmp_path / "mrp" / "purchase_orders.csv")
-    assert {"order", "status", "supplier", "item", "quantity", "release_week"} <= set(
+    assert {"purchase_order", "status", "supplier", "item", "quantity", "release_week"} <= set(
         orders.columns
     )
     assert set(orders["status"]) == {"firm", "planned"}

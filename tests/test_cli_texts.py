@@ -26,9 +26,9 @@ from evramp.cli import EXIT_BAD_INPUT, app
 from evramp.model import (
     BomLine,
     Calendar,
-    Demand,
     Disruption,
     Item,
+    Order,
     Routing,
     Scenario,
     Supplier,
@@ -160,7 +160,7 @@ def test_the_default_target_year_is_the_first_full_year(tmp_path: Path) -> None:
         risky_plant(),
         calendar=Calendar(first_week=start, horizon_weeks=60),
         demand=tuple(
-            Demand(id=f"O{t}", variant="CAR", quantity=100, due=start + dt.timedelta(weeks=t))
+            Order(id=f"O{t}", variant="CAR", quantity=100, due=start + dt.timedelta(weeks=t))
             for t in range(60)
         ),
     )
@@ -251,10 +251,10 @@ def test_an_unknown_order_is_refused_before_the_solve(tmp_path: Path) -> None:
     result = runner.invoke(app, ["explain", "HIHG", "--scenario", str(folder)])
     assert result.exit_code == EXIT_BAD_INPUT
     assert (
-        "error: unknown demand id 'HIHG': not a line of demand.csv (2 lines); did you mean HIGH?"
+        "error: unknown order id 'HIHG': not a line of demand.csv (2 lines); did you mean HIGH?"
         in result.stderr
     )
     assert "Planning" not in result.stdout
     odd = runner.invoke(app, ["explain", "[x]", "--scenario", str(folder)])
-    assert "unknown demand id '[x]'" in odd.stderr
+    assert "unknown order id '[x]'" in odd.stderr
     assert "ids include HIGH, LOW" in odd.stderr

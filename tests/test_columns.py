@@ -22,7 +22,7 @@ import pytest
 
 import evramp
 from evramp.io.scenario_folder import _read_rows, _records
-from evramp.model import Demand, Scenario, ScenarioError, ScenarioInvalid
+from evramp.model import Order, Scenario, ScenarioError, ScenarioInvalid
 from evramp.model.columns import LINE, WHITESPACE, DemandTable, read_demand
 from evramp.model.scenario import TABLE_BY_NAME
 from evramp.model.validate import check_scenario
@@ -48,7 +48,7 @@ DEMAND = TABLE_BY_NAME["demand"]
 # --- the record path, as it was --------------------------------------------------------------
 
 
-def _records_of_file(path: Path) -> tuple[tuple[Demand, ...], list[int], list[ScenarioError]]:
+def _records_of_file(path: Path) -> tuple[tuple[Order, ...], list[int], list[ScenarioError]]:
     """demand.csv read as every table was read before: a dict per row, a record per row."""
     errors: list[ScenarioError] = []
     rows, lines = _read_rows(path.read_text(encoding="utf-8-sig"), DEMAND, errors)
@@ -57,7 +57,7 @@ def _records_of_file(path: Path) -> tuple[tuple[Demand, ...], list[int], list[Sc
     return records, kept, errors  # type: ignore[return-value]
 
 
-def _class_key(order: Demand) -> tuple[str, int, int, float, float]:
+def _class_key(order: Order) -> tuple[str, int, int, float, float]:
     limit = -1 if order.max_weeks_late is None else order.max_weeks_late
     penalty = max(order.lateness_penalty, MIN_LATENESS_PENALTY)
     return order.variant, order.priority, limit, order.price, penalty
@@ -162,23 +162,23 @@ def test_the_default_plants_demand_reads_as_the_records_did(default_scenario: Sc
 # --- odd files: both readers of the text (polars without quotes, the csv module with) -------
 
 HEADER = "id,variant,quantity,due,priority,price,lateness_penalty,kind"
-LINE_1 = "O-1,SU7,3,2024-04-04,1,215900,1500,order"
+LINE_1 = "O-1,SU7,3,2024-04-04,1,215900,1500,firm"
 LINE_2 = "O-2,SU7-PRO,2.5,2024-05-06,2,0,0,forecast"
 ODD_FILES = {
     "blank lines": f"{HEADER}\n\n{LINE_1}\n,,,,,,,\n   \n \t, ,\n{LINE_2}\n\n",
     "CRLF": f"{HEADER}\r\n{LINE_1}\r\n{LINE_2}\r\n",
     "CR only": f"{HEADER}\r{LINE_1}\r{LINE_2}\r",
-    "spaces around cells": f"{HEADER}\n O-1 ,\tSU7, 3 ,2024-04-04 ,1,215900,1500, order\n",
-    "unicode spaces": f"{HEADER}\n\u00a0O-1\u3000,SU7\x1c,3,2024-04-04,1,2,3,order\x1f\n",
-    "quoted cells": f'{HEADER}\n"O-1","SU7","3",2024-04-04,1,"215900",1500,order\n{LINE_2}\n',
-    "a quoted line break": f'{HEADER}\n{LINE_1}\n"O-\n3",SU7,1,2024-04-04,1,1,1,order\n{LINE_2}\n',
-    "an unclosed quote": f'{HEADER}\n{LINE_1}\n"O-3,SU7,1,2024-04-04,1,1,1,order\n{LINE_2}\n',
+    "spaces around cells": f"{HEADER}\n O-1 ,\tSU7, 3 ,2024-04-04 ,1,215900,1500, firm\n",
+    "unicode spaces": f"{HEADER}\n\u00a0O-1\u3000,SU7\x1c,3,2024-04-04,1,2,3,firm\x1f\n",
+    "quoted cells": f'{HEADER}\n"O-1","SU7","3",2024-04-04,1,"215900",1500,firm\n{LINE_2}\n',
+    "a quoted line break": f'{HEADER}\n{LINE_1}\n"O-\n3",SU7,1,2024-04-04,1,1,1,firm\n{LINE_2}\n',
+    "an unclosed quote": f'{HEADER}\n{LINE_1}\n"O-3,SU7,1,2024-04-04,1,1,1,firm\n{LINE_2}\n',
     "ragged lines": f"{HEADER}\n{LINE_1}\nO-3,SU7,1\n{LINE_2},extra\n{LINE_2.replace('2', '4')}\n",
-    "semicolons": f"{HEADER.replace(',', ';')}\nO-1;SU7;2,5;2024-04-04;1;215900,50;1500;order\n",
+    "semicolons": f"{HEADER.replace(',', ';')}\nO-1;SU7;2,5;2024-04-04;1;215900,50;1500;firm\n",
     "header only": f"{HEADER}\n",
     "columns in another order": "due,id,quantity,variant\n2024-04-04,O-1,3,SU7\n",
     "an unknown column": f"{HEADER},colour\n{LINE_1},red\n",
-    "a NUL byte": f"{HEADER}\n{LINE_1}\nO-\x003,SU7,1,2024-04-04,1,1,1,order\n",
+    "a NUL byte": f"{HEADER}\n{LINE_1}\nO-\x003,SU7,1,2024-04-04,1,1,1,firm\n",
 }
 
 
@@ -239,7 +239,7 @@ def test_fifty_thousand_lines_plan_as_the_record_path(big_folder: Path) -> None:
 
 
 def _mutate(folder: Path, target: Path, changes: dict[int, dict[str, str]]) -> None:
-    """A copy of `folder` with some demand lines' cells changed (line numbers of the file)."""
+    """A copy of `folder` with some orders' cells changed (line numbers of the file)."""
     shutil.copytree(folder, target)
     with (folder / "demand.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
@@ -338,15 +338,15 @@ ODD_CELLS: dict[str, list[str]] = {
     "priority": ["1", "9", "0", "10", "01", "1.0", "1.5", "+1", "-1", "1e0", "٣"],
     "price": ["0", "0.0", "1e-7", "1e-6", "1e9", "2e9", "-0.0", "12.50"],
     "lateness_penalty": ["1500", "1e-320", "5e-324"],
-    "kind": ["order", "forecast", "Order", "sale", " order"],
+    "kind": ["firm", "forecast", "Firm", "order", "sale", " firm"],
     "max_weeks_late": ["0", "520", "521", "-1", "00", "0.0", "52"],
 }
 _BASE = {"id": "O-1", "variant": "SU7", "quantity": "3", "due": "2024-04-04"}
 
 
-def _pydantic(cells: dict[str, str]) -> Demand | list[str]:
+def _pydantic(cells: dict[str, str]) -> Order | list[str]:
     try:
-        return Demand.model_validate({k: v for k, v in cells.items() if v})
+        return Order.model_validate({k: v for k, v in cells.items() if v})
     except Exception as problem:  # the field names of every error, as a list
         return sorted(str(e["loc"][0]) for e in problem.errors())  # type: ignore[attr-defined]
 
@@ -362,7 +362,7 @@ def test_an_odd_cell_reads_as_pydantic_reads_it(column: str, cell: str) -> None:
     ).with_columns(pl.lit(2, pl.Int64).alias(LINE))
     read = read_demand(frame, "demand.csv")
     expected = _pydantic(cells)
-    if isinstance(expected, Demand):
+    if isinstance(expected, Order):
         assert read.errors == []
         record = read.table[0]
         assert record == expected
@@ -385,7 +385,7 @@ def test_whitespace_is_what_python_strips() -> None:
 def test_demand_stays_a_sequence_of_records(default_scenario: Scenario) -> None:
     demand = default_scenario.demand
     first = demand[0]
-    assert isinstance(first, Demand) and first.id == "SO-240404-SU7-WH"
+    assert isinstance(first, Order) and first.id == "SO-240404-SU7-WH"
     assert demand[-1] == list(demand)[-1]
     assert list(demand[2:5]) == list(demand)[2:5]
     assert sum(1 for _ in demand) == len(demand) == 2951

@@ -99,7 +99,7 @@ def test_planning_the_default_scenario_twice_gives_the_same_plan(
 
 def test_the_scenario_has_the_size_its_readme_gives(default_scenario: Scenario) -> None:
     vehicles = [i for i in default_scenario.items if i.kind == "vehicle"]
-    orders = [d for d in default_scenario.demand if d.kind == "order"]
+    orders = [d for d in default_scenario.demand if d.kind == "firm"]
     forecast = [d for d in default_scenario.demand if d.kind == "forecast"]
     assert default_scenario.calendar.first_week == dt.date(2023, 8, 7)
     assert default_scenario.calendar.horizon_weeks == 178

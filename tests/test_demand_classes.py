@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import evramp
-from evramp.model import Demand, Scenario
+from evramp.model import Order, Scenario
 from evramp.plan.chain import planner_chain
 from evramp.plan.index import (
     PlanData,
@@ -70,7 +70,7 @@ class OrderTotals:
 
 def order_totals(scenario: Scenario, result: PlanResult) -> OrderTotals:
     price = {line.id: line.price for line in scenario.demand}
-    delivered = dict(zip(result.orders["demand"], result.orders["delivered"], strict=True))
+    delivered = dict(zip(result.orders["order"], result.orders["delivered"], strict=True))
     weeks_long = dict(zip(result.dates, scenario.calendar.buckets.weeks_long, strict=True))
     backlog = result.backlog
     return OrderTotals(
@@ -97,7 +97,7 @@ def plants_with_mixed_orders(draw: st.DrawFn) -> Scenario:
     variants = [item.id for item in plant.items if item.kind == "vehicle"]
     weeks = plant.calendar.horizon_weeks
     demand = [
-        Demand(
+        Order(
             id=f"D{n}",
             variant=draw(st.sampled_from(variants)),
             quantity=draw(st.sampled_from([5.0, 20.0, 60.0, 150.0])),
@@ -105,7 +105,7 @@ def plants_with_mixed_orders(draw: st.DrawFn) -> Scenario:
             priority=draw(st.sampled_from([1, 2, 2])),
             price=draw(st.sampled_from([100.0, 800.0, 800.0, 2500.0, 6000.0])),
             lateness_penalty=draw(st.sampled_from([0.0, 0.5, 5.0, 5.0, 60.0, 400.0])),
-            kind=draw(st.sampled_from(["order", "forecast"])),
+            kind=draw(st.sampled_from(["firm", "forecast"])),
             max_weeks_late=draw(st.sampled_from([None, None, None, None, None, 3, 8])),
         )
         for n in range(draw(st.integers(3, 9)))
@@ -176,7 +176,7 @@ def test_the_dearer_order_delivers_though_it_is_due_later() -> None:
         ),
     )
     result = evramp.plan(scenario)
-    delivered = dict(zip(result.orders["demand"], result.orders["delivered"], strict=True))
+    delivered = dict(zip(result.orders["order"], result.orders["delivered"], strict=True))
     assert delivered == pytest.approx({"A-CHEAP": 0.0, "B-DEAR": 4.0}, abs=1e-6)
     assert result.costs["revenue"] == pytest.approx(8000.0, abs=1e-6)
     assert result.objective == pytest.approx(-8000.0 + 10.0 * 8 + 2 * 1e-3, abs=1e-6)

@@ -13,9 +13,9 @@ from tests.factory import one_car_one_shop, order, week
 
 
 def two_orders_one_shop() -> Scenario:
-    """100 jobs a week. O1 (300 due week 1) and O2 (150 due week 2) deliver 100 a week from
-    week 1 (nothing is delivered before it is due): O1 finishes in week 2, O2 in week 4 (50 that week,
-    so the shop has slack then and binds in weeks 0 to 3 only)."""
+    """100 jobs a week. O1 (300 due week 1) and O2 (150 due week 2) get 100 a week from week 1
+    (nothing is delivered before it is due): O1 is all delivered in week 2, O2 in week 4 (50 that
+    week, so the shop has slack then and binds in weeks 0 to 3 only)."""
     return one_car_one_shop(weeks=6, demand=[order("O1", 300, 1), order("O2", 150, 2)])
 
 
@@ -45,7 +45,7 @@ def test_a_full_shop_is_pegged_in_exactly_the_weeks_between_due_and_finish() -> 
 
     second = peg(scenario, result, "O2")
     assert (second.quantity, second.delivered_by_due, second.delivered) == (150, 0, 150)
-    assert second.weeks_late == 2 and second.finished == week(4).isoformat()
+    assert second.weeks_late == 2 and second.last_delivery == week(4).isoformat()
     assert second.window == (week(2).isoformat(), week(4).isoformat())
     assert set(second.causes["kind"]) == {"shop"} and set(second.causes["name"]) == {"GA"}
     assert sorted(second.causes["week"]) == [week(2).isoformat(), week(3).isoformat()]
@@ -86,7 +86,7 @@ def test_an_order_on_time_has_no_causes() -> None:
     assert pegging.on_time and not pegging.short and pegging.window is None
     assert pegging.causes.empty and pegging.culprits().empty
     assert pegging.describe() == [
-        f"O1 (order, CAR, priority 1): 50 vehicles due {iso(1)}, all delivered on time; "
+        f"O1 (firm, CAR, priority 1): 50 vehicles due {iso(1)}, all delivered on time; "
         "nothing held it back."
     ]
     assert binding_weeks(result, scenario).empty  # the shop has slack every week
@@ -148,7 +148,7 @@ def test_a_short_order_is_pegged_to_the_horizon_end() -> None:
     result = evramp.plan(scenario)
     pegging = peg(scenario, result, "O1")
     assert pegging.short and pegging.undelivered == pytest.approx(100)
-    assert pegging.finished is None and pegging.weeks_late is None
+    assert pegging.last_delivery is None and pegging.weeks_late is None
     assert pegging.window == (week(1).isoformat(), week(2).isoformat())
     assert "100 not delivered by its end" in pegging.describe()[0]
 
@@ -156,7 +156,7 @@ def test_a_short_order_is_pegged_to_the_horizon_end() -> None:
 def test_an_unknown_demand_id_is_a_key_error_naming_valid_ids() -> None:
     scenario = two_orders_one_shop()
     result = evramp.plan(scenario)
-    with pytest.raises(KeyError, match=r"unknown demand id 'NOPE'.*O1, O2"):
+    with pytest.raises(KeyError, match=r"unknown order id 'NOPE'.*O1, O2"):
         peg(scenario, result, "NOPE")
 
 
@@ -175,7 +175,7 @@ def test_every_late_order_of_the_default_plan_pegs_to_a_cause(
     orders = default_plan.orders
     late = orders[orders["quantity"] - orders["on_time"] > 1e-6]
     pegged = pegs(default_scenario, default_plan)
-    assert [p.demand for p in pegged] == list(late["demand"])
+    assert [p.order for p in pegged] == list(late["order"])
     assert all(not p.causes.empty for p in pegged)
     assert all(len(p.describe()) >= 3 for p in pegged)
 

@@ -58,7 +58,7 @@ def test_size_s_is_about_the_default_scenario(scenario: Scenario) -> None:
     assert len(scenario.demand) == pytest.approx(size.demand_lines, rel=0.02)
     assert scenario.calendar.horizon_weeks == 150
     assert {d.priority for d in scenario.demand} == {1, 2, 3}
-    assert {d.kind for d in scenario.demand} == {"order", "forecast"}
+    assert {d.kind for d in scenario.demand} == {"firm", "forecast"}
     assert scenario.inventory and scenario.receipts and scenario.supplier_capacity
     assert scenario.phases and scenario.shifts and scenario.ramps
     assert {r.curve for r in scenario.ramps} >= {"learning", "s-curve"}

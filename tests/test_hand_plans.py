@@ -219,9 +219,9 @@ def test_higher_priority_order_is_served_first_when_capacity_is_short() -> None:
         ),
     )
     result = evramp.plan(scenario)
-    assert weekly(result, "deliveries", demand="HIGH") == [100.0, 50.0, 0.0, 0.0]
-    assert weekly(result, "deliveries", demand="LOW") == [0.0, 50.0, 100.0, 0.0]
-    orders = result.orders.set_index("demand")
+    assert weekly(result, "deliveries", order="HIGH") == [100.0, 50.0, 0.0, 0.0]
+    assert weekly(result, "deliveries", order="LOW") == [0.0, 50.0, 100.0, 0.0]
+    orders = result.orders.set_index("order")
     assert orders.loc["HIGH", "weeks_late"] == 1
     assert orders.loc["LOW", "weeks_late"] == 2
     check_plan(scenario, result)
@@ -232,7 +232,7 @@ def test_equal_priority_orders_are_served_by_due_date() -> None:
         weeks=5, demand=(order("LATER", 100, 1), order("SOONER", 100, 0), order("LAST", 50, 3))
     )
     result = evramp.plan(scenario)
-    orders = result.orders.set_index("demand")
+    orders = result.orders.set_index("order")
     assert orders.loc["SOONER", "on_time"] == 100
     assert orders.loc["LATER", "on_time"] == 100
     assert orders.loc["LAST", "on_time"] == 50
@@ -364,8 +364,8 @@ def two_classes(high_jobs: float, weeks: int) -> evramp.Scenario:
 @pytest.mark.parametrize("strict", [True, False])
 def test_a_bigger_penalty_and_price_do_not_buy_a_lower_priority_ahead(strict: bool) -> None:
     result = evramp.plan(two_classes(high_jobs=1.0, weeks=12), strict_priorities=strict)
-    assert weekly(result, "deliveries", demand="HIGH")[0] == 4.0
-    assert weekly(result, "deliveries", demand="LOW")[:2] == [36.0, 40.0]
+    assert weekly(result, "deliveries", order="HIGH")[0] == 4.0
+    assert weekly(result, "deliveries", order="LOW")[:2] == [36.0, 40.0]
 
 
 def test_strict_priorities_never_starve_a_higher_priority_order() -> None:
@@ -375,11 +375,11 @@ def test_strict_priorities_never_starve_a_higher_priority_order() -> None:
     scenario = two_classes(high_jobs=20.0, weeks=3)
     strict = evramp.plan(scenario, strict_priorities=True)
     # Each level is held at its optimum with a relative slack of 1e-7 (numerical noise).
-    assert weekly(strict, "deliveries", demand="HIGH") == pytest.approx([2.0, 2.0, 0.0], abs=1e-4)
-    assert weekly(strict, "deliveries", demand="LOW") == pytest.approx([0.0, 0.0, 40.0], abs=1e-4)
+    assert weekly(strict, "deliveries", order="HIGH") == pytest.approx([2.0, 2.0, 0.0], abs=1e-4)
+    assert weekly(strict, "deliveries", order="LOW") == pytest.approx([0.0, 0.0, 40.0], abs=1e-4)
     check_plan(scenario, strict)
     weighted = evramp.plan(scenario)  # the default, weighted
-    assert sum(weekly(weighted, "deliveries", demand="HIGH")) < 4.0  # the documented limit
+    assert sum(weekly(weighted, "deliveries", order="HIGH")) < 4.0  # the documented limit
 
 
 def test_a_second_shift_from_a_date_doubles_capacity() -> None:
@@ -530,12 +530,12 @@ def test_a_lateness_limit_is_kept_even_against_a_higher_priority() -> None:
     free = dataclasses.replace(
         free, demand=tuple(d.model_copy(update={"max_weeks_late": None}) for d in free.demand)
     )
-    assert evramp.plan(free).orders.set_index("demand").loc["LOW", "weeks_late"] == 2
+    assert evramp.plan(free).orders.set_index("order").loc["LOW", "weeks_late"] == 2
     scenario = promise_plant(10)
     result = evramp.plan(scenario)
-    assert weekly(result, "deliveries", demand="LOW") == [10.0, 0.0, 0.0, 0.0]
-    assert weekly(result, "deliveries", demand="HIGH") == [0.0, 10.0, 10.0, 0.0]
-    orders = result.orders.set_index("demand")
+    assert weekly(result, "deliveries", order="LOW") == [10.0, 0.0, 0.0, 0.0]
+    assert weekly(result, "deliveries", order="HIGH") == [0.0, 10.0, 10.0, 0.0]
+    orders = result.orders.set_index("order")
     assert orders.loc["LOW", "weeks_late"] == 0
     assert orders.loc["HIGH", "weeks_late"] == 1
     check_plan(scenario, result)

@@ -14,9 +14,9 @@ import evramp
 from evramp.model import (
     BomLine,
     Calendar,
-    Demand,
     Inventory,
     Item,
+    Order,
     Phase,
     Ramp,
     Receipt,
@@ -129,7 +129,7 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
         if draw(st.booleans())
     ]
     demand = [
-        Demand(
+        Order(
             id=f"D{n}",
             variant=draw(st.sampled_from(vehicles)),
             quantity=draw(st.floats(1, 300)),
@@ -137,7 +137,7 @@ def plants(draw: st.DrawFn, lot_sizing: bool = False) -> Scenario:
             priority=draw(st.integers(1, 3)),
             price=draw(st.floats(100, 5000)),
             lateness_penalty=draw(nonnegative(50, MONEY)),
-            kind=draw(st.sampled_from(["order", "forecast"])),
+            kind=draw(st.sampled_from(["firm", "forecast"])),
         )
         for n in range(draw(st.integers(1, 6)))
     ]

@@ -23,7 +23,7 @@ def test_lots_round_up_and_the_excess_covers_later_weeks() -> None:
         week(1).isoformat(),
         week(2).isoformat(),
     ]
-    assert orders["order"].tolist() == ["PO-00001", "PO-00002", "PO-00003"]
+    assert orders["purchase_order"].tolist() == ["PO-00001", "PO-00002", "PO-00003"]
 
 
 def test_rounding_the_lp_plan_matches_the_integer_plan_here() -> None:
@@ -74,7 +74,7 @@ def test_mrp_of_the_default_scenario_covers_every_requirement_within_a_lot(
     in the end exceeds it by less than one lot (or the MOQ)."""
     orders = purchase_orders(default_scenario, default_plan)
     planned = orders[orders["status"] == "planned"]
-    assert orders["order"].is_unique and (planned["quantity"] > 0).all()
+    assert orders["purchase_order"].is_unique and (planned["quantity"] > 0).all()
     needs = default_plan.purchases
     for line in default_scenario.suppliers:
         mine = (needs["supplier"] == line.supplier) & (needs["item"] == line.item)

@@ -228,9 +228,9 @@ def test_the_late_orders_table_lists_the_latest_lines_first(
     assert finished.is_monotonic_decreasing
     shown = rows(table(plan_page, "late-orders"))
     assert len(shown) == LATE_ORDERS_SHOWN
-    assert shown[0][0] == late["demand"].iloc[0]
+    assert shown[0][0] == late["order"].iloc[0]
     assert shown[0][-1] == f"{late['weeks_late'].iloc[0]:,.0f}"
-    assert "2,011 of 2,951 demand lines deliver 294,611 vehicles late" in plan_page
+    assert "2,011 of 2,951 orders deliver 294,611 vehicles late" in plan_page
 
 
 def as_dates(result: PlanResult) -> PlanResult:
@@ -239,7 +239,7 @@ def as_dates(result: PlanResult) -> PlanResult:
     def dated(frame: pd.DataFrame) -> pd.DataFrame:
         out = frame.copy()
         for column in out.columns:
-            if column == "week" or column.endswith("_week") or column in {"due", "finished"}:
+            if column == "week" or column.endswith("_week") or column in {"due", "last_delivery"}:
                 out[column] = pd.to_datetime(out[column])
         return out
 
@@ -265,7 +265,7 @@ def test_a_plan_with_slack_everywhere_says_nothing_binds() -> None:
     result = evramp.plan(one_car_one_shop(weeks=4, demand=[order("O1", 50, 3)]))
     page = render_report(result)  # without the scenario: no value per vehicle
     assert "Nothing binds: every shop and supplier has spare capacity." in page
-    assert "Every demand line delivers on time." in page
+    assert "Every order is delivered on time." in page
     assert "Constrained parts" not in page
     assert "per vehicle" not in page
     assert set(figures(page)) == {"output", "cumulative", "binding-map"}

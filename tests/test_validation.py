@@ -25,10 +25,10 @@ from evramp.io import builtin_scenario_path
 from evramp.model import (
     BomLine,
     Calendar,
-    Demand,
     Disruption,
     Inventory,
     Item,
+    Order,
     Phase,
     Ramp,
     Receipt,
@@ -120,7 +120,7 @@ def build_scenario() -> Scenario:
             SupplierCapacity(supplier="CATL", item="CELL", start=day(2025, 3, 3), capacity=150_000),
         ),
         demand=(
-            Demand(
+            Order(
                 id="O-1",
                 variant="EV-S",
                 quantity=200,
@@ -128,10 +128,10 @@ def build_scenario() -> Scenario:
                 price=30_000,
                 lateness_penalty=100,
             ),  # line 2
-            Demand(
+            Order(
                 id="O-2", variant="EV-X", quantity=150, due=day(2025, 4, 11), priority=2
             ),  # line 3
-            Demand(
+            Order(
                 id="F-1", variant="EV-S", quantity=500, due=day(2025, 5, 16), kind="forecast"
             ),  # line 4
         ),
@@ -377,12 +377,12 @@ CASES = [
     ),
     case(
         "quote that is never closed",
-        append_line("demand.csv", 'O-3,EV-X,10,"2025-04-18,1,0,0,order'),
+        append_line("demand.csv", 'O-3,EV-X,10,"2025-04-18,1,0,0,firm'),
         "demand.csv:5: a quoted field starts on this record and its closing quote is missing",
     ),
     case(
         "text after a closing quote",
-        append_line("demand.csv", 'O-3,"EV"X,10,2025-04-18,1,0,0,order'),
+        append_line("demand.csv", 'O-3,"EV"X,10,2025-04-18,1,0,0,firm'),
         "demand.csv:5: text after a closing quote; quote the whole field and double any quote "
         'inside it ("")',
     ),
@@ -515,7 +515,7 @@ CASES = [
     ),
     case(
         "row with too many fields",
-        append_line("demand.csv", "O-3,EV-X,10,2025-04-18,1,0,0,order,rush"),
+        append_line("demand.csv", "O-3,EV-X,10,2025-04-18,1,0,0,firm,rush"),
         "demand.csv:5: expected 8 fields as in the header, got 9",
     ),
     # cells
@@ -1171,7 +1171,7 @@ def test_an_order_of_two_million_cars_is_valid_and_is_planned(folder: Path) -> N
     set_cell("demand.csv", 2, "quantity", "2000000")(folder)
     result = evramp.plan(evramp.load_scenario(folder))
     orders = result.orders
-    first = orders[orders["demand"] == "O-1"]
+    first = orders[orders["order"] == "O-1"]
     assert first["quantity"].tolist() == [2_000_000]
     assert 0 < first["delivered"].sum() < 2_000_000
 

@@ -636,7 +636,7 @@ REGIONS = {  # dealer region: weight of its share of orders
     "SY": 0.5,
     "QD": 0.5,
 }
-ORDERS_UNTIL = D("2026-03-01")  # customer orders due before this; weekly forecast buckets after
+ORDERS_UNTIL = D("2026-03-01")  # customer orders due before this; weekly forecasts after
 FORECAST_UNTIL = D("2026-12-31")
 # Weekly volume of each family: (from, cars a week); shares of the variants within the family.
 SU7_FAMILY = [
@@ -934,7 +934,7 @@ class Builder:
                     priority=1,
                     price=v["price"],
                     lateness_penalty=v["late"],
-                    kind="order",
+                    kind="firm",
                 )
             )
 

@@ -16,11 +16,12 @@ import math
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -56,6 +57,7 @@ from evramp.app import (
 )
 from evramp.io import WrittenResult
 from evramp.io.atomic import InterruptedAfterWriting
+from evramp.model.renames import FormatChange
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -253,12 +255,19 @@ def _print_orders(purchase_orders: PurchaseOrders, top: int) -> None:
         f"{int(planned['over_capacity'].sum()):,} above the supplier's capacity"
     )
     table = Table(title=f"The first {top} releases", title_justify="left")
-    for column in ("order", "release_week", "supplier", "item", "quantity", "receipt_week"):
+    for column in (
+        "purchase_order",
+        "release_week",
+        "supplier",
+        "item",
+        "quantity",
+        "receipt_week",
+    ):
         name = column.replace("week", bucket)
         table.add_column(name, justify="right" if column == "quantity" else "left")
     for row in planned.head(top).itertuples(index=False):
         table.add_row(
-            str(row.order),
+            str(row.purchase_order),
             f"{row.release_week:%Y-%m-%d}",
             str(row.supplier),
             str(row.item),
@@ -273,11 +282,11 @@ def _print_orders(purchase_orders: PurchaseOrders, top: int) -> None:
 @app.command("explain")
 @_exit_codes
 def explain_command(
-    demand_id: Annotated[
+    order_id: Annotated[
         str | None,
         typer.Argument(
             metavar="ORDER_ID",
-            help="A demand line to trace to the shop weeks and parts that held it back.",
+            help="A order to trace to the shop weeks and parts that held it back.",
             show_default=False,
         ),
     ] = None,
@@ -305,9 +314,9 @@ def explain_command(
     folder = scenario_folder(scenario)
     loaded = read_scenario(folder, _step)
     options = PlanOptions(time_limit, integer, priorities)
-    if demand_id is not None:  # checked before the solve: a typo costs no planning time
+    if order_id is not None:  # checked before the solve: a typo costs no planning time
         order = explain_order(
-            loaded, demand_id, options, steps=_step, say=_say, progress=_MipProgress()
+            loaded, order_id, options, steps=_step, say=_say, progress=_MipProgress()
         )
         console.print()
         for line in order.lines():
@@ -517,6 +526,26 @@ def _root(
     if version:
         console.print(f"evramp {__version__}")
         raise typer.Exit()
+    _notes_for_format_changes()
+
+
+def _notes_for_format_changes() -> None:
+    """Every `FormatChange` (an old name read under its new one) as `note: ...` on stderr,
+    each time it happens; other warnings as Python shows them."""
+    warnings.simplefilter("always", FormatChange)
+    if warnings.showwarning is not _show_warning:  # once per process, not once per command
+        _python_shows.append(warnings.showwarning)
+        warnings.showwarning = _show_warning
+
+
+_python_shows: list[Callable[..., None]] = []
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+    if issubclass(category, FormatChange):
+        errors.print(Text.assemble(("note:", "yellow"), " ", str(message)))
+    else:
+        _python_shows[0](message, category, *args, **kw)
 
 
 # --- steps -----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from evramp.model import Scenario, Supplier
 from evramp.plan.result import DATE_DTYPE, PlanResult
 
 ORDER_COLUMNS = [
-    "order",
+    "purchase_order",
     "status",
     "supplier",
     "item",
@@ -40,7 +40,7 @@ def purchase_orders(scenario: Scenario, result: PlanResult) -> pd.DataFrame:
     """Firm and planned purchase orders, by release week then supplier and item.
 
     `beyond_need` is what rounding to lots adds beyond the plan's requirement (it stays in
-    stock); `over_capacity` marks an order that makes its line deliver more in its receipt
+    stock); `over_capacity` marks an order that makes its line supply more in its receipt
     week than the supplier's capacity (only possible when rounding an LP plan).
     """
     lines = {(line.supplier, line.item): line for line in scenario.suppliers}
@@ -61,7 +61,7 @@ def purchase_orders(scenario: Scenario, result: PlanResult) -> pd.DataFrame:
         na_position="first",
     )
     _mark_over_capacity(orders, result)
-    orders.insert(0, "order", [f"PO-{n:05d}" for n in range(1, len(orders) + 1)])
+    orders.insert(0, "purchase_order", [f"PO-{n:05d}" for n in range(1, len(orders) + 1)])
     return orders[ORDER_COLUMNS]
 
 

@@ -64,7 +64,7 @@ def check_order(scenario: Scenario, order_id: str) -> None:
     close = difflib.get_close_matches(order_id, ids, n=3)
     hint = f"did you mean {', '.join(close)}?" if close else f"ids include {', '.join(ids[:5])}"
     raise BadInput(
-        f"unknown demand id {order_id!r}: not a line of demand.csv ({len(ids):,} lines); {hint}"
+        f"unknown order id {order_id!r}: not a line of demand.csv ({len(ids):,} lines); {hint}"
     )
 
 

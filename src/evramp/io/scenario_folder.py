@@ -30,6 +30,7 @@ from evramp.model import SCENARIO_FILE, TABLES, Calendar, Scenario, TableSpec, e
 from evramp.model.columns import LINE, WHITESPACE, DemandTable, read_demand, strip_cells
 from evramp.model.errors import ScenarioError, ScenarioInvalid, describe
 from evramp.model.records import Record
+from evramp.model.renames import read_renamed
 from evramp.model.scenario import Lines
 from evramp.model.validate import check_scenario
 
@@ -188,7 +189,8 @@ def _read_table(folder: Path, spec: TableSpec, errors: list[ScenarioError]) -> _
     if spec.name == "demand":
         if text is None:
             return _Table(DemandTable.of(()), (), whole=False)
-        demand = read_demand(_text_columns(text, spec, errors), spec.file)
+        cells = read_renamed(_text_columns(text, spec, errors), spec.name, spec.file, LINE)
+        demand = read_demand(cells, spec.file)
         errors.extend(demand.errors)
         return _Table(demand.table, demand.lines, whole=len(errors) == found)
     rows, lines = _read_rows(text, spec, errors) if text is not None else ([], [])

@@ -1,8 +1,8 @@
-"""The demand table as columns: one polars DataFrame of demand lines, not one record per line.
+"""The demand table as columns: one polars DataFrame of orders, not one record per line.
 
-A million demand lines as pydantic records took 2.1 GiB and 20-24 s to read and check; as
+A million orders as pydantic records took 2.1 GiB and 20-24 s to read and check; as
 columns they take some 100 MB and are checked by vectorised expressions. `DemandTable` is what
-`Scenario.demand` holds: a `Sequence[Demand]` that makes a record when one is asked for, so
+`Scenario.demand` holds: a `Sequence[Order]` that makes a record when one is asked for, so
 `for order in scenario.demand`, `scenario.demand[0]` and `len(scenario.demand)` work as they
 did, while validation and the planner read the columns.
 
@@ -30,7 +30,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from evramp.model.errors import ScenarioError, describe
 from evramp.model.ranges import AMOUNTS, FIRST_DAY, LAST_DAY, MONEY, Span
-from evramp.model.records import Demand, DemandKind
+from evramp.model.records import Order, OrderKind
 
 IntArray = npt.NDArray[np.int64]
 
@@ -50,14 +50,14 @@ DEMAND_SCHEMA = pl.Schema(
         "max_weeks_late": pl.Int64(),
     }
 )
-"""The columns of `DemandTable.frame`, one per field of `Demand`, in its order."""
+"""The columns of `DemandTable.frame`, one per field of `Order`, in its order."""
 
 _RECORD_CHUNK = 10_000
 """Rows turned into records at a time while iterating (bounded memory, few polars calls)."""
 
 
-class DemandTable(Sequence[Demand]):
-    """Demand lines as columns (`frame`, see DEMAND_SCHEMA); a sequence of `Demand` records."""
+class DemandTable(Sequence[Order]):
+    """Orders as columns (`frame`, see DEMAND_SCHEMA); a sequence of `Order` records."""
 
     __slots__ = ("frame",)
 
@@ -65,7 +65,7 @@ class DemandTable(Sequence[Demand]):
         self.frame = frame
 
     @classmethod
-    def of(cls, lines: Iterable[Demand]) -> DemandTable:
+    def of(cls, lines: Iterable[Order]) -> DemandTable:
         """The table of `lines` (itself when it is one already)."""
         if isinstance(lines, DemandTable):
             return lines
@@ -79,22 +79,22 @@ class DemandTable(Sequence[Demand]):
         return self.frame.height
 
     @overload
-    def __getitem__(self, index: int) -> Demand: ...
+    def __getitem__(self, index: int) -> Order: ...
 
     @overload
     def __getitem__(self, index: slice) -> DemandTable: ...
 
-    def __getitem__(self, index: int | slice) -> Demand | DemandTable:
+    def __getitem__(self, index: int | slice) -> Order | DemandTable:
         if isinstance(index, slice):
             rows = range(self.frame.height)[index]
             if rows.step == 1:
                 return DemandTable(self.frame.slice(rows.start, len(rows)))
             return DemandTable(self.frame[list(rows)])
         if not -self.frame.height <= index < self.frame.height:
-            raise IndexError(f"demand line {index} of {self.frame.height}")
+            raise IndexError(f"order {index} of {self.frame.height}")
         return _record(self.frame.row(index, named=True))
 
-    def __iter__(self) -> Iterator[Demand]:
+    def __iter__(self) -> Iterator[Order]:
         for start in range(0, self.frame.height, _RECORD_CHUNK):
             for row in self.frame.slice(start, _RECORD_CHUNK).iter_rows(named=True):
                 yield _record(row)
@@ -114,7 +114,7 @@ class DemandTable(Sequence[Demand]):
 
     # --- changed copies ----------------------------------------------------------------------
 
-    def with_rows(self, replacements: Mapping[int, Demand]) -> DemandTable:
+    def with_rows(self, replacements: Mapping[int, Order]) -> DemandTable:
         """This table with the lines at the given indices replaced."""
         if not replacements:
             return self
@@ -151,9 +151,9 @@ class DemandTable(Sequence[Demand]):
         return names, codes
 
 
-def _record(row: dict[str, Any]) -> Demand:
+def _record(row: dict[str, Any]) -> Order:
     # The values were validated when the table was read or built: no second validation.
-    return Demand.model_construct(**row)
+    return Order.model_construct(**row)
 
 
 # --- text cells to columns -------------------------------------------------------------------
@@ -241,13 +241,13 @@ DEMAND_CELLS: Mapping[str, Cells] = {
     "variant": IdCells(),
     "quantity": NumberCells(span=POSITIVE_AMOUNTS),
     "due": DayCells(),
-    "priority": WholeCells(low=1, high=9),  # Demand.priority: ge=1, le=9
+    "priority": WholeCells(low=1, high=9),  # Order.priority: ge=1, le=9
     "price": NumberCells(span=MONEY),
     "lateness_penalty": NumberCells(span=MONEY),
-    "kind": ChoiceCells(choices=get_args(DemandKind)),
+    "kind": ChoiceCells(choices=get_args(OrderKind)),
     "max_weeks_late": WholeCells(low=0, high=520),  # Weeks: ge=0, le=520
 }
-"""The first pass for each field of `Demand` (the same fields, in the same order)."""
+"""The first pass for each field of `Order` (the same fields, in the same order)."""
 
 
 @dataclass(frozen=True)
@@ -260,12 +260,12 @@ class ReadDemand:
 
 
 def read_demand(cells: pl.DataFrame, file: str) -> ReadDemand:
-    """Demand lines from text cells: `cells` holds one String column per CSV column (stripped,
+    """Orders from text cells: `cells` holds one String column per CSV column (stripped,
     null where empty; columns missing from the file are absent) and `LINE`."""
     taken: list[pl.Expr] = []
     values: list[pl.Expr] = []
     for name, reader in DEMAND_CELLS.items():
-        field = Demand.model_fields[name]
+        field = Order.model_fields[name]
         default = None if field.is_required() else field.default
         if name not in cells.columns:
             values.append(pl.lit(default, reader.dtype).alias(name))
@@ -290,8 +290,8 @@ def _lines(frame: pl.DataFrame) -> IntArray:
 
 
 @cache
-def _adapter() -> TypeAdapter[list[Demand]]:
-    return TypeAdapter(list[Demand])
+def _adapter() -> TypeAdapter[list[Order]]:
+    return TypeAdapter(list[Order])
 
 
 def _validate_rows(rows: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[ScenarioError]]:

@@ -32,7 +32,7 @@ ItemKind = Literal["vehicle", "assembly", "part"]
 Unit = Literal["ea", "kg", "m", "l", "kWh"]
 RampCurve = Literal["s-curve", "linear", "learning"]
 CLIMBS = ("s-curve", "linear")  # curves that climb by date, over ramp_weeks
-DemandKind = Literal["order", "forecast"]
+OrderKind = Literal["firm", "forecast"]
 
 Weeks = Annotated[int, Field(ge=0, le=520)]
 
@@ -267,8 +267,8 @@ class SupplierCapacity(Record):
     """Units per week the line can supply from `start` on."""
 
 
-class Demand(Record):
-    """A customer order or a forecast bucket for a vehicle variant."""
+class Order(Record):
+    """An order for a vehicle variant: a customer's (`firm`) or a forecast."""
 
     id: Id
     """Order or forecast id."""
@@ -286,8 +286,9 @@ class Demand(Record):
     """Revenue per vehicle delivered."""
     lateness_penalty: Money = 0.0
     """Cost per vehicle and week delivered after `due`."""
-    kind: DemandKind = "order"
-    """`order` (a customer's) or `forecast`."""
+    kind: OrderKind = "firm"
+    """`firm` (a customer's order) or `forecast`. Files written for evramp 0.1 say `order`: it
+    is read as `firm`, with a note."""
     max_weeks_late: Weeks | None = None
     """Most weeks the vehicles may be delivered after their due week (0: on time); empty: no limit.
     A hard promise: when no plan keeps every such promise, `evramp plan` fails and names the

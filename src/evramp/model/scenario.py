@@ -13,10 +13,10 @@ from evramp.model.columns import DemandTable
 from evramp.model.records import (
     BomLine,
     Calendar,
-    Demand,
     Disruption,
     Inventory,
     Item,
+    Order,
     Phase,
     Ramp,
     Receipt,
@@ -113,7 +113,7 @@ TABLES: tuple[TableSpec, ...] = (
         "changes of a supplier line's weekly capacity over time",
         ("supplier", "item", "start"),
     ),
-    TableSpec("demand", "demand.csv", Demand, True, "customer orders and forecast", ("id",)),
+    TableSpec("demand", "demand.csv", Order, True, "customer orders and forecast", ("id",)),
     TableSpec(
         "inventory", "inventory.csv", Inventory, False, "stock on hand at the start", ("item",)
     ),
@@ -149,7 +149,7 @@ class Scenario:
     shops: tuple[Shop, ...]
     routings: tuple[Routing, ...]
     suppliers: tuple[Supplier, ...]
-    demand: Sequence[Demand]
+    demand: Sequence[Order]
     """Orders and forecast: any sequence of records given, held as a `DemandTable` (columns;
     iterating it gives the records)."""
     phases: tuple[Phase, ...] = ()
@@ -169,7 +169,7 @@ class Scenario:
 
     @property
     def demand_table(self) -> DemandTable:
-        """The demand lines as columns."""
+        """The orders as columns."""
         assert isinstance(self.demand, DemandTable)  # made so in __post_init__
         return self.demand
 

@@ -81,7 +81,7 @@ def _rows(scenario: Scenario, table: str) -> Iterator[tuple[int, Any]]:
 
 
 def _demand_where(condition: pl.Expr, scenario: Scenario, *fields: str) -> Iterator[Any]:
-    """(index, *fields) of each demand line where `condition` holds: demand is checked as
+    """(index, *fields) of each order where `condition` holds: demand is checked as
     columns (a million lines), and only the lines with a problem are looked at one by one."""
     frame = scenario.demand_table.frame.with_row_index("_index")
     return frame.filter(condition).select("_index", *fields).iter_rows()

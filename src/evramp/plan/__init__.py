@@ -213,7 +213,7 @@ def _broken_promises(scenario: Scenario, time_limit: float | None, integer: bool
     limits = dict(limited.select("id", "max_weeks_late").iter_rows())
     buckets = scenario.calendar.buckets
     late_by_order = zip(
-        best.orders["demand"].astype(str), best.orders["weeks_late"].astype(float), strict=True
+        best.orders["order"].astype(str), best.orders["weeks_late"].astype(float), strict=True
     )
     broken = [
         f"{order} (at most {limits[order]} weeks late; the best plan "

@@ -30,7 +30,7 @@ class Allocation:
     backlog_quantity: FloatArray
     on_time: FloatArray  # (K,) quantity delivered by the due week
     delivered: FloatArray  # (K,) quantity delivered within the horizon
-    finished: IntArray  # (K,) week of the last delivery, -1 if not complete
+    last_delivery: IntArray  # (K,) week of the last delivery, -1 if not complete
 
 
 def allocate(orders: Orders, deliver: FloatArray) -> Allocation:
@@ -69,7 +69,7 @@ def allocate(orders: Orders, deliver: FloatArray) -> Allocation:
         backlog_quantity=backlog_quantity[keep_backlog],
         on_time=on_time,
         delivered=delivered,
-        finished=np.where(done < weeks, done, -1),
+        last_delivery=np.where(done < weeks, done, -1),
     )
 
 

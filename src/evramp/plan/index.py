@@ -38,7 +38,7 @@ PRIORITY_DOMINANCE = 2.0
 
 @dataclass(frozen=True)
 class Orders:
-    """Demand lines, sorted by class, then due week, then id (the allocation order)."""
+    """Orders, sorted by class, then due week, then id (the allocation order)."""
 
     ids: list[str]
     klass: IntArray
@@ -238,7 +238,7 @@ def priority_weights(priority: IntArray, penalty: FloatArray) -> FloatArray:
 def _demand_classes(
     scenario: Scenario, item_index: dict[str, int], *, class_per_order: bool = False
 ) -> DemandClasses:
-    """Aggregate demand lines into classes of equal (variant, priority, lateness limit, price,
+    """Aggregate orders into classes of equal (variant, priority, lateness limit, price,
     lateness penalty): the LP never sees single orders. Read from the demand's columns, so a
     million lines cost arrays, not a million records.
 

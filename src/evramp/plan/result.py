@@ -60,7 +60,7 @@ class PlanResult:
 
     Time is in the calendar's buckets (`bucket`: day, week or month). A bucket is given by the
     date of its first day (a Monday for weeks), as a real date (`datetime64`) in columns named
-    `week` whatever the bucket (`release_week`, `available_week`, `due`, `finished`;
+    `week` whatever the bucket (`release_week`, `finish_week`, `due`, `last_delivery`;
     `weeks_late` counts buckets); `tables()` names them after the bucket (`day`, `months_late`,
     ...) for the CSV files, which give dates as ISO text (2024-01-01).
 
@@ -144,7 +144,7 @@ class PlanResult:
 
     def year_of(self, dates: pd.Series) -> pd.Series:
         """The year each date's bucket counts in (see the class docstring), for grouping;
-        missing (<NA>) where the date is (an order never finished)."""
+        missing (<NA>) where the date is (an order never last_delivery)."""
         known = dates.notna().to_numpy()
         values = np.zeros(len(dates), dtype=np.int64)
         values[known] = bucket_years(self.weeks, self.bucket)[self.index_of(dates[known])]
@@ -168,16 +168,16 @@ class PlanResult:
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "builds": (
-        "item", "shop", "week", "year", "quantity", "jobs", "setup_jobs", "available_week"
+        "item", "shop", "week", "year", "quantity", "jobs", "setup_jobs", "finish_week"
     ),
     "output": ("variant", "week", "year", "quantity"),
     "purchases": ("supplier", "item", "release_week", "receipt_week", "quantity", "cost"),
     "stock": ("item", "week", "year", "quantity"),
-    "deliveries": ("demand", "variant", "kind", "week", "year", "quantity"),
-    "backlog": ("demand", "variant", "kind", "week", "year", "quantity"),
+    "deliveries": ("order", "variant", "kind", "week", "year", "quantity"),
+    "backlog": ("order", "variant", "kind", "week", "year", "quantity"),
     "orders": (
-        "demand", "variant", "kind", "priority", "quantity", "due", "on_time", "delivered",
-        "finished", "weeks_late",
+        "order", "variant", "kind", "priority", "quantity", "due", "on_time", "delivered",
+        "last_delivery", "weeks_late",
     ),
     "capacity": (
         "shop", "week", "year", "capacity", "load", "overtime_hours", "overtime_jobs",
@@ -187,7 +187,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 """The columns of each table of a plan, in order (`builds` is `result.builds`, and
 `plan/builds.csv` with the time columns named after the bucket). `week` and the `*_week`,
-`due` and `finished` columns are dates; `year` is the year of `week` by the rule above."""
+`due` and `last_delivery` columns are dates; `year` is the year of `week` by the rule above."""
 
 
 def bucket_years(weeks: Sequence[str], bucket: str) -> npt.NDArray[np.int64]:
@@ -295,7 +295,7 @@ def _builds(data: PlanData, build: FloatArray, setup: FloatArray) -> pd.DataFram
             "quantity": quantity,
             "jobs": quantity * data.routings.jobs[routing],
             "setup_jobs": setup[routing, week] * data.routings.setup_time[routing],
-            "available_week": _weeks(data, np.minimum(available, data.weeks - 1)),
+            "finish_week": _weeks(data, np.minimum(available, data.weeks - 1)),
         }
     )
 
@@ -397,13 +397,13 @@ def _demand(data: PlanData, deliver: FloatArray) -> dict[str, pd.DataFrame]:
     ids = np.asarray(orders.ids, dtype=object)
     kinds = np.asarray(orders.kind, dtype=object)
     variant = np.asarray(data.items.ids, dtype=object)[data.demand.variant[orders.klass]]
-    finished = split.finished
-    late = np.where(finished >= 0, np.maximum(finished - orders.due, 0), -1)
+    last_delivery = split.last_delivery
+    late = np.where(last_delivery >= 0, np.maximum(last_delivery - orders.due, 0), -1)
 
     def lines(order: IntArray, week: IntArray, quantity: FloatArray) -> pd.DataFrame:
         return pd.DataFrame(
             {
-                "demand": ids[order],
+                "order": ids[order],
                 "variant": variant[order],
                 "kind": kinds[order],
                 "week": _weeks(data, week),
@@ -417,7 +417,7 @@ def _demand(data: PlanData, deliver: FloatArray) -> dict[str, pd.DataFrame]:
         "backlog": lines(split.backlog_order, split.backlog_week, split.backlog_quantity),
         "orders": pd.DataFrame(
             {
-                "demand": ids,
+                "order": ids,
                 "variant": variant,
                 "kind": kinds,
                 "priority": data.demand.priority[orders.klass],
@@ -425,8 +425,10 @@ def _demand(data: PlanData, deliver: FloatArray) -> dict[str, pd.DataFrame]:
                 "due": _weeks(data, orders.due),
                 "on_time": split.on_time,
                 "delivered": split.delivered,
-                "finished": np.where(
-                    finished >= 0, _weeks(data, np.maximum(finished, 0)), np.datetime64("NaT")
+                "last_delivery": np.where(
+                    last_delivery >= 0,
+                    _weeks(data, np.maximum(last_delivery, 0)),
+                    np.datetime64("NaT"),
                 ),
                 "weeks_late": np.where(late >= 0, late, np.nan),
             }

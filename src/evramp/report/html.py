@@ -160,7 +160,7 @@ def _cards(
         ),
         Card(
             thousands(len(late)),
-            "demand lines late",
+            "orders late",
             f"of {thousands(len(result.orders))}; {thousands(late['late'].sum())} vehicles",
             alert=len(late) > 0,
         ),
@@ -204,16 +204,16 @@ def _late(result: PlanResult, late: pd.DataFrame) -> dict[str, Any]:
         {
             **row,
             "due": label(iso_day(row["due"])),
-            "finished": "not in the horizon"
-            if row["finished"] is None or pd.isna(row["finished"])
-            else label(iso_day(row["finished"])),
+            "last_delivery": "not in the horizon"
+            if row["last_delivery"] is None or pd.isna(row["last_delivery"])
+            else label(iso_day(row["last_delivery"])),
             "weeks_late": "–" if pd.isna(row["weeks_late"]) else thousands(row["weeks_late"]),
         }
         for row in late.head(LATE_ORDERS_SHOWN).to_dict("records")
     ]
     shown = f"the {len(rows):,} latest" if len(late) > len(rows) else "all"
     summary = (
-        f"{len(late):,} of {len(result.orders):,} demand lines deliver "
+        f"{len(late):,} of {len(result.orders):,} orders deliver "
         f"{thousands(late['late'].sum())} vehicles late; {shown} below, "
         f"latest first (unfinished in the horizon first). Every line is in plan/orders.csv."
     )

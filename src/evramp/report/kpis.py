@@ -152,21 +152,21 @@ def _by_period(frame: pd.DataFrame, column: str, freq: str, result: PlanResult) 
 
 
 def late_orders(result: PlanResult, top: int | None = None) -> pd.DataFrame:
-    """Demand lines with vehicles delivered after their due bucket (or not at all), the latest
-    first: those not finished in the horizon, then by buckets late and vehicles late.
+    """Orders with vehicles delivered after their due bucket (or not at all), the latest
+    first: those not all delivered in the horizon, then by buckets late and vehicles late.
 
-    Columns: demand, variant, kind, priority, quantity, late (vehicles not delivered on time),
-    due, finished (None when not finished in the horizon), weeks_late (buckets, NaN when not
-    finished)."""
+    Columns: order, variant, kind, priority, quantity, late (vehicles not delivered on time),
+    due, last_delivery (None when not all delivered in the horizon), weeks_late (buckets, NaN
+    when not all delivered)."""
     orders = result.orders
     late = orders.assign(late=orders["quantity"] - orders["on_time"])
     late = late[late["late"] > 1e-6]
     unfinished = late["weeks_late"].isna()
     ranked = late.assign(_unfinished=unfinished).sort_values(
-        ["_unfinished", "weeks_late", "late", "demand"],
+        ["_unfinished", "weeks_late", "late", "order"],
         ascending=[False, False, False, True],
         kind="stable",
     )
-    columns = ["demand", "variant", "kind", "priority", "quantity", "late", "due", "finished"]
+    columns = ["order", "variant", "kind", "priority", "quantity", "late", "due", "last_delivery"]
     chosen = ranked[[*columns, "weeks_late"]].reset_index(drop=True)
     return chosen.head(top) if top is not None else chosen

@@ -8,7 +8,7 @@ scenario's routings and bill of material, and never the LP.
 - `binding_weeks`: every shop-week and part-week that held the plan back, with its shadow price
   and a sentence ("one more job of assembly in 2024-W18 is worth 331,252 (≈4.8 vehicles'
   margin)").
-- `peg` / `pegs`: a late or short demand line traced to the binding shop-weeks and part-weeks on
+- `peg` / `pegs`: a late or short order traced to the binding shop-weeks and part-weeks on
   its variant's routing tree and bill of material, between the week its vehicles had to be
   started to be on time and the week it finished.
 - `problems`: late and short orders, shops at capacity and parts short while demand is late,

@@ -1,4 +1,4 @@
-"""Pegging: a late or short demand line traced to the shop-weeks and part-weeks that held
+"""Pegging: a late or short order traced to the shop-weeks and part-weeks that held
 it back."""
 
 from __future__ import annotations
@@ -44,14 +44,14 @@ CULPRIT_COLUMNS = [
 
 @dataclass(frozen=True, eq=False)
 class Pegging:
-    """One demand line and what held it back.
+    """One order and what held it back.
 
     `causes` has one row per binding shop-week or part-week that mattered (kind, name, week,
     shadow_price, usage per vehicle of the variant, unit, value = shadow_price × usage,
-    sentence), most valuable first; it is empty for an order that delivered on time.
+    sentence), most valuable first; it is empty for an order delivered on time.
     """
 
-    demand: str
+    order: str
     variant: str
     kind: str
     priority: int
@@ -59,7 +59,7 @@ class Pegging:
     due_week: str
     delivered_by_due: float
     delivered: float
-    finished: str | None
+    last_delivery: str | None
     """Week of the last delivery, None when not complete within the horizon."""
     weeks_late: float | None
     """Buckets from due to the last delivery, None when not complete within the horizon."""
@@ -124,15 +124,15 @@ class Pegging:
         """The pegging as sentences: the order's state, then one line per culprit."""
         due = self._label(self.due_week)
         head = (
-            f"{self.demand} ({self.kind}, {self.variant}, priority {self.priority}): "
+            f"{self.order} ({self.kind}, {self.variant}, priority {self.priority}): "
             f"{quantity_text(self.quantity)} vehicles due {due}"
         )
         if self.on_time:
             return [f"{head}, all delivered on time; nothing held it back."]
         state = f"{head}; {quantity_text(self.delivered_by_due)} delivered by then"
-        if self.finished is not None and self.weeks_late is not None:
+        if self.last_delivery is not None and self.weeks_late is not None:
             state += (
-                f", all by {self._label(self.finished)}: {self.weeks_late:,.0f} "
+                f", all by {self._label(self.last_delivery)}: {self.weeks_late:,.0f} "
                 f"{bucket_noun(self.bucket, self.weeks_late)} late."
             )
         else:
@@ -162,12 +162,12 @@ class Pegging:
         return lines
 
 
-def peg(scenario: Scenario, result: PlanResult, demand_id: str) -> Pegging:
-    """What held demand line `demand_id` back (no causes when it delivered on time).
+def peg(scenario: Scenario, result: PlanResult, order_id: str) -> Pegging:
+    """What held order `order_id` back (no causes when it was delivered on time).
 
     Causes are the shop-weeks and part-weeks at their limit (as in `binding_weeks`) from the
     week its vehicles had to be started to be on time (due week less the variant's cumulative
-    lead time through its routings and bill of material) to the week it finished (or the
+    lead time through its routings and bill of material) to the week of its last delivery (or the
     horizon's end), on shops of the variant's routing tree and parts of its bill of material,
     ranked by value = shadow price × the variant's usage per vehicle. What matters is judged
     against the order's own stakes: a week counts when its value is above `RELATIVE_SHADOW` of
@@ -175,20 +175,20 @@ def peg(scenario: Scenario, result: PlanResult, demand_id: str) -> Pegging:
     in 2026 is pegged to the assembly weeks that held it back even though a job there is worth
     a thousandth of one in the 2024 ramp-up. Raises `KeyError` for an unknown id.
     """
-    return _Explainer(scenario, result).peg(demand_id)
+    return _Explainer(scenario, result).peg(order_id)
 
 
 def pegs(
-    scenario: Scenario, result: PlanResult, demand_ids: Iterable[str] | None = None
+    scenario: Scenario, result: PlanResult, order_ids: Iterable[str] | None = None
 ) -> list[Pegging]:
-    """`peg` for many demand lines at once (default: every late or short one), sharing the work
-    of finding what binds; in the order of `demand_ids`, or of `result.orders`."""
+    """`peg` for many orders at once (default: every late or short one), sharing the work
+    of finding what binds; in the order of `order_ids`, or of `result.orders`."""
     explainer = _Explainer(scenario, result)
-    if demand_ids is None:
+    if order_ids is None:
         orders = result.orders
         late = orders["quantity"] - orders["on_time"] > QUANTITY_TOLERANCE
-        demand_ids = [str(d) for d in orders.loc[late, "demand"]]
-    return [explainer.peg(d) for d in demand_ids]
+        order_ids = [str(d) for d in orders.loc[late, "order"]]
+    return [explainer.peg(d) for d in order_ids]
 
 
 def _culprit_sentence(row: tuple[object, ...], bucket: str) -> str:
@@ -240,26 +240,29 @@ class _Explainer:
         self.binding_week = np.array([self.position[w] for w in self.week], dtype=np.int64)
         self._usage_of: dict[str, FloatArray] = {}
         orders = result.orders.assign(
-            due=result.iso(result.orders["due"]), finished=result.iso(result.orders["finished"])
+            due=result.iso(result.orders["due"]),
+            last_delivery=result.iso(result.orders["last_delivery"]),
         )
         self.orders: dict[str, dict[Hashable, Any]] = {
-            str(row["demand"]): row for row in orders.to_dict("records")
+            str(row["order"]): row for row in orders.to_dict("records")
         }
 
-    def peg(self, demand_id: str) -> Pegging:
-        if demand_id not in self.orders:
-            known = [str(d) for d in self.result.orders["demand"].head(5)]
+    def peg(self, order_id: str) -> Pegging:
+        if order_id not in self.orders:
+            known = [str(d) for d in self.result.orders["order"].head(5)]
             raise KeyError(
-                f"unknown demand id {demand_id!r}: not a line of demand.csv; "
+                f"unknown order id {order_id!r}: not a line of demand.csv; "
                 f"valid ids include {', '.join(known)} "
                 f"({len(self.result.orders):,} in all)"
             )
-        order = self.orders[demand_id]
+        order = self.orders[order_id]
         variant = str(order["variant"])
         quantity = float(order["quantity"])
         on_time = float(order["on_time"])
         delivered = float(order["delivered"])
-        finished: str | None = None if pd.isna(order["finished"]) else str(order["finished"])
+        last_delivery: str | None = (
+            None if pd.isna(order["last_delivery"]) else str(order["last_delivery"])
+        )
         weeks_late: float | None = (
             None if pd.isna(order["weeks_late"]) else float(order["weeks_late"])
         )
@@ -270,11 +273,15 @@ class _Explainer:
         if late:
             due = self.position[str(order["due"])]
             start = max(due - lead, 0)
-            end = self.position[finished] if finished is not None else len(self.result.weeks) - 1
+            end = (
+                self.position[last_delivery]
+                if last_delivery is not None
+                else len(self.result.weeks) - 1
+            )
             window = (self.result.weeks[start], self.result.weeks[end])
         causes = self._causes(variant, start, end)
         return Pegging(
-            demand=demand_id,
+            order=order_id,
             variant=variant,
             kind=str(order["kind"]),
             priority=int(order["priority"]),
@@ -282,8 +289,8 @@ class _Explainer:
             due_week=str(order["due"]),
             delivered_by_due=on_time,
             delivered=delivered,
-            finished=finished,
-            weeks_late=weeks_late if finished is not None else None,
+            last_delivery=last_delivery,
+            weeks_late=weeks_late if last_delivery is not None else None,
             lead_time=lead,
             window=window,
             horizon_end=self.result.weeks[-1],

@@ -80,43 +80,43 @@ def _order_problems(
     lines = scenario.demand_table
     terms = pd.DataFrame(
         {
-            "demand": lines.frame["id"].to_list(),
+            "order": lines.frame["id"].to_list(),
             "price": lines.floats("price"),
             "penalty": lines.floats("lateness_penalty"),
         }
-    ).drop_duplicates("demand")
-    orders = orders.merge(terms, on="demand", how="left", validate="one_to_one")
+    ).drop_duplicates("order")
+    orders = orders.merge(terms, on="order", how="left", validate="one_to_one")
     position = pd.Series(np.arange(len(result.weeks)), index=result.weeks)
 
     deliveries = result.deliveries.assign(week=result.iso(result.deliveries["week"]))
     orders = orders.assign(due=result.iso(orders["due"]))
-    due_of = orders.set_index("demand")["due"]
+    due_of = orders.set_index("order")["due"]
     # Lateness in weeks from the first day of the due bucket to that of the delivery bucket:
     # what the plan's penalty per vehicle-week is charged on, whatever the bucket.
     deliver_day = pd.to_datetime(deliveries["week"]).to_numpy()
-    due_day = pd.to_datetime(due_of.reindex(deliveries["demand"])).to_numpy()
+    due_day = pd.to_datetime(due_of.reindex(deliveries["order"])).to_numpy()
     weeks_late = (deliver_day - due_day) / np.timedelta64(7, "D")
     vehicle_weeks = (
         pd.Series(
             deliveries["quantity"].to_numpy() * np.maximum(weeks_late, 0.0),
-            index=deliveries["demand"].to_numpy(),
+            index=deliveries["order"].to_numpy(),
         )
         .groupby(level=0)
         .sum()
     )
-    orders["vehicle_weeks"] = vehicle_weeks.reindex(orders["demand"]).fillna(0.0).to_numpy()
+    orders["vehicle_weeks"] = vehicle_weeks.reindex(orders["order"]).fillna(0.0).to_numpy()
     orders["late_quantity"] = orders["delivered"] - orders["on_time"]
     orders["undelivered"] = orders["quantity"] - orders["delivered"]
 
     late = orders[orders["late_quantity"] > QUANTITY_TOLERANCE]
     late_value = late["penalty"] * late["vehicle_weeks"]
-    last_deliver = deliveries.groupby("demand")["week"].max()
-    late_last = last_deliver.reindex(late["demand"]).to_numpy()
+    last_deliver = deliveries.groupby("order")["week"].max()
+    late_last = last_deliver.reindex(late["order"]).to_numpy()
     late_buckets = position.reindex(late_last).to_numpy() - position.reindex(late["due"]).to_numpy()
     late_rows = pd.DataFrame(
         {
             "kind": "late",
-            "what": late["demand"].to_numpy(),
+            "what": late["order"].to_numpy(),
             "first_week": late["due"].to_numpy(),
             "last_week": late_last,
             "quantity": late["late_quantity"].to_numpy(),
@@ -127,7 +127,7 @@ def _order_problems(
                 f"late, the last in {labels[str(end)]} ({late_by} {result.noun(late_by)} "
                 f"late); {quantity_text(vw)} vehicle-weeks × {amount(p)} = {amount(value)}"
                 for d, v, q, n, due, end, late_by, vw, p, value in zip(
-                    late["demand"],
+                    late["order"],
                     late["variant"],
                     late["late_quantity"],
                     late["quantity"],
@@ -149,7 +149,7 @@ def _order_problems(
     short_rows = pd.DataFrame(
         {
             "kind": "short",
-            "what": short["demand"].to_numpy(),
+            "what": short["order"].to_numpy(),
             "first_week": short["due"].to_numpy(),
             "last_week": end,
             "quantity": short["undelivered"].to_numpy(),
@@ -159,7 +159,7 @@ def _order_problems(
                 f"not delivered by the horizon's end ({labels[end]}); lost revenue "
                 f"{quantity_text(u)} × {amount(p)} = {amount(value)}"
                 for d, v, u, n, due, p, value in zip(
-                    short["demand"],
+                    short["order"],
                     short["variant"],
                     short["undelivered"],
                     short["quantity"],
