@@ -59,7 +59,7 @@ def _bound(value: float) -> float | None:
 
 def build_pulp(data: PlanData) -> pulp.LpProblem:
     """The planning LP of `data` as a PuLP problem (minimise cost)."""
-    n_weeks = data.weeks
+    n_weeks = data.bucket_count
     weeks = range(n_weeks)
     items = range(len(data.items.ids))
     made = range(len(data.made.item))

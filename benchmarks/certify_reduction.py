@@ -109,7 +109,7 @@ def extended_basis(
     for family in ("shops", "demand", "experience", "learning", "shares"):
         _copy(rows, getattr(big.rows, family), small_rows, getattr(small.rows, family))
     _copy(rows, big.rows.material, small_rows, small.rows.material, kept_items)
-    weeks = np.arange(data.weeks)
+    weeks = np.arange(data.bucket_count)
     for item, line in zip(free.item, free.line, strict=True):
         release = weeks - data.lines.lead_time[line]
         buyable = release >= 0
@@ -131,8 +131,8 @@ def _copy(
     if small.size == 0:
         return
     chosen = np.arange(big.entities) if entities is None else entities
-    values = source[small.offset : small.stop].reshape(small.entities, small.weeks)
-    target[big.offset : big.stop].reshape(big.entities, big.weeks)[chosen] = values
+    values = source[small.offset : small.stop].reshape(small.entities, small.buckets)
+    target[big.offset : big.stop].reshape(big.entities, big.buckets)[chosen] = values
 
 
 def main() -> None:

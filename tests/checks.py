@@ -27,12 +27,12 @@ TOL = 1e-5
 
 def bucket_of(result: PlanResult, day: dt.date) -> int:
     """Index of the plan's bucket that contains `day` (-1 before the horizon)."""
-    return bisect.bisect_right(result.weeks, day.isoformat()) - 1
+    return bisect.bisect_right(result.bucket_starts, day.isoformat()) - 1
 
 
 def bucket_days(scenario: Scenario, result: PlanResult) -> list[list[dt.date]]:
     """The calendar days of each bucket of the plan."""
-    edges = [dt.date.fromisoformat(w) for w in result.weeks] + [scenario.calendar.end]
+    edges = [dt.date.fromisoformat(w) for w in result.bucket_starts] + [scenario.calendar.end]
     return [
         [start + dt.timedelta(days=n) for n in range((end - start).days)]
         for start, end in itertools.pairwise(edges)
@@ -53,7 +53,7 @@ def lead_buckets(scenario: Scenario, weeks: int) -> int:
 
 def week_index(result: PlanResult, weeks: pd.Series) -> np.ndarray:
     """Bucket number of each date of a plan's date column."""
-    position = {pd.Timestamp(w): t for t, w in enumerate(result.weeks)}
+    position = {pd.Timestamp(w): t for t, w in enumerate(result.bucket_starts)}
     return np.array([position[pd.Timestamp(w)] for w in weeks], dtype=np.int64)
 
 
@@ -61,7 +61,7 @@ def per_item_week(
     result: PlanResult, frame: pd.DataFrame, item_column: str, week_column: str, ids: list[str]
 ) -> np.ndarray:
     """Sum of `quantity` in (item, week) cells as an array of shape (items, weeks)."""
-    table = np.zeros((len(ids), len(result.weeks)))
+    table = np.zeros((len(ids), len(result.bucket_starts)))
     if frame.empty:
         return table
     row = {item: i for i, item in enumerate(ids)}
@@ -73,7 +73,7 @@ def per_item_week(
 def per_shop(result: PlanResult, column: str, shops: list[str]) -> np.ndarray:
     """A column of the plan's capacity table as an array of shape (shops, weeks)."""
     table = result.capacity.pivot(index="shop", columns="week", values=column)
-    return table.reindex(index=shops, columns=result.weeks).to_numpy()
+    return table.reindex(index=shops, columns=result.bucket_starts).to_numpy()
 
 
 def builds_per_item(result: PlanResult, ids: list[str]) -> np.ndarray:
@@ -103,7 +103,7 @@ def check_material_balance(scenario: Scenario, result: PlanResult) -> None:
     """
     ids = [item.id for item in scenario.items]
     row = {item: i for i, item in enumerate(ids)}
-    weeks = len(result.weeks)
+    weeks = len(result.bucket_starts)
     started = builds_per_item(result, ids)
     lead = {r.item: 0 for r in scenario.routings}
     for r in scenario.routings:
@@ -128,7 +128,7 @@ def check_material_balance(scenario: Scenario, result: PlanResult) -> None:
     scale = 1.0 + np.abs(projected)
     worst = np.unravel_index(np.argmax(np.abs(projected - stock) / scale), projected.shape)
     assert np.allclose(projected, stock, atol=TOL, rtol=1e-7), (
-        f"material balance broken for {ids[worst[0]]} in {result.weeks[worst[1]]}: "
+        f"material balance broken for {ids[worst[0]]} in {result.bucket_starts[worst[1]]}: "
         f"projected {projected[worst]}, plan says {stock[worst]}"
     )
     assert (projected >= -TOL * scale).all(), "negative stock: something used before it arrived"
@@ -197,8 +197,8 @@ def check_learning_curves(scenario: Scenario, result: PlanResult) -> None:
         share = np.minimum(1.0, (experience / ramp.full_volume) ** -np.log2(ramp.learning_rate))
         # An SOP at or after the horizon's end leaves the whole plan in trial production.
         in_horizon = ramp.sop < scenario.calendar.end
-        sop = bucket_of(result, ramp.sop) if in_horizon else len(result.weeks)
-        weeks = np.arange(len(result.weeks)) >= sop
+        sop = bucket_of(result, ramp.sop) if in_horizon else len(result.bucket_starts)
+        weeks = np.arange(len(result.bucket_starts)) >= sop
         # At full rate the curve no longer binds: overtime may add to it (docs/planning-model.md).
         overtime = per_shop(result, "overtime_jobs", shops)[s]
         allowed = full[s] * share + np.where(share >= 1.0, overtime, 0.0)
@@ -244,7 +244,9 @@ def check_supplier_capacity(scenario: Scenario, result: PlanResult) -> None:
     capacity per week × the bucket's calendar days / 7."""
     weeks_long = np.array([len(days) / 7 for days in bucket_days(scenario, result)])
     for line in scenario.suppliers:
-        limit = np.full(len(result.weeks), np.inf if line.capacity is None else line.capacity)
+        limit = np.full(
+            len(result.bucket_starts), np.inf if line.capacity is None else line.capacity
+        )
         changes = sorted(
             (
                 c
@@ -260,7 +262,7 @@ def check_supplier_capacity(scenario: Scenario, result: PlanResult) -> None:
             (result.purchases["supplier"] == line.supplier)
             & (result.purchases["item"] == line.item)
         ]
-        delivered = np.zeros(len(result.weeks))
+        delivered = np.zeros(len(result.bucket_starts))
         np.add.at(delivered, week_index(result, mine["receipt_week"]), mine["quantity"].to_numpy())
         assert (delivered <= limit + TOL * (1 + np.nan_to_num(limit, posinf=0))).all(), (
             f"supplier {line.supplier} delivers more {line.item} than its capacity"
@@ -311,7 +313,7 @@ def check_lateness_limits(scenario: Scenario, result: PlanResult, delivers: pd.D
             continue
         allowed = math.floor(7 * line.max_weeks_late / days + 1e-9)
         deadline = bucket_of(result, line.due) + allowed
-        if deadline >= len(result.weeks):
+        if deadline >= len(result.bucket_starts):
             continue  # the promise runs past the horizon: nothing to check inside it
         assert float(delivered.get(line.id, 0.0)) >= line.quantity - TOL, (
             f"order {line.id} not all delivered by its lateness limit"

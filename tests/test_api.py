@@ -69,7 +69,7 @@ def test_week_columns_are_dates_and_the_csv_files_keep_iso_dates(
 def test_a_week_around_new_year_counts_in_the_year_of_its_thursday() -> None:
     """Monday 2024-12-30 has its Thursday on 2 January 2025; Monday 2026-12-28 on 31 December."""
     plan = evramp.plan(one_car_one_shop(weeks=2, demand=[order("O1", 100, 1)]))
-    assert plan.year_of(pd.Series(pd.to_datetime(plan.weeks))).tolist() == [2024, 2024]
+    assert plan.year_of(pd.Series(pd.to_datetime(plan.bucket_starts))).tolist() == [2024, 2024]
     from evramp.model.buckets import bucket_year
 
     assert bucket_year("2024-12-30", "week") == 2025

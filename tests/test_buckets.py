@@ -58,7 +58,7 @@ def in_buckets(scenario: Scenario, bucket: str) -> Scenario:
 def per_bucket(result: PlanResult, frame: str = "output", column: str = "week") -> list[float]:
     table = getattr(result, frame)
     amounts = table.groupby(column)["quantity"].sum()
-    return [round(float(amounts.get(w, 0.0)), 6) for w in result.weeks]
+    return [round(float(amounts.get(w, 0.0)), 6) for w in result.bucket_starts]
 
 
 def capacity_of(result: PlanResult, shop_id: str = "GA") -> list[float]:
@@ -246,7 +246,7 @@ def test_daily_lead_times_are_seven_days_a_week() -> None:
 def test_february_2024_has_21_working_days_for_a_five_day_shop() -> None:
     scenario = in_buckets(one_car_one_shop(weeks=13), "month")
     result = evramp.plan(scenario)
-    assert result.weeks == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    assert result.bucket_starts == ["2024-01-01", "2024-02-01", "2024-03-01"]
     # 2.5 jobs an hour × 8 hours × 23, 21 and 21 weekdays.
     assert capacity_of(result) == [460.0, 420.0, 420.0]
     check_plan(scenario, result)
@@ -262,7 +262,9 @@ def test_weeks_and_months_deliver_the_same_when_capacity_binds_throughout() -> N
     assert sum(per_bucket(monthly)) == pytest.approx(1300.0)
     assert per_bucket(monthly) == [460.0, 420.0, 420.0]
     # Per month, the weeks that start in it (January has 5 Mondays, February and March 4 each).
-    by_month = pd.Series(per_bucket(weekly), index=pd.to_datetime(weekly.weeks)).resample("MS")
+    by_month = pd.Series(per_bucket(weekly), index=pd.to_datetime(weekly.bucket_starts)).resample(
+        "MS"
+    )
     assert by_month.sum().tolist() == [500.0, 400.0, 400.0]
 
 
@@ -281,7 +283,7 @@ def cell_plant_in_months(lead_weeks: int) -> Scenario:
 
 
 def purchase_lags(result: PlanResult) -> set[int]:
-    months = {w: t for t, w in enumerate(result.weeks)}
+    months = {w: t for t, w in enumerate(result.bucket_starts)}
     purchases = result.purchases
     assert not purchases.empty
     lag = purchases["receipt_week"].dt.strftime("%Y-%m-%d").map(months) - purchases[
@@ -416,7 +418,7 @@ def test_a_shutdown_from_midweek_is_ambiguous_in_days_and_months() -> None:
 
 def test_the_compiled_horizon_has_one_column_per_bucket() -> None:
     scenario = one_car_one_shop(weeks=13)
-    assert compile_scenario(scenario).weeks == 13
-    assert compile_scenario(in_buckets(scenario, "day")).weeks == 91
-    assert compile_scenario(in_buckets(scenario, "month")).weeks == 3
+    assert compile_scenario(scenario).bucket_count == 13
+    assert compile_scenario(in_buckets(scenario, "day")).bucket_count == 91
+    assert compile_scenario(in_buckets(scenario, "month")).bucket_count == 3
     assert Calendar(first_week=START, horizon_weeks=13, bucket="month").end == day(91)

@@ -33,7 +33,7 @@ def weekly(
     for column, value in where.items():
         frame = frame[frame[column] == value]
     per_week = frame.groupby(week)["quantity"].sum()
-    return [round(float(per_week.get(w, 0.0)), 6) for w in result.weeks]
+    return [round(float(per_week.get(w, 0.0)), 6) for w in result.bucket_starts]
 
 
 def capacity_of(result: PlanResult, shop_id: str = "GA") -> list[float]:

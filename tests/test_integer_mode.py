@@ -46,7 +46,10 @@ def test_purchases_come_in_whole_lots() -> None:
     assert np.allclose(bought % 40, 0)
     # 120 cells are needed; three lots of 40 cover them exactly, just in time for the holding cost.
     assert bought.sum() == pytest.approx(120)
-    assert result.purchases["release_week"].dt.strftime("%Y-%m-%d").tolist() == result.weeks[:3]
+    assert (
+        result.purchases["release_week"].dt.strftime("%Y-%m-%d").tolist()
+        == result.bucket_starts[:3]
+    )
     check_plan(scenario, result)
 
 
@@ -123,8 +126,8 @@ def test_setups_batch_production_as_a_lot_sizing_model_would() -> None:
     result = evramp.plan(scenario, integer=True)
     assert result.output["quantity"].tolist() == [60.0, 60.0]
     assert result.output["week"].dt.strftime("%Y-%m-%d").tolist() == [
-        result.weeks[0],
-        result.weeks[2],
+        result.bucket_starts[0],
+        result.bucket_starts[2],
     ]
     assert result.costs["setups"] == pytest.approx(1000.0)
     load = result.capacity["load"].tolist()

@@ -103,8 +103,8 @@ def test_the_chain_inverts_the_free_parts_to_the_full_plan() -> None:
     assert reduced.parts_outside > 0
     lp = build_lp(reduced.data)
     arrays = reduced.expand(lp, solve(lp))
-    assert arrays.buy.shape == (len(data.lines), data.weeks)
-    assert arrays.stock.shape == (len(data.items), data.weeks)
+    assert arrays.buy.shape == (len(data.lines), data.bucket_count)
+    assert arrays.stock.shape == (len(data.items), data.bucket_count)
     [inverse] = reduced.inverses
     assert isinstance(inverse, FreePartsInverse)
     free_lines = inverse.free.line
@@ -115,8 +115,8 @@ def test_the_chain_inverts_the_free_parts_to_the_full_plan() -> None:
     assert shops.index.tolist() == list(range(lp.rows.shops.offset, lp.rows.shops.stop))
     lines = lp.bound("release_capacity", np.array([2, 0]))
     assert lines.base.tolist() == [
-        lp.col_upper[lp.columns.buy.at(2, np.arange(data.weeks))].tolist(),
-        lp.col_upper[lp.columns.buy.at(0, np.arange(data.weeks))].tolist(),
+        lp.col_upper[lp.columns.buy.at(2, np.arange(data.bucket_count))].tolist(),
+        lp.col_upper[lp.columns.buy.at(0, np.arange(data.bucket_count))].tolist(),
     ]
     with pytest.raises(KeyError, match="no bound named"):
         lp.bound("paint")

@@ -174,7 +174,9 @@ def test_cumulative_built_and_delivered_both_show_where_they_coincide(
     dashed with markers over a wider solid built line, so neither hides the other."""
     traces = {t["name"]: t for t in figures(plan_page)["cumulative"]["data"]}
     built, delivered = traces["built (cumulative)"], traces["delivered (cumulative)"]
-    assert (values(built["y"]) == values(delivered["y"])).sum() == len(default_plan.weeks) - 2
+    assert (values(built["y"]) == values(delivered["y"])).sum() == len(
+        default_plan.bucket_starts
+    ) - 2
     assert built["line"].get("dash", "solid") == "solid"
     assert delivered["line"]["dash"] == "dash"
     assert "markers" in delivered["mode"]
@@ -196,7 +198,7 @@ def test_the_binding_map_marks_every_binding_cell_several_a_week(
     per_week = Counter(marks["x"])
     assert max(per_week.values()) >= 3  # not one constraint a week
     z = values(heat["z"])
-    assert z.shape == (len(heat["y"]), len(default_plan.weeks))
+    assert z.shape == (len(heat["y"]), len(default_plan.bucket_starts))
     assert np.nanmax(z) == pytest.approx(1.0, abs=1e-3)
     assert "What binds each week" in figure["layout"]["title"]["text"]
 
@@ -248,8 +250,8 @@ def as_dates(result: PlanResult) -> PlanResult:
         for name in ("builds", "output", "purchases", "stock", "deliveries", "backlog", "orders",
                      "capacity", "supply")
     }  # fmt: skip
-    weeks = [dt.date.fromisoformat(w) for w in result.weeks]
-    return dataclasses.replace(result, weeks=weeks, **frames)  # type: ignore[arg-type]
+    weeks = [dt.date.fromisoformat(w) for w in result.bucket_starts]
+    return dataclasses.replace(result, bucket_starts=weeks, **frames)  # type: ignore[arg-type]
 
 
 def test_week_columns_given_as_dates_give_the_same_report(

@@ -53,8 +53,10 @@ def per_week(frame: pd.DataFrame, weeks: list[str]) -> np.ndarray:
 def assert_run_is_plan(result: RiskResult, run: int, plan: PlanResult) -> None:
     outcome = result.outcomes[run]
     assert outcome.ok
-    np.testing.assert_allclose(outcome.built, per_week(plan.output, plan.weeks), atol=1e-6)
-    np.testing.assert_allclose(outcome.delivered, per_week(plan.deliveries, plan.weeks), atol=1e-6)
+    np.testing.assert_allclose(outcome.built, per_week(plan.output, plan.bucket_starts), atol=1e-6)
+    np.testing.assert_allclose(
+        outcome.delivered, per_week(plan.deliveries, plan.bucket_starts), atol=1e-6
+    )
     assert outcome.objective == pytest.approx(plan.objective, rel=1e-9, abs=1e-6)
 
 
@@ -70,7 +72,8 @@ def test_a_certain_disruption_is_the_plan_with_that_capacity_lost() -> None:
     )
     deterministic = evramp.plan(halved)
     np.testing.assert_allclose(
-        per_week(deterministic.output, deterministic.weeks), [100, 100, 50, 50, 50, 100, 100, 100]
+        per_week(deterministic.output, deterministic.bucket_starts),
+        [100, 100, 50, 50, 50, 100, 100, 100],
     )
     result = simulate(risky, runs=3, seed=1, workers=1)
     for run in range(3):
@@ -109,7 +112,7 @@ def test_a_disruption_of_a_learning_shop_scales_its_learned_capacity() -> None:
         assert_run_is_plan(result, run, evramp.plan(halved_from(start, ramps=curve)))
     assert len(starts) >= 2
     early = evramp.plan(halved_from(1, ramps=curve))
-    assert per_week(early.output, early.weeks)[1] < 50 - 1e-6  # still learning: under half
+    assert per_week(early.output, early.bucket_starts)[1] < 50 - 1e-6  # still learning: under half
 
 
 def test_a_certain_supplier_outage_is_the_plan_with_that_capacity_profile() -> None:
@@ -135,7 +138,7 @@ def test_a_certain_supplier_outage_is_the_plan_with_that_capacity_profile() -> N
         SupplierCapacity(supplier="S1", item="BAT", start=week(5), capacity=100),
     )
     deterministic = evramp.plan(plant(supplier_capacity=profile, **parts))
-    assert per_week(deterministic.output, deterministic.weeks)[3:5].sum() == 0
+    assert per_week(deterministic.output, deterministic.bucket_starts)[3:5].sum() == 0
     result = simulate(plant(outage, **parts), runs=2, seed=3, workers=1)
     for run in range(2):
         assert_run_is_plan(result, run, deterministic)

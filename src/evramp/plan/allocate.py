@@ -35,7 +35,7 @@ class Allocation:
 
 def allocate(orders: Orders, deliver: FloatArray) -> Allocation:
     """Split `deliver` (classes × weeks) over `orders` (sorted by class, due, id)."""
-    weeks = deliver.shape[1]
+    buckets = deliver.shape[1]
     cumulative = np.cumsum(deliver, axis=1)
     quantity = orders.quantity
     # Quantity of the same class due before each order, in allocation order.
@@ -44,18 +44,18 @@ def allocate(orders: Orders, deliver: FloatArray) -> Allocation:
 
     first = _first_week_above(cumulative, orders.klass, starts + TOLERANCE)
     done = _first_week_above(cumulative, orders.klass, ends - TOLERANCE, inclusive=True)
-    last = np.minimum(done, weeks - 1)
+    last = np.minimum(done, buckets - 1)
     deliver_order, deliver_week = _expand(first, last)
     served = _served(cumulative, orders.klass, starts, quantity, deliver_order, deliver_week)
     before = _served(cumulative, orders.klass, starts, quantity, deliver_order, deliver_week - 1)
     deliver_quantity = served - before
 
-    backlog_order, backlog_week = _expand(orders.due, np.minimum(done, weeks) - 1)
+    backlog_order, backlog_week = _expand(orders.due, np.minimum(done, buckets) - 1)
     backlog_quantity = quantity[backlog_order] - _served(
         cumulative, orders.klass, starts, quantity, backlog_order, backlog_week
     )
     all_orders = np.arange(len(quantity))
-    horizon_end = np.full_like(all_orders, weeks - 1)
+    horizon_end = np.full_like(all_orders, buckets - 1)
     on_time = _served(cumulative, orders.klass, starts, quantity, all_orders, orders.due)
     delivered = _served(cumulative, orders.klass, starts, quantity, all_orders, horizon_end)
     keep_deliver = deliver_quantity > TOLERANCE
@@ -69,7 +69,7 @@ def allocate(orders: Orders, deliver: FloatArray) -> Allocation:
         backlog_quantity=backlog_quantity[keep_backlog],
         on_time=on_time,
         delivered=delivered,
-        last_delivery=np.where(done < weeks, done, -1),
+        last_delivery=np.where(done < buckets, done, -1),
     )
 
 
@@ -107,9 +107,9 @@ def _served(
     starts: FloatArray,
     quantity: FloatArray,
     order: IntArray,
-    week: IntArray,
+    bucket: IntArray,
 ) -> FloatArray:
     """Quantity of each order delivered by the end of `week` (0 for weeks before the horizon)."""
-    valid = week >= 0
-    level = np.where(valid, cumulative[klass[order], np.maximum(week, 0)], 0.0)
+    valid = bucket >= 0
+    level = np.where(valid, cumulative[klass[order], np.maximum(bucket, 0)], 0.0)
     return np.clip(level - starts[order], 0.0, quantity[order])

@@ -25,7 +25,7 @@ def max_consumption(data: PlanData) -> FloatArray:
     )
     largest = np.zeros(len(pairs))
     np.maximum.at(largest, where.ravel(), ratio)
-    bound = np.zeros((len(data.items.ids), data.weeks))
+    bound = np.zeros((len(data.items.ids), data.bucket_count))
     np.add.at(bound, pairs[:, 0], most_jobs(data)[pairs[:, 1]] * largest[:, None])
     return bound
 

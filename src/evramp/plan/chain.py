@@ -122,7 +122,7 @@ class FreePartsInverse:
         kept_items, kept_lines = self.kept_items, self.kept_lines
         buy = just_in_time_purchases(data, self.free, arrays.build)
         buy[kept_lines] = arrays.buy
-        stock = np.zeros((len(data.items), data.weeks))
+        stock = np.zeros((len(data.items), data.bucket_count))
         stock[kept_items] = arrays.stock
         buy_shadow = np.zeros_like(buy)
         buy_shadow[kept_lines] = arrays.buy_shadow
@@ -160,7 +160,7 @@ def solution_arrays(data: PlanData, lp: LinearProgram, solution: Solution) -> Pl
 
 
 def _setups_per_routing(data: PlanData, setup: FloatArray) -> FloatArray:
-    full = np.zeros((len(data.routings), data.weeks))
+    full = np.zeros((len(data.routings), data.bucket_count))
     full[setup_routings(data)[: len(setup)]] = np.round(setup)
     return full
 

@@ -13,17 +13,17 @@ from evramp.plan.layout import Block, Columns, Triplets, triplets
 
 
 def demand_rows(data: PlanData, columns: Columns) -> Triplets:
-    rows = Block(0, len(data.demand.variant), data.weeks)
-    klass, week = rows.grid()
-    later = week >= 1
+    rows = Block(0, len(data.demand.variant), data.bucket_count)
+    klass, bucket = rows.grid()
+    later = bucket >= 1
     parts = [
-        (rows.at(klass, week), columns.backlog.at(klass, week), np.ones(rows.size)),
+        (rows.at(klass, bucket), columns.backlog.at(klass, bucket), np.ones(rows.size)),
         (
-            rows.at(klass[later], week[later]),
-            columns.backlog.at(klass[later], week[later] - 1),
+            rows.at(klass[later], bucket[later]),
+            columns.backlog.at(klass[later], bucket[later] - 1),
             -np.ones(int(later.sum())),
         ),
-        (rows.at(klass, week), columns.deliver.at(klass, week), np.ones(rows.size)),
+        (rows.at(klass, bucket), columns.deliver.at(klass, bucket), np.ones(rows.size)),
     ]
     rhs = data.demand.due.ravel()
     return triplets(parts, rhs, rhs.copy())

@@ -1,9 +1,10 @@
 """A scenario compiled to index maps and arrays: the planner's working form.
 
 Built once, in one pass over the records; everything after this works on arrays. Time is in the
-calendar's buckets (days, weeks or months): `weeks` and every `week` index below mean "bucket",
-and every figure is per bucket, converted here (and in capacity.py) from the scenario's figures
-per week. Holding costs and lateness penalties stay per week; `bucket_weeks` scales them.
+calendar's buckets (days, weeks or months): `bucket_count` of them, and every time index is a
+bucket; every figure is per bucket, converted here (and in capacity.py) from the scenario's
+figures per week (a week is seven days everywhere). Holding costs and lateness penalties stay
+per week; `bucket_weeks` scales them.
 """
 
 from __future__ import annotations
@@ -65,10 +66,10 @@ class DemandClasses:
 class PlanData:
     """Arrays the LP is built from, as entity tables (plan/tables.py). Shapes use I items,
     M made items, L supplier lines, S shops, R routing rows, B BOM lines, C demand classes and
-    T buckets ("weeks")."""
+    T buckets."""
 
-    weeks: int  # T, the number of buckets
-    week_start: list[str]  # ISO date of each bucket's first day
+    bucket_count: int  # T
+    bucket_starts: list[str]  # ISO date of each bucket's first day
     bucket: BucketKind  # "day", "week" or "month"
     bucket_weeks: FloatArray  # (T,) length of each bucket in weeks (calendar days / 7)
     items: Items
@@ -109,8 +110,8 @@ def compile_scenario(scenario: Scenario) -> PlanData:
         on_hand[item_index[stock.item]] += stock.on_hand
 
     return PlanData(
-        weeks=weeks,
-        week_start=[day.isoformat() for day in buckets.starts[:-1]],
+        bucket_count=len(buckets),
+        bucket_starts=[day.isoformat() for day in buckets.starts[:-1]],
         bucket=buckets.kind,
         bucket_weeks=buckets.weeks_long,
         items=Items(

@@ -21,47 +21,47 @@ class Block:
 
     offset: int
     entities: int
-    weeks: int
+    buckets: int
 
     @property
     def size(self) -> int:
-        return self.entities * self.weeks
+        return self.entities * self.buckets
 
     @property
     def stop(self) -> int:
         return self.offset + self.size
 
-    def at(self, entity: IntArray | int, week: IntArray | int) -> IntArray:
-        return np.asarray(self.offset + np.asarray(entity) * self.weeks + np.asarray(week))
+    def at(self, entity: IntArray | int, bucket: IntArray | int) -> IntArray:
+        return np.asarray(self.offset + np.asarray(entity) * self.buckets + np.asarray(bucket))
 
     def grid(self) -> tuple[IntArray, IntArray]:
         """Entity and week of every index in the block, in index order."""
-        entity, week = np.divmod(np.arange(self.size, dtype=np.int64), self.weeks)
-        return entity, week
+        entity, bucket = np.divmod(np.arange(self.size, dtype=np.int64), self.buckets)
+        return entity, bucket
 
     def take(self, values: FloatArray) -> FloatArray:
         """This block's part of a full-length vector, shaped (entities, weeks)."""
-        return values[self.offset : self.stop].reshape(self.entities, self.weeks)
+        return values[self.offset : self.stop].reshape(self.entities, self.buckets)
 
 
 def delay(values: FloatArray, lead: IntArray) -> FloatArray:
     """Each row moved `lead[row]` weeks later (what starts in week t arrives in t + lead);
     what would arrive after the horizon is dropped, the first `lead` weeks are 0."""
-    weeks = values.shape[1]
+    buckets = values.shape[1]
     delayed = np.zeros_like(values)
     for shift in np.unique(lead):
         rows = lead == shift
-        delayed[rows, shift:] = values[rows, : weeks - shift]
+        delayed[rows, shift:] = values[rows, : buckets - shift]
     return delayed
 
 
-def stack_blocks(weeks: int, **entities: int) -> dict[str, Block]:
+def stack_blocks(buckets: int, **entities: int) -> dict[str, Block]:
     """Lay out blocks one after another, in the order given."""
     blocks: dict[str, Block] = {}
     offset = 0
     for name, count in entities.items():
-        blocks[name] = Block(offset, count, weeks)
-        offset += count * weeks
+        blocks[name] = Block(offset, count, buckets)
+        offset += count * buckets
     return blocks
 
 

@@ -90,7 +90,7 @@ def _load(
     """Non-zeros of jobs * build[made, t - shift] in row (entity, t), for aligned pairs of row
     entities and routing rows, over the weeks t >= shift."""
     _, made, jobs = routings
-    weeks = np.arange(shift, rows.weeks)
+    weeks = np.arange(shift, rows.buckets)
     pair = np.repeat(np.arange(len(entity)), len(weeks))
     week = np.tile(weeks, len(entity))
     return (
@@ -109,7 +109,7 @@ def _curve_routings(curves: LearningCurves, routings: Routing) -> tuple[IntArray
 
 def experience_rows(curves: LearningCurves, routings: Routing, columns: Columns) -> Triplets:
     """N[s,0] = start volume; N[s,t] - N[s,t-1] - load[s,t-1] = 0."""
-    rows = Block(0, len(curves), columns.experience.weeks)
+    rows = Block(0, len(curves), columns.experience.buckets)
     curve, week = rows.grid()
     later = week >= 1
     pair_curve, pair_routing = _curve_routings(curves, routings)
@@ -133,7 +133,7 @@ def chord_rows(
     curves: LearningCurves, routings: Routing, full: FloatArray, columns: Columns
 ) -> Triplets:
     """load[s,t] - full[s,t] * m_k * N[s,t] <= full[s,t] * a_k, from the SOP on."""
-    rows = Block(0, len(curves.chord_curve), columns.experience.weeks)
+    rows = Block(0, len(curves.chord_curve), columns.experience.buckets)
     chord, week = rows.grid()
     curve = curves.chord_curve[chord]
     shop_full = full[curves.shop[curve], week]

@@ -81,9 +81,9 @@ class LinearProgram:
         on, family = BOUNDS[name]
         block: Block = getattr(self.rows if on == "row" else self.columns, family)
         chosen = np.arange(block.entities) if entities is None else entities
-        index = block.at(chosen[:, None], np.arange(block.weeks)[None, :]).ravel()
+        index = block.at(chosen[:, None], np.arange(block.buckets)[None, :]).ravel()
         upper = self.row_upper if on == "row" else self.col_upper
-        base = upper[index].reshape(len(chosen), block.weeks)
+        base = upper[index].reshape(len(chosen), block.buckets)
         return NamedBound(name, on, index.astype(np.int32), base)
 
 
@@ -118,10 +118,10 @@ def build_lp(
     """The planning LP; with `integer`, whole vehicles and assemblies, whole deliveries,
     purchases in whole lots of at least their minimum order quantity, and setups (a MIP). With
     `strict_priorities`, lateness is minimised priority by priority before anything else."""
-    weeks = data.weeks
+    buckets = data.bucket_count
     columns = Columns(
         **stack_blocks(
-            weeks,
+            buckets,
             build=len(data.made.item),
             buy=len(data.lines.item),
             stock=len(data.items.ids),
@@ -173,22 +173,22 @@ def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
     whole = np.isin(np.asarray(data.items.kind)[data.made.item], ["vehicle", "assembly"])
     whole &= ~whole_builds_implied(data)
     kind[columns.build.offset : columns.build.stop] = np.repeat(
-        np.where(whole, INTEGER, CONTINUOUS), data.weeks
+        np.where(whole, INTEGER, CONTINUOUS), data.bucket_count
     )
     kind[columns.deliver.offset : columns.deliver.stop] = np.repeat(
-        np.where(whole_deliveries_implied(data), CONTINUOUS, INTEGER), data.weeks
+        np.where(whole_deliveries_implied(data), CONTINUOUS, INTEGER), data.bucket_count
     )
     kind[columns.setup.offset : columns.setup.stop] = INTEGER
     lot = np.where(data.lines.lot > 0, data.lines.lot, 1.0)
     scale = np.ones(columns.count)
-    scale[columns.buy.offset : columns.buy.stop] = np.repeat(lot, data.weeks)
+    scale[columns.buy.offset : columns.buy.stop] = np.repeat(lot, data.bucket_count)
     lower = lp.col_lower / scale
     upper = lp.col_upper / scale
-    moq = np.repeat(np.ceil(data.lines.moq / lot - 1e-9), data.weeks)
-    lots = np.repeat(data.lines.lot > 0, data.weeks)
+    moq = np.repeat(np.ceil(data.lines.moq / lot - 1e-9), data.bucket_count)
+    lots = np.repeat(data.lines.lot > 0, data.bucket_count)
     buy_upper = upper[columns.buy.offset : columns.buy.stop]
     # Semi-variables need a finite upper bound: what the shops could ever consume will do.
-    bound = np.repeat(_most_ever_needed(data) / lot, data.weeks)
+    bound = np.repeat(_most_ever_needed(data) / lot, data.bucket_count)
     buy_upper = np.where(np.isinf(buy_upper) & (moq > 0), bound, buy_upper)
     semi = (moq > 0) & (buy_upper >= moq)
     buy_kind = np.where(lots, INTEGER, CONTINUOUS)
@@ -224,13 +224,13 @@ class Family:
     name: str  # the field of `Rows` that locates it
     rows: Triplets
     entities: int
-    weeks: int
+    buckets: int
 
 
 def _families(data: PlanData, columns: Columns) -> tuple[Family, ...]:
     """Every constraint family, in matrix order: a new family is one entry here and one field
     of `Rows`."""
-    weeks = data.weeks
+    buckets = data.bucket_count
     routings = (data.routings.shop, data.routings.made, data.routings.jobs)
     curves = data.learning
     chords = with_parts(
@@ -239,14 +239,14 @@ def _families(data: PlanData, columns: Columns) -> tuple[Family, ...]:
     )
     setups = columns.setup.entities
     return (
-        Family("material", material_rows(data, columns), len(data.items), weeks),
-        Family("shops", shop_rows(data, columns), len(data.shops), weeks),
-        Family("demand", demand_rows(data, columns), len(data.demand.variant), weeks),
-        Family("experience", experience_rows(curves, routings, columns), len(curves), weeks),
-        Family("learning", chords, len(curves.chord_curve), weeks),
+        Family("material", material_rows(data, columns), len(data.items), buckets),
+        Family("shops", shop_rows(data, columns), len(data.shops), buckets),
+        Family("demand", demand_rows(data, columns), len(data.demand.variant), buckets),
+        Family("experience", experience_rows(curves, routings, columns), len(curves), buckets),
+        Family("learning", chords, len(curves.chord_curve), buckets),
         Family("shares", share_rows(data, columns), len(quota_lines(data)), 1),
-        Family("setups", setup_rows(data, columns), setups, weeks),
-        Family("setup_cuts", remaining_demand_rows(data, columns), setups, weeks),
+        Family("setups", setup_rows(data, columns), setups, buckets),
+        Family("setup_cuts", remaining_demand_rows(data, columns), setups, buckets),
     )
 
 
@@ -257,12 +257,12 @@ def _stack(
     blocks: dict[str, Block] = {}
     offset = 0
     for family in families:
-        blocks[family.name] = Block(offset, family.entities, family.weeks)
+        blocks[family.name] = Block(offset, family.entities, family.buckets)
         offset = blocks[family.name].stop
         if family.rows.count != blocks[family.name].size:  # a family out of step with its block
             raise ValueError(
                 f"constraint family {family.name}: {family.rows.count} rows, "
-                f"{family.entities} × {family.weeks} expected"
+                f"{family.entities} × {family.buckets} expected"
             )
     rows = np.concatenate([f.rows.rows + blocks[f.name].offset for f in families])
     cols = np.concatenate([f.rows.cols for f in families])
@@ -278,8 +278,8 @@ def _column_bounds(data: PlanData, columns: Columns) -> tuple[FloatArray, FloatA
     """All columns are >= 0; supplier lines are capped by their weekly capacity; builds and
     purchases that would only complete after the horizon are fixed at zero."""
     upper = np.full(columns.count, np.inf)
-    weeks = np.arange(data.weeks)
-    build_late = weeks[None, :] + data.made.lead_time[:, None] >= data.weeks
+    buckets = np.arange(data.bucket_count)
+    build_late = buckets[None, :] + data.made.lead_time[:, None] >= data.bucket_count
     upper[columns.build.offset : columns.build.stop] = np.where(build_late, 0.0, np.inf).ravel()
     upper[columns.buy.offset : columns.buy.stop] = release_capacity(data).ravel()
     upper[columns.setup.offset : columns.setup.stop] = 1.0
@@ -297,10 +297,12 @@ def most_backlog(data: PlanData) -> FloatArray:
     due = data.demand.due
     limit = data.demand.max_late
     running = np.cumsum(due, axis=1)
-    weeks = np.arange(data.weeks)
-    before = weeks[None, :] - limit[:, None]  # the last bucket whose demand must be delivered
+    buckets = np.arange(data.bucket_count)
+    before = buckets[None, :] - limit[:, None]  # the last bucket whose demand must be delivered
     delivered_by_then = np.where(
-        before >= 0, np.take_along_axis(running, np.clip(before, 0, data.weeks - 1), axis=1), 0.0
+        before >= 0,
+        np.take_along_axis(running, np.clip(before, 0, data.bucket_count - 1), axis=1),
+        0.0,
     )
     window = np.maximum(running - delivered_by_then, 0.0)
     return np.where(limit[:, None] >= 0, window, np.inf)
@@ -318,10 +320,10 @@ def release_capacity_of(capacity: FloatArray, lead_time: IntArray) -> FloatArray
     A supplier's capacity limits what it supplies in a week, so a release in week t is capped by
     the capacity of its arrival week t + lead time, and is zero when that is past the horizon.
     """
-    weeks = capacity.shape[1]
-    arrival = np.arange(weeks)[None, :] + lead_time[:, None]
-    capped = np.take_along_axis(capacity, np.minimum(arrival, weeks - 1), axis=1)
-    return np.where(arrival < weeks, capped, 0.0)
+    buckets = capacity.shape[1]
+    arrival = np.arange(buckets)[None, :] + lead_time[:, None]
+    capped = np.take_along_axis(capacity, np.minimum(arrival, buckets - 1), axis=1)
+    return np.where(arrival < buckets, capped, 0.0)
 
 
 def _objective(data: PlanData, columns: Columns) -> FloatArray:

@@ -16,11 +16,11 @@ from evramp.plan.layout import Block, Columns, IntArray, Triplets, triplets
 
 
 def material_rows(data: PlanData, columns: Columns) -> Triplets:
-    weeks = data.weeks
-    rows = Block(0, len(data.items.ids), weeks)
-    item, week = rows.grid()
+    buckets = data.bucket_count
+    rows = Block(0, len(data.items.ids), buckets)
+    item, bucket = rows.grid()
     parts = [
-        (rows.at(item, week), columns.stock.at(item, week), np.ones(rows.size)),
+        (rows.at(item, bucket), columns.stock.at(item, bucket), np.ones(rows.size)),
         _carry_over(rows, columns.stock),
         _arrivals(rows, columns.build, data.made.item, data.made.lead_time),
         _arrivals(rows, columns.buy, data.lines.item, data.lines.lead_time),
@@ -34,32 +34,32 @@ def material_rows(data: PlanData, columns: Columns) -> Triplets:
 
 
 def _carry_over(rows: Block, stock: Block) -> tuple[IntArray, IntArray, np.ndarray]:
-    item, week = rows.grid()
-    later = week >= 1
-    item, week = item[later], week[later]
-    return rows.at(item, week), stock.at(item, week - 1), -np.ones(len(item))
+    item, bucket = rows.grid()
+    later = bucket >= 1
+    item, bucket = item[later], bucket[later]
+    return rows.at(item, bucket), stock.at(item, bucket - 1), -np.ones(len(item))
 
 
 def _arrivals(
     rows: Block, source: Block, item_of: IntArray, lead_time: IntArray
 ) -> tuple[IntArray, IntArray, np.ndarray]:
     """Units started (or released) in week t arrive in week t + lead time, within the horizon."""
-    entity, week = source.grid()
-    arrival = week + lead_time[entity]
-    inside = arrival < rows.weeks
-    entity, week, arrival = entity[inside], week[inside], arrival[inside]
-    return rows.at(item_of[entity], arrival), source.at(entity, week), -np.ones(len(entity))
+    entity, bucket = source.grid()
+    arrival = bucket + lead_time[entity]
+    inside = arrival < rows.buckets
+    entity, bucket, arrival = entity[inside], bucket[inside], arrival[inside]
+    return rows.at(item_of[entity], arrival), source.at(entity, bucket), -np.ones(len(entity))
 
 
 def _consumption(
     data: PlanData, rows: Block, build: Block
 ) -> tuple[IntArray, IntArray, np.ndarray]:
-    weeks = np.arange(rows.weeks)
-    line = np.repeat(np.arange(len(data.bom.child)), rows.weeks)
-    week = np.tile(weeks, len(data.bom.child))
+    buckets = np.arange(rows.buckets)
+    line = np.repeat(np.arange(len(data.bom.child)), rows.buckets)
+    bucket = np.tile(buckets, len(data.bom.child))
     return (
-        rows.at(data.bom.child[line], week),
-        build.at(data.bom.made[line], week),
+        rows.at(data.bom.child[line], bucket),
+        build.at(data.bom.made[line], bucket),
         data.bom.gross[line],
     )
 
@@ -67,5 +67,9 @@ def _consumption(
 def _deliveries(
     data: PlanData, rows: Block, deliver: Block
 ) -> tuple[IntArray, IntArray, np.ndarray]:
-    klass, week = deliver.grid()
-    return rows.at(data.demand.variant[klass], week), deliver.at(klass, week), np.ones(len(klass))
+    klass, bucket = deliver.grid()
+    return (
+        rows.at(data.demand.variant[klass], bucket),
+        deliver.at(klass, bucket),
+        np.ones(len(klass)),
+    )

@@ -103,8 +103,8 @@ class _Rounder:
         """Weeks `first`..`stop` of `grid` (entity, week) rounded down, all at once or, where
         that is infeasible, the earlier half before the later one: a learning curve makes a
         week's capacity depend on the weeks before it, which the LP re-plans after each half."""
-        weeks = grid[:, first:stop].ravel()
-        if self.fix(weeks, lambda x: np.floor(x[weeks] + WHOLE)):
+        buckets = grid[:, first:stop].ravel()
+        if self.fix(buckets, lambda x: np.floor(x[buckets] + WHOLE)):
             return True
         if stop - first == 1:
             return False
@@ -127,8 +127,8 @@ def _steps(data: PlanData, lp: LinearProgram) -> Iterator[Step]:
         # Set up wherever the LP uses the routing at all; where a whole set-up's time does not
         # fit, in the weeks the LP sets up at least half; at worst only where it fully does.
         yield tuple(_fixing(setup, _at_least(setup, share)) for share in (WHOLE, 0.5, 1 - WHOLE))
-    weeks = columns.buy.weeks
-    lines = _indices(columns.buy).reshape(-1, weeks)
+    buckets = columns.buy.buckets
+    lines = _indices(columns.buy).reshape(-1, buckets)
     lines = lines[np.any(kind[lines] != CONTINUOUS, axis=1)]
     if len(lines):
         buy = lines.ravel()
@@ -143,15 +143,15 @@ def _steps(data: PlanData, lp: LinearProgram) -> Iterator[Step]:
             _fixing(buy, lambda x: _purchases_down(x[lines], moq, lots).ravel()),
         )
     build = _indices(columns.build)
-    depth = np.repeat(_bom_depth(data), columns.build.weeks)
+    depth = np.repeat(_bom_depth(data), columns.build.buckets)
     for level in np.unique(depth)[::-1]:
         at_level = build[(depth == level) & (kind[build] == INTEGER)]
         if len(at_level):
-            yield _whole_level(lp, at_level.reshape(-1, columns.build.weeks))
+            yield _whole_level(lp, at_level.reshape(-1, columns.build.buckets))
     deliver = _indices(columns.deliver)
     deliver = deliver[kind[deliver] == INTEGER]
     if len(deliver):
-        yield _whole_level(lp, deliver.reshape(-1, columns.deliver.weeks))
+        yield _whole_level(lp, deliver.reshape(-1, columns.deliver.buckets))
 
 
 def _fixing(columns: IntArray, rounding: Rounding) -> Callable[[_Rounder], bool]:
@@ -160,10 +160,10 @@ def _fixing(columns: IntArray, rounding: Rounding) -> Callable[[_Rounder], bool]
 
 def _whole_level(lp: LinearProgram, grid: IntArray) -> Step:
     columns = grid.ravel()
-    weeks = grid.shape[1]
+    buckets = grid.shape[1]
     return (
         _fixing(columns, lambda x: _keep_pace(lp, x, grid)[columns]),
-        lambda rounder: rounder.round_down_in_turn(grid, 0, weeks),
+        lambda rounder: rounder.round_down_in_turn(grid, 0, buckets),
     )
 
 
@@ -180,13 +180,13 @@ def _purchases_in_step(
     scenario). The loop is over weeks, each line's arrays at once."""
     amount = np.zeros_like(value)
     ahead = np.zeros(value.shape[0])
-    for week in range(value.shape[1]):
-        need = value[:, week] - ahead
-        wanted = np.where(lots[:, week], np.ceil(need - WHOLE), need)
-        bought = np.minimum(np.maximum(wanted, moq[:, week]), upper[:, week])
-        bought = np.where((need <= WHOLE) | (bought < moq[:, week] - WHOLE), 0.0, bought)
-        amount[:, week] = bought
-        ahead += bought - value[:, week]
+    for bucket in range(value.shape[1]):
+        need = value[:, bucket] - ahead
+        wanted = np.where(lots[:, bucket], np.ceil(need - WHOLE), need)
+        bought = np.minimum(np.maximum(wanted, moq[:, bucket]), upper[:, bucket])
+        bought = np.where((need <= WHOLE) | (bought < moq[:, bucket] - WHOLE), 0.0, bought)
+        amount[:, bucket] = bought
+        ahead += bought - value[:, bucket]
     return amount
 
 
@@ -215,8 +215,8 @@ def _keep_pace(lp: LinearProgram, x: FloatArray, grid: IntArray) -> FloatArray:
     room = _room(lp, value)
     matrix = lp.matrix
     behind = np.zeros(grid.shape[0])
-    for week in range(grid.shape[1]):
-        for entity, column in enumerate(grid[:, week]):
+    for bucket in range(grid.shape[1]):
+        for entity, column in enumerate(grid[:, bucket]):
             behind[entity] += x[column] - value[column]
             wanted = np.floor(behind[entity] + WHOLE)
             if wanted < 1:

@@ -34,10 +34,10 @@ class Term:
 
 def objective_terms(data: PlanData) -> tuple[Term, ...]:
     """Every term of the objective, in the order of the cost breakdown."""
-    weeks = data.weeks
+    buckets = data.bucket_count
 
     def per_bucket(values: FloatArray) -> FloatArray:
-        return np.repeat(values[:, None], weeks, axis=1)
+        return np.repeat(values[:, None], buckets, axis=1)
 
     def per_week(values: FloatArray) -> FloatArray:  # a cost per week, times the bucket's length
         return np.outer(values, data.bucket_weeks)

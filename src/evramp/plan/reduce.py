@@ -85,7 +85,7 @@ def _suppliable(data: PlanData) -> FloatArray:
     """Most each line can supply in each arrival week: 0 before its lead time."""
     arrivals = data.lines.capacity.copy()
     for line, lead in enumerate(data.lines.lead_time):
-        arrivals[line, : min(int(lead), data.weeks)] = 0.0
+        arrivals[line, : min(int(lead), data.bucket_count)] = 0.0
     return arrivals
 
 
@@ -121,16 +121,16 @@ def without_free_parts(data: PlanData, free: FreeParts) -> PlanData:
 def just_in_time_purchases(data: PlanData, free: FreeParts, build: FloatArray) -> FloatArray:
     """Releases on each supplier line of the full PlanData for the free parts, (lines, weeks):
     what a build consumes in week t is released one lead time earlier."""
-    buy = np.zeros((len(data.lines.item), data.weeks))
+    buy = np.zeros((len(data.lines.item), data.bucket_count))
     line_of = np.full(len(data.items.ids), -1, dtype=np.int64)
     line_of[free.item] = free.line
     lines = np.flatnonzero(line_of[data.bom.child] >= 0)
     supplier_line = line_of[data.bom.child[lines]]
     consumed = build[data.bom.made[lines]] * data.bom.gross[lines, None]
-    row, week = np.nonzero(consumed)
-    release = week - data.lines.lead_time[supplier_line[row]]
+    row, bucket = np.nonzero(consumed)
+    release = bucket - data.lines.lead_time[supplier_line[row]]
     # Nothing is consumed before the lead time: that is a condition of being free.
-    np.add.at(buy, (supplier_line[row], release), consumed[row, week])
+    np.add.at(buy, (supplier_line[row], release), consumed[row, bucket])
     return buy
 
 

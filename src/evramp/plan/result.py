@@ -79,7 +79,7 @@ class PlanResult:
     integer: bool
     size: ModelSize
     seconds: dict[str, float]
-    weeks: list[str]
+    bucket_starts: list[str]
     """First day of each bucket as ISO text (2024-01-01); as dates: `dates`."""
     vehicle_shops: list[str]
     """Shops that vehicles themselves are routed through (final assembly, usually)."""
@@ -121,15 +121,18 @@ class PlanResult:
     @cached_property
     def dates(self) -> pd.DatetimeIndex:
         """First day of each bucket, as dates."""
-        return pd.DatetimeIndex(np.asarray(self.weeks, dtype="datetime64[D]").astype(DATE_DTYPE))
+        return pd.DatetimeIndex(
+            np.asarray(self.bucket_starts, dtype="datetime64[D]").astype(DATE_DTYPE)
+        )
 
     def index_of(self, dates: pd.Series | pd.Index | DateArray) -> npt.NDArray[np.int64]:
         """Bucket number (0 for the first) of each date of a date column of this plan."""
         values = np.asarray(dates, dtype=DATE_DTYPE)
         found = np.searchsorted(self.dates.to_numpy(), values)
-        inside = found < len(self.weeks)
+        inside = found < len(self.bucket_starts)
         if not (
-            inside & (self.dates.to_numpy()[np.minimum(found, len(self.weeks) - 1)] == values)
+            inside
+            & (self.dates.to_numpy()[np.minimum(found, len(self.bucket_starts) - 1)] == values)
         ).all():
             raise ValueError("not the first day of a bucket of this plan")
         return found.astype(np.int64)
@@ -139,7 +142,7 @@ class PlanResult:
         values = np.asarray(dates, dtype=DATE_DTYPE)
         known = ~np.isnat(values)
         text = np.full(len(values), None, dtype=object)
-        text[known] = np.asarray(self.weeks, dtype=object)[self.index_of(values[known])]
+        text[known] = np.asarray(self.bucket_starts, dtype=object)[self.index_of(values[known])]
         return text
 
     def year_of(self, dates: pd.Series) -> pd.Series:
@@ -147,7 +150,7 @@ class PlanResult:
         missing (<NA>) where the date is (an order never last_delivery)."""
         known = dates.notna().to_numpy()
         values = np.zeros(len(dates), dtype=np.int64)
-        values[known] = bucket_years(self.weeks, self.bucket)[self.index_of(dates[known])]
+        values[known] = bucket_years(self.bucket_starts, self.bucket)[self.index_of(dates[known])]
         return pd.Series(pd.arrays.IntegerArray(values, ~known), index=dates.index, name="year")
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -234,7 +237,7 @@ def extract(
         integer=verdict.integer,
         size=size,
         seconds=seconds,
-        weeks=data.week_start,
+        bucket_starts=data.bucket_starts,
         vehicle_shops=_vehicle_shops(data),
         builds=_builds(data, arrays.build, arrays.setup),
         output=_output(data, arrays.build),
@@ -274,11 +277,11 @@ def _vehicle_shops(data: PlanData) -> list[str]:
 
 def _weeks(data: PlanData, week: IntArray) -> DateArray:
     """The first day of each bucket `week`, as dates."""
-    return np.asarray(data.week_start, dtype="datetime64[D]").astype(DATE_DTYPE)[week]
+    return np.asarray(data.bucket_starts, dtype="datetime64[D]").astype(DATE_DTYPE)[week]
 
 
 def _years(data: PlanData, week: IntArray) -> npt.NDArray[np.int64]:
-    return bucket_years(data.week_start, data.bucket)[week]
+    return bucket_years(data.bucket_starts, data.bucket)[week]
 
 
 def _builds(data: PlanData, build: FloatArray, setup: FloatArray) -> pd.DataFrame:
@@ -295,7 +298,7 @@ def _builds(data: PlanData, build: FloatArray, setup: FloatArray) -> pd.DataFram
             "quantity": quantity,
             "jobs": quantity * data.routings.jobs[routing],
             "setup_jobs": setup[routing, week] * data.routings.setup_time[routing],
-            "finish_week": _weeks(data, np.minimum(available, data.weeks - 1)),
+            "finish_week": _weeks(data, np.minimum(available, data.bucket_count - 1)),
         }
     )
 
@@ -347,7 +350,7 @@ def _stock(data: PlanData, stock: FloatArray) -> pd.DataFrame:
 
 def _capacity(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
     """Each shop's capacity, load and shadow price (objective gained per extra job) by week."""
-    shops, weeks = len(data.shops.ids), data.weeks
+    shops, weeks = len(data.shops.ids), data.bucket_count
     load = np.zeros((shops, weeks))
     np.add.at(
         load, data.routings.shop, arrays.build[data.routings.made] * data.routings.jobs[:, None]
@@ -376,7 +379,7 @@ def _supply(data: PlanData, arrays: PlanArrays) -> pd.DataFrame:
     shadow = np.where(at_limit & (arrays.buy_shadow > TOLERANCE), arrays.buy_shadow, 0.0)
     received = delay(buy, data.lines.lead_time)
     marginal = delay(shadow, data.lines.lead_time)
-    line, week = np.divmod(np.arange(buy.size), data.weeks)
+    line, week = np.divmod(np.arange(buy.size), data.bucket_count)
     capacity = data.lines.capacity.ravel()
     return pd.DataFrame(
         {

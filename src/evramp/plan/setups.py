@@ -41,10 +41,10 @@ def setup_load(
 ) -> tuple[IntArray, IntArray, FloatArray]:
     """Jobs the setups take in their shop's capacity row."""
     routings = setup_routings(data)[: columns.setup.entities]
-    k, week = columns.setup.grid()
+    k, bucket = columns.setup.grid()
     return (
-        shop_rows.at(data.routings.shop[routings][k], week),
-        columns.setup.at(k, week),
+        shop_rows.at(data.routings.shop[routings][k], bucket),
+        columns.setup.at(k, bucket),
         data.routings.setup_time[routings][k],
     )
 
@@ -56,13 +56,13 @@ def setup_load_in_chords(data: PlanData, columns: Columns) -> tuple[IntArray, In
     curves = data.learning
     chord_shop = curves.shop[curves.chord_curve]
     chord, k = np.nonzero(chord_shop[:, None] == data.routings.shop[routings][None, :])
-    rows = Block(0, len(chord_shop), data.weeks)
-    weeks = np.arange(data.weeks)
-    pair = np.repeat(np.arange(len(chord)), data.weeks)
-    week = np.tile(weeks, len(chord))
+    rows = Block(0, len(chord_shop), data.bucket_count)
+    buckets = np.arange(data.bucket_count)
+    pair = np.repeat(np.arange(len(chord)), data.bucket_count)
+    bucket = np.tile(buckets, len(chord))
     return (
-        rows.at(chord[pair], week),
-        columns.setup.at(k[pair], week),
+        rows.at(chord[pair], bucket),
+        columns.setup.at(k[pair], bucket),
         data.routings.setup_time[routings][k[pair]],
     )
 
@@ -70,16 +70,16 @@ def setup_load_in_chords(data: PlanData, columns: Columns) -> tuple[IntArray, In
 def setup_rows(data: PlanData, columns: Columns) -> Triplets:
     """build[m,t] - M[k,t] · setup[k,t] <= 0 for each routing with a setup."""
     routings = setup_routings(data)[: columns.setup.entities]
-    rows = Block(0, len(routings), data.weeks)
-    k, week = rows.grid()
-    bound = largest_builds(data, routings) if len(routings) else np.zeros((0, data.weeks))
+    rows = Block(0, len(routings), data.bucket_count)
+    k, bucket = rows.grid()
+    bound = largest_builds(data, routings) if len(routings) else np.zeros((0, data.bucket_count))
     parts = [
         (
-            rows.at(k, week),
-            columns.build.at(data.routings.made[routings][k], week),
+            rows.at(k, bucket),
+            columns.build.at(data.routings.made[routings][k], bucket),
             np.ones(rows.size),
         ),
-        (rows.at(k, week), columns.setup.at(k, week), -bound.ravel()),
+        (rows.at(k, bucket), columns.setup.at(k, bucket), -bound.ravel()),
     ]
     return triplets(parts, np.full(rows.size, -np.inf), np.zeros(rows.size))
 
@@ -95,25 +95,27 @@ def remaining_demand_rows(data: PlanData, columns: Columns) -> Triplets:
     routings = setup_routings(data)[: columns.setup.entities]
     made = data.routings.made[routings]
     vehicle = np.array([data.items.kind[data.made.item[m]] == "vehicle" for m in made], dtype=bool)
-    rows = Block(0, len(routings), data.weeks)
-    k, week = rows.grid()
+    rows = Block(0, len(routings), data.bucket_count)
+    k, bucket = rows.grid()
     lead = data.made.lead_time[made][k]
-    done = week + lead
-    keep = vehicle[k] & (done < data.weeks)
-    k, week, done = k[keep], week[keep], done[keep]
+    done = bucket + lead
+    keep = vehicle[k] & (done < data.bucket_count)
+    k, bucket, done = k[keep], bucket[keep], done[keep]
     item = data.made.item[made][k]
     due_from = np.cumsum(data.demand.due[:, ::-1], axis=1)[:, ::-1]  # (C, T): due from t on
-    remaining = np.zeros((len(data.items.ids), data.weeks))
+    remaining = np.zeros((len(data.items.ids), data.bucket_count))
     np.add.at(remaining, data.demand.variant, due_from)
     parts = [
-        (rows.at(k, week), columns.build.at(made[k], week), np.ones(len(k))),
-        (rows.at(k, week), columns.setup.at(k, week), -remaining[item, done]),
+        (rows.at(k, bucket), columns.build.at(made[k], bucket), np.ones(len(k))),
+        (rows.at(k, bucket), columns.setup.at(k, bucket), -remaining[item, done]),
     ]
     # Already late when the build completes: the backlog of every class of the vehicle.
     classes_of = [np.flatnonzero(data.demand.variant == i) for i in item]
     late = [(n, c) for n, cs in enumerate(classes_of) for c in cs if done[n] >= 1]
     if late:
         n, c = (np.array(v, dtype=np.int64) for v in zip(*late, strict=True))
-        parts.append((rows.at(k[n], week[n]), columns.backlog.at(c, done[n] - 1), -np.ones(len(n))))
-    upper = np.where(np.isin(np.arange(rows.size), rows.at(k, week)), 0.0, np.inf)
+        parts.append(
+            (rows.at(k[n], bucket[n]), columns.backlog.at(c, done[n] - 1), -np.ones(len(n)))
+        )
+    upper = np.where(np.isin(np.arange(rows.size), rows.at(k, bucket)), 0.0, np.inf)
     return triplets(parts, np.full(rows.size, -np.inf), upper)

@@ -21,14 +21,16 @@ def quota_lines(data: PlanData) -> IntArray:
 
 def share_rows(data: PlanData, columns: Columns) -> Triplets:
     lines = quota_lines(data)
-    weeks = np.arange(data.weeks)
+    buckets = np.arange(data.bucket_count)
     rows, cols, values = [], [], []
     for row, line in enumerate(lines):
         siblings = np.flatnonzero(data.lines.item == data.lines.item[line])
         coefficient = np.where(siblings == line, 1.0, 0.0) - data.lines.share[line]
-        rows.append(np.full(len(siblings) * data.weeks, row))
-        cols.append(columns.buy.at(np.repeat(siblings, data.weeks), np.tile(weeks, len(siblings))))
-        values.append(np.repeat(coefficient, data.weeks))
+        rows.append(np.full(len(siblings) * data.bucket_count, row))
+        cols.append(
+            columns.buy.at(np.repeat(siblings, data.bucket_count), np.tile(buckets, len(siblings)))
+        )
+        values.append(np.repeat(coefficient, data.bucket_count))
     if not lines.size:
         empty = np.zeros(0)
         return triplets([(empty.astype(np.int64), empty.astype(np.int64), empty)], empty, empty)

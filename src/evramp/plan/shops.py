@@ -11,13 +11,13 @@ from evramp.plan.setups import setup_load
 
 
 def shop_rows(data: PlanData, columns: Columns) -> Triplets:
-    weeks = data.weeks
-    rows = Block(0, len(data.shops.ids), weeks)
-    routing = np.repeat(np.arange(len(data.routings.shop)), weeks)
-    week = np.tile(np.arange(weeks), len(data.routings.shop))
+    buckets = data.bucket_count
+    rows = Block(0, len(data.shops.ids), buckets)
+    routing = np.repeat(np.arange(len(data.routings.shop)), buckets)
+    bucket = np.tile(np.arange(buckets), len(data.routings.shop))
     builds = (
-        rows.at(data.routings.shop[routing], week),
-        columns.build.at(data.routings.made[routing], week),
+        rows.at(data.routings.shop[routing], bucket),
+        columns.build.at(data.routings.made[routing], bucket),
         data.routings.jobs[routing],
     )
     shop, shop_week = rows.grid()

@@ -73,7 +73,7 @@ def yearly_totals(result: PlanResult) -> pd.DataFrame:
     delivered = _period_sum(result.deliveries, "Y", result.bucket)
     orders = result.orders.rename(columns={"due": "week"})
     due = _period_sum(orders, "Y", result.bucket)
-    years = sorted({_period(w, "Y", result.bucket) for w in result.weeks})
+    years = sorted({_period(w, "Y", result.bucket) for w in result.bucket_starts})
     table = pd.DataFrame(
         {
             "built": built.reindex(years, fill_value=0.0),
@@ -134,7 +134,7 @@ def _period_sum(frame: pd.DataFrame, freq: str, bucket: str) -> pd.Series:
 
 
 def _by_period(frame: pd.DataFrame, column: str, freq: str, result: PlanResult) -> pd.DataFrame:
-    periods = sorted({_period(w, freq, result.bucket) for w in result.weeks})
+    periods = sorted({_period(w, freq, result.bucket) for w in result.bucket_starts})
     if frame.empty:
         table = pd.DataFrame(index=pd.Index(periods))
     else:

@@ -41,7 +41,7 @@ class PlanView:
 
     @staticmethod
     def of(result: PlanResult, binding: pd.DataFrame, tree: Tree | None) -> PlanView:
-        days = iso_days(result.weeks)
+        days = iso_days(result.bucket_starts)
         return PlanView(result, days, labels(days, result.bucket), with_iso_weeks(binding), tree)
 
     @property

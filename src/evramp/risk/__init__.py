@@ -70,7 +70,7 @@ def simulate(
         scenario=scenario.name,
         seed=seed,
         runs=runs,
-        weeks=problem.weeks,
+        weeks=problem.buckets,
         priorities=problem.priorities,
         base=base,
         sources=sources,

@@ -60,7 +60,7 @@ class Chords:
     row: IntArray
     column: IntArray  # the experience column of the row
     shop: IntArray
-    week: IntArray
+    bucket: IntArray
     coefficient: FloatArray  # base coefficient of the experience column
     upper: FloatArray  # base upper bound (inf before the SOP)
 
@@ -68,15 +68,15 @@ class Chords:
 def _chords(data: PlanData, lp: LinearProgram) -> Chords:
     curves = data.learning
     chords = lp.bound("learning_chords")
-    chord, week = np.divmod(np.arange(chords.index.size), data.weeks)
+    chord, bucket = np.divmod(np.arange(chords.index.size), data.bucket_count)
     curve = curves.chord_curve[chord]
     shop = curves.shop[curve]
     return Chords(
         row=chords.index.astype(np.int64),
-        column=lp.columns.experience.at(curve, week),
+        column=lp.columns.experience.at(curve, bucket),
         shop=shop,
-        week=week,
-        coefficient=-data.shops.capacity[shop, week] * curves.chord_slope[chord],
+        bucket=bucket,
+        coefficient=-data.shops.capacity[shop, bucket] * curves.chord_slope[chord],
         upper=chords.base.ravel().copy(),
     )
 
@@ -97,7 +97,7 @@ class RiskProblem:
     bucket_weeks: FloatArray  # (T,)
     class_level: IntArray  # (C,) index of each demand class's priority in `priorities`
     priorities: tuple[int, ...]
-    weeks: list[str]
+    buckets: list[str]
     chords: Chords
 
 
@@ -139,7 +139,7 @@ def risk_problem(scenario: Scenario) -> RiskProblem:
         bucket_weeks=data.bucket_weeks,
         class_level=np.searchsorted(np.array(levels), data.demand.priority).astype(np.int64),
         priorities=levels,
-        weeks=data.week_start,
+        buckets=data.bucket_starts,
         chords=_chords(reduced, lp),
     )
 
@@ -204,7 +204,7 @@ class Solver:
         """Learning shops: the chords of the weeks with a factor get it, those the run before
         changed get their base values back (a ramp slip is not applied to the chords)."""
         chords = self.problem.chords
-        factor = effects.shop_factor[chords.shop, chords.week]
+        factor = effects.shop_factor[chords.shop, chords.bucket]
         changed = factor != 1.0
         touched = np.flatnonzero(changed | self.chords_changed)
         self.chords_changed = changed
@@ -235,9 +235,9 @@ class Solver:
         self.highs.run()
         status = self.highs.getModelStatus()
         problem = self.problem
-        weeks = len(problem.weeks)
+        buckets = len(problem.buckets)
         if status != highspy.HighsModelStatus.kOptimal:
-            nothing = np.full(weeks, np.nan)
+            nothing = np.full(buckets, np.nan)
             return Outcome(
                 self.highs.modelStatusToString(status),
                 float("nan"),

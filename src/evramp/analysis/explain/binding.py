@@ -75,7 +75,7 @@ def binding_frame(result: PlanResult, tree: Tree | None, relative: float) -> pd.
     frame = pd.concat(found, ignore_index=True)
     # Explanations name weeks as text: the plan's dates become its ISO `weeks` here, once.
     frame["week"] = result.iso(frame["week"])
-    labels = iso_labels(result.weeks, result.bucket)
+    labels = iso_labels(result.bucket_starts, result.bucket)
     frame["per_vehicle"] = [
         _per_vehicle(kind, name, float(price), tree)
         for kind, name, price in zip(

@@ -220,7 +220,7 @@ class _Explainer:
         self.scenario = scenario
         self.result = result
         self.tree = Tree.of(scenario)
-        self.position = {w: t for t, w in enumerate(result.weeks)}
+        self.position = {w: t for t, w in enumerate(result.bucket_starts)}
         # Every week at its limit with a shadow price above noise: what matters is judged
         # against the order's own stakes (`_causes`), not against the plan's largest price.
         self.binding = binding_frame(result, self.tree, relative=0.0)
@@ -276,9 +276,9 @@ class _Explainer:
             end = (
                 self.position[last_delivery]
                 if last_delivery is not None
-                else len(self.result.weeks) - 1
+                else len(self.result.bucket_starts) - 1
             )
-            window = (self.result.weeks[start], self.result.weeks[end])
+            window = (self.result.bucket_starts[start], self.result.bucket_starts[end])
         causes = self._causes(variant, start, end)
         return Pegging(
             order=order_id,
@@ -293,7 +293,7 @@ class _Explainer:
             weeks_late=weeks_late if last_delivery is not None else None,
             lead_time=lead,
             window=window,
-            horizon_end=self.result.weeks[-1],
+            horizon_end=self.result.bucket_starts[-1],
             causes=causes,
             bucket=self.result.bucket,
         )

@@ -56,7 +56,7 @@ def problems(scenario: Scenario, result: PlanResult) -> pd.DataFrame:
     by their due week.
     """
     tree = Tree.of(scenario)
-    labels = iso_labels(result.weeks, result.bucket)
+    labels = iso_labels(result.bucket_starts, result.bucket)
     frames = [
         *_order_problems(scenario, result, labels),
         _constraint_problems(result, binding_weeks(result), tree, labels),
@@ -86,7 +86,7 @@ def _order_problems(
         }
     ).drop_duplicates("order")
     orders = orders.merge(terms, on="order", how="left", validate="one_to_one")
-    position = pd.Series(np.arange(len(result.weeks)), index=result.weeks)
+    position = pd.Series(np.arange(len(result.bucket_starts)), index=result.bucket_starts)
 
     deliveries = result.deliveries.assign(week=result.iso(result.deliveries["week"]))
     orders = orders.assign(due=result.iso(orders["due"]))
@@ -145,7 +145,7 @@ def _order_problems(
 
     short = orders[orders["undelivered"] > QUANTITY_TOLERANCE]
     lost = short["price"] * short["undelivered"]
-    end = result.weeks[-1]
+    end = result.bucket_starts[-1]
     short_rows = pd.DataFrame(
         {
             "kind": "short",
@@ -201,7 +201,7 @@ def _constraint_problems(
     rows = rows[rows["late"] > QUANTITY_TOLERANCE]
     if rows.empty:
         return empty_frame(PROBLEM_COLUMNS)
-    position = pd.Series(np.arange(len(result.weeks)), index=result.weeks)
+    position = pd.Series(np.arange(len(result.bucket_starts)), index=result.bucket_starts)
     rows = rows.assign(t=position.reindex(rows["week"]).to_numpy()).sort_values(
         ["kind", "name", "t"], kind="stable"
     )
@@ -249,13 +249,15 @@ def _constraint_problems(
 def _overdue(result: PlanResult) -> pd.DataFrame:
     """Vehicles of each variant overdue in each week: carried in late from the week before, or
     due and not delivered by its end, whichever is more (columns variant, week, quantity)."""
-    weeks = len(result.weeks)
+    weeks = len(result.bucket_starts)
     backlog = (
         result.backlog.assign(week=result.iso(result.backlog["week"]))
         .groupby(["variant", "week"])["quantity"]
         .sum()
     )
-    table = backlog.unstack("week", fill_value=0).reindex(columns=result.weeks, fill_value=0.0)
+    table = backlog.unstack("week", fill_value=0).reindex(
+        columns=result.bucket_starts, fill_value=0.0
+    )
     level = table.to_numpy(dtype=np.float64)
     carried = np.zeros_like(level)
     carried[:, 1:] = level[:, : weeks - 1]
@@ -264,7 +266,7 @@ def _overdue(result: PlanResult) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "variant": table.index.to_numpy(dtype=object)[variant],
-            "week": np.asarray(result.weeks, dtype=object)[week],
+            "week": np.asarray(result.bucket_starts, dtype=object)[week],
             "quantity": overdue[variant, week],
         }
     )
