@@ -44,7 +44,7 @@ def test_plan_prints_the_planners_summary(
     assert process.returncode == 0, process.stderr
     text = process.stdout
     for heading in (
-        "Vehicles completed per month",
+        "Vehicles built per month",
         "Vehicles per year",
         "On-time delivery",
         "Most binding constraints",

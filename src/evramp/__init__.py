@@ -19,7 +19,7 @@ from evramp.model import Change, Scenario, ScenarioError, ScenarioInvalid, valid
 if TYPE_CHECKING:
     from evramp.plan import PlanFailed, PlanResult, plan
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Change",

@@ -653,7 +653,7 @@ def _print_plan(result: PlanResult, binding_weeks: pd.DataFrame) -> None:
         markup=True,
     )
     console.print(cost_summary(result))
-    console.print(_frame_table("Vehicles completed per month", monthly_output(result)))
+    console.print(_frame_table("Vehicles built per month", monthly_output(result)))
     console.print(_frame_table("Vehicles per year", yearly_totals(result)))
     kinds = ", ".join(
         f"{kind} {on_time_rate(result, kind):.1%}" for kind in sorted(set(result.orders["kind"]))

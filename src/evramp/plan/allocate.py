@@ -28,13 +28,13 @@ class Allocation:
     backlog_order: IntArray  # order index of each backlog row
     backlog_week: IntArray
     backlog_quantity: FloatArray
-    on_time: FloatArray  # (K,) quantity delivered by the due week
+    on_time: FloatArray  # (K,) quantity delivered by the due bucket
     delivered: FloatArray  # (K,) quantity delivered within the horizon
-    last_delivery: IntArray  # (K,) week of the last delivery, -1 if not complete
+    last_delivery: IntArray  # (K,) bucket of the last delivery, -1 if not complete
 
 
 def allocate(orders: Orders, deliver: FloatArray) -> Allocation:
-    """Split `deliver` (classes × weeks) over `orders` (sorted by class, due, id)."""
+    """Split `deliver` (classes × buckets) over `orders` (sorted by class, due, id)."""
     buckets = deliver.shape[1]
     cumulative = np.cumsum(deliver, axis=1)
     quantity = orders.quantity
@@ -84,7 +84,7 @@ def _cumsum_within_class(klass: IntArray, quantity: FloatArray) -> FloatArray:
 def _first_week_above(
     cumulative: FloatArray, klass: IntArray, level: FloatArray, inclusive: bool = False
 ) -> IntArray:
-    """First week in which the class's cumulative deliveries exceed (or reach) `level`."""
+    """First bucket in which the class's cumulative deliveries exceed (or reach) `level`."""
     side: Literal["left", "right"] = "left" if inclusive else "right"
     result = np.empty(len(klass), dtype=np.int64)
     for c in np.unique(klass):
@@ -94,7 +94,7 @@ def _first_week_above(
 
 
 def _expand(first: IntArray, last: IntArray) -> tuple[IntArray, IntArray]:
-    """All (order, week) pairs with first[k] <= week <= last[k]."""
+    """All (order, bucket) pairs with first[k] <= bucket <= last[k]."""
     counts = np.maximum(last - first + 1, 0)
     order = np.repeat(np.arange(len(first)), counts)
     offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -109,7 +109,8 @@ def _served(
     order: IntArray,
     bucket: IntArray,
 ) -> FloatArray:
-    """Quantity of each order delivered by the end of `week` (0 for weeks before the horizon)."""
+    """Quantity of each order delivered by the end of `bucket` (0 for buckets before the
+    horizon)."""
     valid = bucket >= 0
     level = np.where(valid, cumulative[klass[order], np.maximum(bucket, 0)], 0.0)
     return np.clip(level - starts[order], 0.0, quantity[order])

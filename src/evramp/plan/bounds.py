@@ -9,12 +9,13 @@ from evramp.plan.layout import FloatArray, IntArray
 
 
 def most_jobs(data: PlanData) -> FloatArray:
-    """The most jobs each shop can do each week: its capacity plus all the overtime allowed."""
+    """The most jobs each shop can do each bucket: its capacity plus all the overtime allowed."""
     return data.shops.capacity + data.shops.overtime_hours * data.shops.overtime_jobs_per_hour
 
 
 def max_consumption(data: PlanData) -> FloatArray:
-    """Upper bound of what builds can consume of each item in each week, shape (items, weeks)."""
+    """Upper bound of what builds can consume of each item in each bucket, shape (items,
+    buckets)."""
     tightest, jobs = _tightest_routing(data)
     line_shop = tightest[data.bom.made]
     ratio = data.bom.gross / jobs[data.bom.made]  # units of child per job of that shop

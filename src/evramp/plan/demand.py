@@ -1,7 +1,8 @@
-"""Demand: backlog[c,t] = vehicles of class c due by week t and not delivered by week t.
+"""Demand: backlog[c,t] = vehicles of class c due by bucket t and not delivered by bucket t.
 
 backlog[c,t] - backlog[c,t-1] + deliver[c,t] = due[c,t]. Backlog is non-negative, so nothing is
-delivered before it is due, and the sum of backlog over the weeks is the lateness in vehicle-weeks.
+delivered before it is due, and the sum of backlog over the buckets (each times its length in
+weeks) is the lateness in vehicle-weeks.
 """
 
 from __future__ import annotations

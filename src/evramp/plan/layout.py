@@ -1,4 +1,4 @@
-"""Where each family of LP columns and rows lives: blocks of (entity × week) indices.
+"""Where each family of LP columns and rows lives: blocks of (entity × bucket) indices.
 
 Column j of family `build` is build[m, t] with j = offset + m * T + t; the same scheme serves rows.
 Every index is computed with array arithmetic, never one Python object per variable.
@@ -17,7 +17,7 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Block:
-    """A contiguous range of `entities × weeks` indices starting at `offset`."""
+    """A contiguous range of `entities × buckets` indices starting at `offset`."""
 
     offset: int
     entities: int
@@ -35,18 +35,18 @@ class Block:
         return np.asarray(self.offset + np.asarray(entity) * self.buckets + np.asarray(bucket))
 
     def grid(self) -> tuple[IntArray, IntArray]:
-        """Entity and week of every index in the block, in index order."""
+        """Entity and bucket of every index in the block, in index order."""
         entity, bucket = np.divmod(np.arange(self.size, dtype=np.int64), self.buckets)
         return entity, bucket
 
     def take(self, values: FloatArray) -> FloatArray:
-        """This block's part of a full-length vector, shaped (entities, weeks)."""
+        """This block's part of a full-length vector, shaped (entities, buckets)."""
         return values[self.offset : self.stop].reshape(self.entities, self.buckets)
 
 
 def delay(values: FloatArray, lead: IntArray) -> FloatArray:
-    """Each row moved `lead[row]` weeks later (what starts in week t arrives in t + lead);
-    what would arrive after the horizon is dropped, the first `lead` weeks are 0."""
+    """Each row moved `lead[row]` buckets later (what starts in bucket t arrives in t + lead);
+    what would arrive after the horizon is dropped, the first `lead` buckets are 0."""
     buckets = values.shape[1]
     delayed = np.zeros_like(values)
     for shift in np.unique(lead):
@@ -69,14 +69,14 @@ def stack_blocks(buckets: int, **entities: int) -> dict[str, Block]:
 class Columns:
     """The LP's variables: all non-negative, in weekly buckets."""
 
-    build: Block  # build[m, t]: units of made item m started in week t
-    buy: Block  # buy[l, t]: units released on supplier line l in week t
-    stock: Block  # stock[i, t]: units of item i on hand at the end of week t
-    deliver: Block  # deliver[c, t]: vehicles of demand class c delivered in week t
+    build: Block  # build[m, t]: units of made item m started in bucket t
+    buy: Block  # buy[l, t]: units released on supplier line l in bucket t
+    stock: Block  # stock[i, t]: units of item i on hand at the end of bucket t
+    deliver: Block  # deliver[c, t]: vehicles of demand class c delivered in bucket t
     backlog: Block  # backlog[c, t]: vehicles of class c due by t and not yet delivered
-    experience: Block  # experience[n, t]: jobs done by learning shop n before week t
-    overtime: Block  # overtime[s, t]: overtime hours of shop s in week t
-    setup: Block  # setup[k, t]: 1 if routing k (with a setup) is set up in week t (integer mode)
+    experience: Block  # experience[n, t]: jobs done by learning shop n before bucket t
+    overtime: Block  # overtime[s, t]: overtime hours of shop s in bucket t
+    setup: Block  # setup[k, t]: 1 if routing k (with a setup) is set up in bucket t (integer mode)
 
     @property
     def count(self) -> int:

@@ -47,8 +47,8 @@ class Rows:
     experience: Block  # cumulative jobs of learning shop n[n, t]
     learning: Block  # chord k of a learning curve[k, t]
     shares: Block  # quota of supplier line n[n] (one row each, over the horizon)
-    setups: Block  # build of routing k's item only in weeks it is set up[k, t]
-    setup_cuts: Block  # a vehicle's set-up week makes no more than is still due[k, t]
+    setups: Block  # build of routing k's item only in buckets it is set up[k, t]
+    setup_cuts: Block  # a vehicle's set-up bucket makes no more than is still due[k, t]
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
     lower[columns.buy.offset : columns.buy.stop] = np.where(semi, moq, 0.0)
     upper[columns.buy.offset : columns.buy.stop] = np.where(
         (moq > 0) & ~semi, 0.0, buy_upper
-    )  # capacity below the MOQ: the line cannot be used that week
+    )  # capacity below the MOQ: the line cannot be used that bucket
     return replace(
         lp,
         cost=lp.cost * scale,
@@ -218,7 +218,7 @@ def _most_ever_needed(data: PlanData) -> FloatArray:
 
 @dataclass(frozen=True)
 class Family:
-    """One family of constraint rows: `entities × weeks` rows (`weeks` 1 for a row per entity
+    """One family of constraint rows: `entities × buckets` rows (`buckets` 1 for a row per entity
     over the whole horizon), laid out in the matrix after the family before it."""
 
     name: str  # the field of `Rows` that locates it
@@ -309,7 +309,7 @@ def most_backlog(data: PlanData) -> FloatArray:
 
 
 def release_capacity(data: PlanData) -> FloatArray:
-    """Most units that may be released on each supplier line in each week (see
+    """Most units that may be released on each supplier line in each bucket (see
     `release_capacity_of`)."""
     return release_capacity_of(data.lines.capacity, data.lines.lead_time)
 
@@ -317,8 +317,8 @@ def release_capacity(data: PlanData) -> FloatArray:
 def release_capacity_of(capacity: FloatArray, lead_time: IntArray) -> FloatArray:
     """Releases allowed per line and bucket, (L, T), for capacities per arrival bucket.
 
-    A supplier's capacity limits what it supplies in a week, so a release in week t is capped by
-    the capacity of its arrival week t + lead time, and is zero when that is past the horizon.
+    A supplier's capacity limits what it supplies in a bucket, so a release in bucket t is capped by
+    the capacity of its arrival bucket t + lead time, and is zero when that is past the horizon.
     """
     buckets = capacity.shape[1]
     arrival = np.arange(buckets)[None, :] + lead_time[:, None]

@@ -1,10 +1,10 @@
-"""Material balance of each item in each week, with lead times and yields.
+"""Material balance of each item in each bucket, with lead times and yields.
 
 stock[i,t] = stock[i,t-1] + completions + receipts from suppliers + scheduled receipts
              - consumption by parent builds - deliveries
-A build started in week t consumes its components in week t and completes in week t + lead time;
-a purchase released in week t arrives in week t + supplier lead time. Stock is non-negative, so
-nothing is built before its parts have arrived.
+A build started in bucket t consumes its components in bucket t and completes in bucket
+t + lead time; a purchase released in bucket t arrives in bucket t + supplier lead time. Stock
+is non-negative, so nothing is built before its parts have arrived.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ def _carry_over(rows: Block, stock: Block) -> tuple[IntArray, IntArray, np.ndarr
 def _arrivals(
     rows: Block, source: Block, item_of: IntArray, lead_time: IntArray
 ) -> tuple[IntArray, IntArray, np.ndarray]:
-    """Units started (or released) in week t arrive in week t + lead time, within the horizon."""
+    """Units started (or released) in bucket t arrive in bucket t + lead time, within the
+    horizon."""
     entity, bucket = source.grid()
     arrival = bucket + lead_time[entity]
     inside = arrival < rows.buckets

@@ -7,7 +7,7 @@ a shop running at full capacity makes 53.8 packs a week in the LP, whole packs m
 every assembly and vehicle downstream must then give up its share of the missing 0.8 - which no
 per-column rounding knows. So the plan is rounded in the order material flows:
 
-1. set-ups: a routing is set up in every week the LP uses it at all (more set-ups only cost);
+1. set-ups: a routing is set up in every bucket the LP uses it at all (more set-ups only cost);
 2. purchases: whole lots, at least the minimum order quantity, within the supplier's capacity;
 3. builds, one BOM level at a time from the deepest component up to the vehicles: each level's
    builds are rounded down (less load on its shops, less use of its inputs: still feasible
@@ -49,7 +49,7 @@ def rounded_start(
     whole = np.isin(kind, (INTEGER, SEMI_INTEGER))
     # The relaxation of "0, or between the minimum order and the capacity" is "0 to capacity";
     # a whole column's capacity is its whole part (else the LP plans on a fraction of a lot
-    # that no rounding can buy, in the very weeks where that supplier binds).
+    # that no rounding can buy, in the very buckets where that supplier binds).
     relaxed = replace(
         lp,
         col_lower=np.where(semi, 0.0, lp.col_lower),
@@ -100,9 +100,9 @@ class _Rounder:
         return any(attempt(self) for attempt in step)
 
     def round_down_in_turn(self, grid: IntArray, first: int, stop: int) -> bool:
-        """Weeks `first`..`stop` of `grid` (entity, week) rounded down, all at once or, where
+        """Buckets `first`..`stop` of `grid` (entity, bucket) rounded down, all at once or, where
         that is infeasible, the earlier half before the later one: a learning curve makes a
-        week's capacity depend on the weeks before it, which the LP re-plans after each half."""
+        bucket's capacity depend on the buckets before it, which the LP re-plans after each half."""
         buckets = grid[:, first:stop].ravel()
         if self.fix(buckets, lambda x: np.floor(x[buckets] + WHOLE)):
             return True
@@ -125,7 +125,7 @@ def _steps(data: PlanData, lp: LinearProgram) -> Iterator[Step]:
     setup = _indices(columns.setup)
     if len(setup):
         # Set up wherever the LP uses the routing at all; where a whole set-up's time does not
-        # fit, in the weeks the LP sets up at least half; at worst only where it fully does.
+        # fit, in the buckets the LP sets up at least half; at worst only where it fully does.
         yield tuple(_fixing(setup, _at_least(setup, share)) for share in (WHOLE, 0.5, 1 - WHOLE))
     buckets = columns.buy.buckets
     lines = _indices(columns.buy).reshape(-1, buckets)
@@ -174,10 +174,10 @@ def _at_least(columns: IntArray, share: float) -> Rounding:
 def _purchases_in_step(
     value: FloatArray, moq: FloatArray, upper: FloatArray, lots: BoolArray
 ) -> FloatArray:
-    """Purchases (line, week) in whole lots of at least the minimum order whose running total
-    keeps just ahead of the LP's: a week buys only what the weeks before have not already
-    bought ahead (rounding each week up alone bought 270 lots too many on the default
-    scenario). The loop is over weeks, each line's arrays at once."""
+    """Purchases (line, bucket) in whole lots of at least the minimum order whose running total
+    keeps just ahead of the LP's: a bucket buys only what the buckets before have not already
+    bought ahead (rounding each bucket up alone bought 270 lots too many on the default
+    scenario). The loop is over buckets, each line's arrays at once."""
     amount = np.zeros_like(value)
     ahead = np.zeros(value.shape[0])
     for bucket in range(value.shape[1]):
@@ -201,14 +201,14 @@ def _purchases(
 
 
 def _keep_pace(lp: LinearProgram, x: FloatArray, grid: IntArray) -> FloatArray:
-    """`x` with the columns of `grid` (entity, week) made whole so that each entity's running
-    total stays the LP's rounded down: a week rounds up where the weeks before it fell behind,
+    """`x` with the columns of `grid` (entity, bucket) made whole so that each entity's running
+    total stays the LP's rounded down: a bucket rounds up where the buckets before it fell behind,
     as far as the capacity rows (every inequality the column is in) leave room.
 
     Rounding each week down alone loses a fraction every week (49.2 cars a week make 49, 588
     in 12 weeks where 590 fit); a running total never ahead of the LP's uses no input before
-    the LP's plan has it, so the balances downstream stay feasible. The loop over weeks is by
-    hand: each week's room depends on what the weeks before it took.
+    the LP's plan has it, so the balances downstream stay feasible. The loop over buckets is by
+    hand: each bucket's room depends on what the buckets before it took.
     """
     value = x.copy()
     value[grid] = np.floor(x[grid] + WHOLE)

@@ -2,16 +2,16 @@
 
 A purchased part is *free* when, whatever the shops build,
   1. it has no stock on hand and no scheduled receipts (nothing to net), and
-  2. its cheapest supplier line can supply, in every week, the most the shops could possibly
-     consume in that week, and nothing can be consumed before that line's lead time.
+  2. its cheapest supplier line can supply, in every bucket, the most the shops could possibly
+     consume in that bucket, and nothing can be consumed before that line's lead time.
 For such a part the optimal purchases are exactly its consumption, released one lead time ahead
 on the cheapest line: every consumed unit costs at least the cheapest price, and holding costs are
 non-negative, so no plan does better. Its cost is therefore linear in the builds of its parents,
 price × quantity / yield per parent unit, and is added to the parents' build columns. The reduced
-LP has the same optimum as the full one, with one balance row, buy and stock column fewer per week
+LP has the same optimum as the full one, with one balance row, buy and stock column fewer per bucket
 for each free part; the free parts' purchases are computed from the builds after the solve (MRP).
 
-The most a shop week can consume of a part is bounded without solving anything: the parents of
+The most a shop bucket can consume of a part is bounded without solving anything: the parents of
 the part are grouped by their smallest-capacity shop, and within a shop the jobs of all parents
 together cannot exceed its capacity.
 """
@@ -82,7 +82,7 @@ def find_free_parts(
 
 
 def _suppliable(data: PlanData) -> FloatArray:
-    """Most each line can supply in each arrival week: 0 before its lead time."""
+    """Most each line can supply in each arrival bucket: 0 before its lead time."""
     arrivals = data.lines.capacity.copy()
     for line, lead in enumerate(data.lines.lead_time):
         arrivals[line, : min(int(lead), data.bucket_count)] = 0.0
@@ -119,8 +119,8 @@ def without_free_parts(data: PlanData, free: FreeParts) -> PlanData:
 
 
 def just_in_time_purchases(data: PlanData, free: FreeParts, build: FloatArray) -> FloatArray:
-    """Releases on each supplier line of the full PlanData for the free parts, (lines, weeks):
-    what a build consumes in week t is released one lead time earlier."""
+    """Releases on each supplier line of the full PlanData for the free parts, (lines, buckets):
+    what a build consumes in bucket t is released one lead time earlier."""
     buy = np.zeros((len(data.lines.item), data.bucket_count))
     line_of = np.full(len(data.items.ids), -1, dtype=np.int64)
     line_of[free.item] = free.line

@@ -304,7 +304,7 @@ def _builds(data: PlanData, build: FloatArray, setup: FloatArray) -> pd.DataFram
 
 
 def _output(data: PlanData, build: FloatArray) -> pd.DataFrame:
-    """Vehicles completed per variant and week (a build completes after its lead time)."""
+    """Vehicles built per variant and bucket (a build is done its lead time after its start)."""
     vehicles = [m for m, i in enumerate(data.made.item) if data.items.kind[i] == "vehicle"]
     completed = delay(build[vehicles], data.made.lead_time[vehicles])
     variant, week = np.nonzero(completed > 0)

@@ -1,9 +1,9 @@
-"""Setups (integer mode): making an item on a shop in a week costs a setup, once that week.
+"""Setups (integer mode): making an item on a shop in a bucket costs a setup, once that bucket.
 
     build[m,t] <= M[k,t] · setup[k,t]        setup[k,t] in {0, 1}, per routing k with a setup
     shop load  += setup_time_k · setup[k,t]  objective += setup_cost_k · setup[k,t]
 
-M[k,t] is as small as stays valid: what the shop could make of the item that week after the
+M[k,t] is as small as stays valid: what the shop could make of the item that bucket after the
 setup (capacity plus overtime), and, for a vehicle, no more than all its demand in the horizon.
 With it the capacitated lot-sizing problem (one shop, items with demand, setup times and costs)
 is a special case of a scenario; see benchmarks/lotsizing.py.
@@ -24,7 +24,7 @@ def setup_routings(data: PlanData) -> IntArray:
 
 
 def largest_builds(data: PlanData, routings: IntArray) -> FloatArray:
-    """M[k,t]: the most of the item one week's setup on that shop can be for, (K, T)."""
+    """M[k,t]: the most of the item one bucket's setup on that shop can be for, (K, T)."""
     shop = data.routings.shop[routings]
     room = most_jobs(data)[shop] - data.routings.setup_time[routings, None]
     bound = np.maximum(room, 0.0) / data.routings.jobs[routings, None]
@@ -87,7 +87,7 @@ def setup_rows(data: PlanData, columns: Columns) -> Triplets:
 def remaining_demand_rows(data: PlanData, columns: Columns) -> Triplets:
     """For a vehicle: build[m,t] - D(t+L..) · setup[k,t] - backlog[t+L-1] <= 0.
 
-    A set-up week makes at most what is still due from the week the build completes (t + L)
+    A set-up bucket makes at most what is still due from the bucket the build completes (t + L)
     plus what is already late then: anything more would only be held, at a cost, so no optimal
     plan does it. With no backlog this is the textbook lot-sizing bound that keeps the
     relaxation tight; without a setup it allows nothing, like the row above.

@@ -1,4 +1,4 @@
-"""Shop capacity: the jobs of all builds routed through a shop fit its capacity each week,
+"""Shop capacity: the jobs of all builds routed through a shop fit its capacity each bucket,
 plus what overtime adds (jobs per overtime hour × hours, each hour at its cost)."""
 
 from __future__ import annotations

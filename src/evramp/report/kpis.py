@@ -63,7 +63,7 @@ def _money(value: float) -> str:
 
 
 def monthly_output(result: PlanResult) -> pd.DataFrame:
-    """Vehicles completed per month (rows) and variant (columns), with a total column."""
+    """Vehicles built per month (rows) and variant (columns), with a total column."""
     return _by_period(result.output, "variant", "M", result)
 
 

@@ -108,7 +108,7 @@ def _line(view: PlanView, name: str, values: Any, line: dict[str, Any], **more: 
 
 
 def output_figure(view: PlanView) -> Figure:
-    """Vehicles completed per variant and bucket (stacked) against the vehicle shops' capacity
+    """Vehicles built per variant and bucket (stacked) against the vehicle shops' capacity
     and the demand due."""
     result = view.result
     output = (

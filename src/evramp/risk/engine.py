@@ -3,12 +3,12 @@
 The LP is built once (per worker) from the scenario without its disruptions, except that parts
 some disruption may hit stay in it (they are not planned just in time outside: a disruption can
 make their supply bind). A run then sets
-  - the upper bounds of the shop-capacity rows: base capacity (moved `slip` weeks later for a
-    ramp slip, the first `slip` weeks without capacity) × the run's factor per shop-week;
+  - the upper bounds of the shop-capacity rows: base capacity (moved `slip` buckets later for a
+    ramp slip, the first `slip` buckets without capacity) × the run's factor per shop-week;
   - the upper bounds of the overtime columns in the same way (a closed shop works no overtime);
   - for a learning shop, its chord rows' bounds and experience coefficients × the factor;
   - the upper bounds of the purchase columns of the supplier lines some disruption may hit: the
-    line's capacity × the factor of the arrival week (release week + lead time).
+    line's capacity × the factor of the arrival bucket (release bucket + lead time).
 Every run sets all of these from the base values, so nothing carries over from the run before,
 and starts the simplex from the base plan's optimal basis, so a run's result does not depend on
 which runs the same worker solved before it (identical for any number of workers).
@@ -41,8 +41,8 @@ class Outcome:
 
     status: str
     objective: float
-    built: FloatArray  # (T,) vehicles completed per week
-    delivered: FloatArray  # (T,) vehicles delivered per week
+    built: FloatArray  # (T,) vehicles built (completed) per bucket
+    delivered: FloatArray  # (T,) vehicles delivered per bucket
     lateness: FloatArray  # (P,) vehicle-weeks late per priority level (see RiskProblem)
     disrupted: bool = True
     """False for the base plan: no disruption happened in the run."""
@@ -89,7 +89,7 @@ class RiskProblem:
     model: RiskModel
     shop_capacity: FloatArray  # (S, T) the shop rows' base upper bounds
     overtime_upper: FloatArray  # (S, T) the overtime columns' base upper bounds
-    line_capacity: FloatArray  # (L, T) full-scenario lines, per arrival week
+    line_capacity: FloatArray  # (L, T) full-scenario lines, per arrival bucket
     line_lead: IntArray  # (L,)
     lp_line: IntArray  # (L,) the line's index in the LP, -1 when planned outside it
     vehicle_made: IntArray  # made-item indices of vehicles
@@ -149,7 +149,7 @@ def _with(data: PlanData, capacity: FloatArray, overtime: FloatArray) -> PlanDat
 
 
 def shifted(values: FloatArray, slip: IntArray) -> FloatArray:
-    """Each row moved `slip[row]` weeks later, the first `slip` weeks 0 (a ramp that slips)."""
+    """Each row moved `slip[row]` buckets later, the first `slip` buckets 0 (a ramp that slips)."""
     return delay(values, np.minimum(slip, values.shape[1])) if slip.any() else values
 
 
@@ -201,7 +201,7 @@ class Solver:
         return self._solve()
 
     def _scale_chords(self, effects: Effects) -> None:
-        """Learning shops: the chords of the weeks with a factor get it, those the run before
+        """Learning shops: the chords of the buckets with a factor get it, those the run before
         changed get their base values back (a ramp slip is not applied to the chords)."""
         chords = self.problem.chords
         factor = effects.shop_factor[chords.shop, chords.bucket]
@@ -223,7 +223,7 @@ class Solver:
             self.highs.changeCoeff(row, column, value)
 
     def _release_capacity(self, effects: Effects) -> FloatArray:
-        """Most each targeted line may release per week: the capacity of its arrival week."""
+        """Most each targeted line may release per bucket: the capacity of its arrival bucket."""
         problem = self.problem
         lines = self.lines
         factor = effects.line_factor[lines]
