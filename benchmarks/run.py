@@ -66,6 +66,7 @@ def measure_plan(folder: Path, time_limit: float | None) -> dict[str, Any]:
         "columns": result.size.columns,
         "nonzeros": result.size.nonzeros,
         "free_parts": result.size.free_parts,
+        "classes": result.size.classes,
         "load": load,
         "build": build,
         "solve": laps["solve"],
@@ -190,6 +191,7 @@ def plan_row(case: str, measured: dict[str, Any], peak: float) -> str:
         f"{measured['columns']:,}",
         f"{measured['nonzeros']:,}",
         f"{measured['free_parts']:,}",
+        f"{measured['classes']:,}",
         *(f"{measured[stage]:.2f}" for stage in ("load", "build", "solve", "write", "total")),
         f"{other:.0%}",
         f"{peak:,.0f}",
@@ -201,9 +203,9 @@ def plan_row(case: str, measured: dict[str, Any], peak: float) -> str:
 
 
 PLAN_HEADER = (
-    "| case | rows | columns | non-zeros | free parts | load s | build s | solve s | write s | "
-    "total s | other % | peak MiB | objective | status | target |\n"
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|"
+    "| case | rows | columns | non-zeros | free parts | classes | load s | build s | solve s | "
+    "write s | total s | other % | peak MiB | objective | status | target |\n"
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|"
 )
 
 

@@ -648,7 +648,8 @@ def _print_plan(result: PlanResult, binding_weeks: pd.DataFrame) -> None:
         f"\n[bold]{escape(result.scenario)}[/bold]: "
         f"{result.bucket_starts[0]} to {result.bucket_starts[-1]}, "
         f"solver {result.status}{_gap(result)}; LP {size.rows:,} rows × {size.columns:,} columns, "
-        f"{size.nonzeros:,} non-zeros ({size.free_parts} parts planned just in time outside it), "
+        f"{size.nonzeros:,} non-zeros ({size.free_parts:,} parts planned just in time outside it, "
+        f"{len(result.orders):,} orders in {size.classes:,} demand classes), "
         f"solved in {result.seconds['solve']:.2f} s",
         markup=True,
     )

@@ -186,7 +186,8 @@ def _result(
 ) -> PlanResult:
     arrays = reduced.expand(lp, solution)
     rows, columns = lp.shape
-    size = ModelSize(rows, columns, int(lp.matrix.nnz), free_parts=reduced.parts_outside)
+    classes = len(reduced.data.demand.variant)
+    size = ModelSize(rows, columns, int(lp.matrix.nnz), reduced.parts_outside, classes)
     result = extract(
         scenario.name,
         reduced.original,

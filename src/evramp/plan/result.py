@@ -36,6 +36,8 @@ class ModelSize:
     nonzeros: int
     free_parts: int = 0
     """Parts planned just in time outside the LP because their supply can never bind."""
+    classes: int = 0
+    """Demand classes: the orders the LP sees as one (docs/planning-model.md)."""
 
 
 @dataclass(frozen=True)
