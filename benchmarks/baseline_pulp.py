@@ -34,6 +34,7 @@ from pulp import lpSum
 
 import evramp
 from evramp.model import Scenario
+from evramp.plan import NOT_LEVELLED
 from evramp.plan.chain import planner_chain
 from evramp.plan.index import PlanData, compile_scenario
 from evramp.plan.lp import TINY_COST, build_lp
@@ -294,7 +295,9 @@ def main() -> None:
 
     scenario = evramp.load_scenario(args.scenario)
     data = planning_data(scenario, reduce=not args.full)
-    results = [evramp.plan(scenario, reduce=not args.full) for _ in range(args.repeat)]
+    results = [
+        evramp.plan(scenario, reduce=not args.full, level=NOT_LEVELLED) for _ in range(args.repeat)
+    ]
     plan_build = statistics.median(r.seconds["build"] for r in results)
     plan_solve = statistics.median(r.seconds["solve"] for r in results)
     build_alone = time_build_lp(data, max(10, args.repeat))

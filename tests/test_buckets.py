@@ -31,7 +31,7 @@ from evramp.model import (
     Supplier,
     bucket_label,
 )
-from evramp.plan import PlanResult
+from evramp.plan import NOT_LEVELLED, PlanResult
 from evramp.plan.capacity import shop_capacity
 from evramp.plan.index import compile_scenario
 from tests.checks import check_plan
@@ -133,7 +133,8 @@ def test_weekly_buckets_give_the_default_plan_unchanged(
     default_scenario: Scenario, default_plan: PlanResult, tmp_path: Path
 ) -> None:
     # The objective the default scenario had before buckets existed (README, benchmarks).
-    assert default_plan.objective == pytest.approx(-39_532_264_340.86, rel=1e-9)
+    assert default_plan.levelling is not None  # the optimum, before levelling the mix
+    assert default_plan.levelling.objective_before == pytest.approx(-39_532_264_340.86, rel=1e-9)
     assert default_plan.bucket == "week"
     # Written with `bucket: week` spelled out, read back and planned again: the same plan.
     written = evramp.write_scenario(default_scenario, tmp_path / "weekly")
@@ -163,7 +164,7 @@ def test_daily_plan_builds_just_in_time_on_the_working_days_before_a_friday() ->
         one_car_one_shop(weeks=1, demand=[order("O1", 60, 0).model_copy(update={"due": day(4)})]),
         "day",
     )
-    result = evramp.plan(scenario)
+    result = evramp.plan(scenario, level=NOT_LEVELLED)
     assert capacity_of(result) == [20.0] * 5 + [0.0] * 2
     assert per_bucket(result) == [0.0, 0.0, 20.0, 20.0, 20.0, 0.0, 0.0]
     assert per_bucket(result, "deliveries") == [0.0] * 4 + [60.0, 0.0, 0.0]

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 import evramp
 from evramp.model import BomLine, Item, Phase, Ramp, Routing, Scenario, Shutdown, Supplier
-from evramp.plan import PlanResult
+from evramp.plan import NOT_LEVELLED, PlanResult
 from tests.checks import check_plan
 from tests.factory import (
     START,
@@ -242,7 +242,7 @@ def test_equal_priority_orders_are_served_by_due_date() -> None:
 def test_nothing_delivers_before_it_is_due_and_builds_wait_for_it() -> None:
     """With spare capacity a car due in week 3 is built in week 3, not earlier (holding cost)."""
     scenario = one_car_one_shop(weeks=5, demand=(order("O1", 60, 3),))
-    result = evramp.plan(scenario)
+    result = evramp.plan(scenario, level=NOT_LEVELLED)  # the optimal plan, not levelled
     assert weekly(result, "deliveries") == [0.0, 0.0, 0.0, 60.0, 0.0]
     assert weekly(result) == [0.0, 0.0, 0.0, 60.0, 0.0]
     assert result.orders["on_time"].tolist() == [60.0]
@@ -257,7 +257,7 @@ def test_yield_loss_consumes_more_parts() -> None:
         suppliers=(Supplier(supplier="S", item="CELL", lead_time=0),),
         demand=(order("O1", 40, 1),),
     )
-    result = evramp.plan(scenario)
+    result = evramp.plan(scenario, level=NOT_LEVELLED)
     assert weekly(result, "purchases", "release_week") == [0.0, 200.0, 0.0]  # 40 cars x 4 / 0.8
     check_plan(scenario, result)
 
@@ -298,7 +298,7 @@ def test_the_plan_is_optimal_for_a_hand_computed_objective() -> None:
     """20 cars due in week 1 at 1,000 each, capacity 100: revenue 20,000, nothing else costs
     but the tiny holding cost of nothing held, so the objective is -20,000."""
     scenario = one_car_one_shop(weeks=3, demand=(order("O1", 20, 1),))
-    result = evramp.plan(scenario)
+    result = evramp.plan(scenario, level=NOT_LEVELLED)
     assert result.objective == pytest.approx(-20_000.0, abs=1e-6)
     assert np.isclose(result.output["quantity"].sum(), 20.0)
 

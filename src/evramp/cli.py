@@ -100,6 +100,25 @@ IntegerOption = Annotated[
     ),
 ]
 
+LevelWeightOption = Annotated[
+    float | None,
+    typer.Option(
+        help="Level the mix: among the plans that deliver as well as the optimal one, the one "
+        "whose vehicles change their weekly rate least; one vehicle-a-week of change costs this "
+        "many weeks of the vehicle's holding cost. 0: the optimal plan as it is. [default: 1]",
+        min=0.0,
+        show_default=False,
+    ),
+]
+MaxRateChangeOption = Annotated[
+    float | None,
+    typer.Option(
+        help="The most a vehicle's weekly rate may change from one week (bucket) to the next, "
+        "in vehicles a week (not into or out of a shutdown).",
+        min=0.0,
+        show_default=False,
+    ),
+]
 
 app = typer.Typer(
     name="evramp",
@@ -187,6 +206,8 @@ def plan_command(
     time_limit: TimeLimitOption = None,
     integer: IntegerOption = False,
     priorities: PrioritiesOption = Priorities.weighted,
+    level_weight: LevelWeightOption = None,
+    max_rate_change: MaxRateChangeOption = None,
     write_lp: Annotated[
         Path | None,
         typer.Option(
@@ -205,7 +226,14 @@ def plan_command(
     """
     folder = scenario_folder(scenario)
     target = out_folder(out, folder, "plan")
-    options = PlanOptions(time_limit, integer, priorities, checked_model_file(write_lp))
+    options = PlanOptions(
+        time_limit,
+        integer,
+        priorities,
+        checked_model_file(write_lp),
+        level_weight,
+        max_rate_change,
+    )
     loaded = read_scenario(folder, _step)
     planned = plan(loaded, options, steps=_step, say=_say, progress=_MipProgress())
     if planned.stopped:
@@ -228,17 +256,20 @@ def mrp_command(
     time_limit: TimeLimitOption = None,
     integer: IntegerOption = False,
     priorities: PrioritiesOption = Priorities.weighted,
+    level_weight: LevelWeightOption = None,
+    max_rate_change: MaxRateChangeOption = None,
     top: Annotated[int, typer.Option(help="How many orders and suppliers to list.", min=1)] = 10,
 ) -> None:
     """Purchase orders: what to buy, from whom, when to release it.
 
     The scenario is planned again: give the planning options of the `evramp plan` whose plan
-    the orders are to follow (--time-limit, --integer, --priorities).
+    the orders are to follow (--time-limit, --integer, --priorities, --level-weight,
+    --max-rate-change).
     """
     folder = scenario_folder(scenario)
     target = out_folder(out, folder, "mrp")
     loaded = read_scenario(folder, _step)
-    options = PlanOptions(time_limit, integer, priorities)
+    options = PlanOptions(time_limit, integer, priorities, None, level_weight, max_rate_change)
     orders = mrp(loaded, options, steps=_step, say=_say, progress=_MipProgress())
     _print_orders(orders, top)
     _print_written(write_mrp(orders, target, _step))
@@ -299,6 +330,8 @@ def explain_command(
     time_limit: TimeLimitOption = None,
     integer: IntegerOption = False,
     priorities: PrioritiesOption = Priorities.weighted,
+    level_weight: LevelWeightOption = None,
+    max_rate_change: MaxRateChangeOption = None,
     top: Annotated[
         int, typer.Option(help="How many constraints and problems to list.", min=1)
     ] = 10,
@@ -309,11 +342,12 @@ def explain_command(
     (late and short orders, shops and parts that held demand back).
 
     The scenario is planned again: give the planning options of the `evramp plan` whose plan
-    is to be explained (--time-limit, --integer, --priorities).
+    is to be explained (--time-limit, --integer, --priorities, --level-weight,
+    --max-rate-change).
     """
     folder = scenario_folder(scenario)
     loaded = read_scenario(folder, _step)
-    options = PlanOptions(time_limit, integer, priorities)
+    options = PlanOptions(time_limit, integer, priorities, None, level_weight, max_rate_change)
     if order_id is not None:  # checked before the solve: a typo costs no planning time
         order = explain_order(
             loaded, order_id, options, steps=_step, say=_say, progress=_MipProgress()
@@ -638,6 +672,7 @@ def _print_plan(result: PlanResult, binding_weeks: pd.DataFrame) -> None:
     from evramp.report import (
         binding_constraints,
         cost_summary,
+        level_summary,
         monthly_output,
         on_time_rate,
         yearly_totals,
@@ -654,6 +689,9 @@ def _print_plan(result: PlanResult, binding_weeks: pd.DataFrame) -> None:
         markup=True,
     )
     console.print(cost_summary(result))
+    level = level_summary(result)
+    if level is not None:
+        console.print(level)
     console.print(_frame_table("Vehicles built per month", monthly_output(result)))
     console.print(_frame_table("Vehicles per year", yearly_totals(result)))
     kinds = ", ".join(

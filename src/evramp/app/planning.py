@@ -22,7 +22,7 @@ from evramp.model import Scenario
 if TYPE_CHECKING:
     import pandas as pd
 
-    from evramp.plan import PlanResult
+    from evramp.plan import LevelOptions, PlanResult
     from evramp.plan.watch import ProgressReport
 
 
@@ -47,6 +47,12 @@ class PlanOptions:
     priorities: Priorities = Priorities.weighted
     model_file: Path | None = None
     """Also write the model as HiGHS is given it (checked by `checked_model_file`)."""
+    level_weight: float | None = None
+    """Level the mix at this weight (evramp.plan.level); 0: the optimal plan as it is; None:
+    the planner's default (`DEFAULT_WEIGHT`)."""
+    max_rate_change: float | None = None
+    """The most a vehicle's weekly rate may change from one bucket to the next (vehicles a
+    week); None: no limit."""
 
 
 DEFAULT_PLAN_OPTIONS = PlanOptions()
@@ -170,9 +176,17 @@ def solve(
             # An LP is not watched: its Ctrl-C keeps nothing, so it has nothing to report.
             progress=progress if options.integer else None,
             model_file=options.model_file,
+            level=_level(options),
         )
     except PlanFailed as failed:
         raise NoPlan(f"{failed}; no plan written") from None
+
+
+def _level(options: PlanOptions) -> LevelOptions:
+    from evramp.plan import LEVELLED, LevelOptions
+
+    weight = LEVELLED.weight if options.level_weight is None else options.level_weight
+    return LevelOptions(weight, options.max_rate_change)
 
 
 WRITING_PLAN = "Writing plan and report"

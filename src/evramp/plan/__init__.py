@@ -14,6 +14,7 @@ from evramp.model import Scenario, ensure_valid
 from evramp.plan.chain import Reduced, planner_chain
 from evramp.plan.index import PlanData, compile_scenario
 from evramp.plan.layout import FloatArray
+from evramp.plan.level import LEVELLED, NOT_LEVELLED, LevelOptions
 from evramp.plan.lp import LinearProgram, build_lp
 from evramp.plan.mip_start import rounded_start
 from evramp.plan.relaxation import WarmRelaxation
@@ -64,6 +65,7 @@ def plan(
     mip_gap: float = MIP_GAP,
     progress: ProgressReport | None = None,
     model_file: Path | None = None,
+    level: LevelOptions = LEVELLED,
 ) -> PlanResult:
     """The optimal capacity- and material-constrained plan of `scenario`.
 
@@ -82,6 +84,11 @@ def plan(
     `progress` is called about every 0.1 s while the MIP runs with a `Progress` (seconds,
     best objective, bound, gap). `model_file` gets the model as HiGHS is given it (MPS; LP
     format for a name ending in .lp).
+    `level` levels the mix (plan/level.py): among the plans that deliver as well as the optimal
+    one, priority level by priority level, the one whose vehicles change their weekly rate
+    least, at `level.weight` weeks of a vehicle's holding cost per vehicle-a-week of change
+    (`NOT_LEVELLED`: the optimal plan as it is); `level.max_rate_change` limits that change
+    (also in integer mode, which does not level otherwise).
     Ctrl-C raises `PlanInterrupted` (a KeyboardInterrupt), holding the best integer plan found
     so far in integer mode.
     Raises `ScenarioInvalid` for a scenario with problems and `PlanFailed` when HiGHS does not
@@ -92,7 +99,7 @@ def plan(
     data = compile_scenario(scenario)
     reduced = planner_chain(integer, reduce).apply(data)
     clock.lap("compile")
-    lp = build_lp(reduced.data, integer=integer, strict_priorities=strict_priorities)
+    lp = build_lp(reduced.data, integer, strict_priorities, level)
     clock.lap("build")
     if integer and time_limit is None:
         time_limit = DEFAULT_MIP_TIME_LIMIT
@@ -193,7 +200,7 @@ def _result(
         reduced.original,
         arrays,
         size,
-        Verdict(solution.status, solution.objective, solution.gap, integer),
+        Verdict(solution.status, solution.objective, solution.gap, integer, solution.levelling),
         clock.laps,
     )
     clock.lap("extract")
@@ -241,6 +248,9 @@ __all__ = [
     "ALGORITHMS",
     "DEFAULT_ALGORITHM",
     "DEFAULT_MIP_TIME_LIMIT",
+    "LEVELLED",
+    "NOT_LEVELLED",
+    "LevelOptions",
     "ModelSize",
     "PlanFailed",
     "PlanInterrupted",

@@ -27,6 +27,7 @@ from evramp.plan.layout import (
     with_parts,
 )
 from evramp.plan.learning import chord_rows, experience_rows
+from evramp.plan.level import LevelOptions, LevelStage, level_stage, levelled, rate_limit_rows
 from evramp.plan.material import material_rows
 from evramp.plan.objective import objective_terms
 from evramp.plan.setups import (
@@ -49,6 +50,7 @@ class Rows:
     shares: Block  # quota of supplier line n[n] (one row each, over the horizon)
     setups: Block  # build of routing k's item only in buckets it is set up[k, t]
     setup_cuts: Block  # a vehicle's set-up bucket makes no more than is still due[k, t]
+    rate_limits: Block  # change of vehicle v's weekly rate into bucket t + 1[v, t] (a limit)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class LinearProgram:
     stages: tuple[FloatArray, ...] = ()
     """Strict priorities: objectives minimised one after the other before `cost`, each held at
     its optimum afterwards (lateness of priority 1, then 2, ...)."""
+    level: LevelStage | None = None
+    """The level-mix stage solved after `cost` (plan/level.py); None: the optimal plan as is."""
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -113,11 +117,15 @@ CONTINUOUS, INTEGER, SEMI_CONTINUOUS, SEMI_INTEGER = 0, 1, 2, 3
 
 
 def build_lp(
-    data: PlanData, integer: bool = False, strict_priorities: bool = False
+    data: PlanData,
+    integer: bool = False,
+    strict_priorities: bool = False,
+    level: LevelOptions | None = None,
 ) -> LinearProgram:
     """The planning LP; with `integer`, whole vehicles and assemblies, whole deliveries,
     purchases in whole lots of at least their minimum order quantity, and setups (a MIP). With
-    `strict_priorities`, lateness is minimised priority by priority before anything else."""
+    `strict_priorities`, lateness is minimised priority by priority before anything else. With
+    `level` (LP only), a second stage levels the mix (plan/level.py)."""
     buckets = data.bucket_count
     columns = Columns(
         **stack_blocks(
@@ -132,7 +140,8 @@ def build_lp(
             setup=len(setup_routings(data)) if integer else 0,
         )
     )
-    matrix, lower, upper, row_blocks = _stack(_families(data, columns), columns.count)
+    most = level.max_rate_change if level is not None else None
+    matrix, lower, upper, row_blocks = _stack(_families(data, columns, most), columns.count)
     col_lower, col_upper = _column_bounds(data, columns)
     lp = LinearProgram(
         columns=columns,
@@ -146,7 +155,9 @@ def build_lp(
     )
     if strict_priorities:
         lp = replace(lp, stages=_priority_stages(data, columns))
-    return _with_integers(data, lp) if integer else lp
+    if integer:
+        return _with_integers(data, lp, network=most is None)
+    return replace(lp, level=level_stage(data, columns, level)) if level is not None else lp
 
 
 def _priority_stages(data: PlanData, columns: Columns) -> tuple[FloatArray, ...]:
@@ -164,14 +175,16 @@ def _priority_stages(data: PlanData, columns: Columns) -> tuple[FloatArray, ...]
     return tuple(stages)
 
 
-def _with_integers(data: PlanData, lp: LinearProgram) -> LinearProgram:
+def _with_integers(data: PlanData, lp: LinearProgram, network: bool = True) -> LinearProgram:
     """Mark integer columns; count lot-sized purchases in lots (column scaling), so that whole
     lots are integer columns; purchases with a minimum order quantity are semi-variables:
-    0, or between the MOQ and the capacity."""
+    0, or between the MOQ and the capacity. `network`: the rows are those whose vertices have
+    whole builds where `whole_builds_implied` says so; a rate limit's rows break that."""
     columns = lp.columns
     kind = np.full(columns.count, CONTINUOUS, dtype=np.int64)
     whole = np.isin(np.asarray(data.items.kind)[data.made.item], ["vehicle", "assembly"])
-    whole &= ~whole_builds_implied(data)
+    if network:
+        whole &= ~whole_builds_implied(data)
     kind[columns.build.offset : columns.build.stop] = np.repeat(
         np.where(whole, INTEGER, CONTINUOUS), data.bucket_count
     )
@@ -227,7 +240,9 @@ class Family:
     buckets: int
 
 
-def _families(data: PlanData, columns: Columns) -> tuple[Family, ...]:
+def _families(
+    data: PlanData, columns: Columns, max_rate_change: float | None = None
+) -> tuple[Family, ...]:
     """Every constraint family, in matrix order: a new family is one entry here and one field
     of `Rows`."""
     buckets = data.bucket_count
@@ -247,7 +262,17 @@ def _families(data: PlanData, columns: Columns) -> tuple[Family, ...]:
         Family("shares", share_rows(data, columns), len(quota_lines(data)), 1),
         Family("setups", setup_rows(data, columns), setups, buckets),
         Family("setup_cuts", remaining_demand_rows(data, columns), setups, buckets),
+        _rate_limit_family(data, columns, max_rate_change),
     )
+
+
+def _rate_limit_family(data: PlanData, columns: Columns, most: float | None) -> Family:
+    """The limit on each vehicle's change of rate between buckets; no rows without one."""
+    steps = max(data.bucket_count - 1, 0)
+    if most is None:
+        none, empty = np.zeros(0, dtype=np.int64), np.zeros(0)
+        return Family("rate_limits", Triplets(none, none, empty, empty, empty), 0, steps)
+    return Family("rate_limits", rate_limit_rows(data, columns, most), len(levelled(data)), steps)
 
 
 def _stack(

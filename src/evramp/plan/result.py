@@ -25,6 +25,7 @@ from evramp.model.buckets import (
 from evramp.plan.allocate import TOLERANCE, allocate
 from evramp.plan.index import PlanData
 from evramp.plan.layout import FloatArray, IntArray, delay
+from evramp.plan.level import Levelling
 from evramp.plan.lp import release_capacity
 from evramp.plan.objective import cost_breakdown
 
@@ -49,6 +50,7 @@ class Verdict:
     gap: float = 0.0
     """Relative distance to the best bound; 0 for an optimal LP, above 0 for a MIP stopped early."""
     integer: bool = False
+    levelling: Levelling | None = None
 
 
 DateArray = npt.NDArray[np.datetime64]
@@ -102,6 +104,8 @@ class PlanResult:
     lateness + overtime + setups - revenue."""
     bucket: BucketKind = "week"
     """The planning bucket: `day`, `week` or `month`."""
+    levelling: Levelling | None = None
+    """What levelling the mix did (plan/level.py); None when the plan was not levelled."""
 
     @property
     def optimal(self) -> bool:
@@ -249,6 +253,7 @@ def extract(
         supply=_supply(data, arrays),
         costs=_costs(data, arrays),
         bucket=data.bucket,
+        levelling=verdict.levelling,
         **_demand(data, arrays.deliver),
     )
 

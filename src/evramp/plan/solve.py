@@ -14,6 +14,7 @@ import highspy
 import numpy as np
 
 from evramp.plan.layout import FloatArray
+from evramp.plan.level import HOLD_SLACK, Levelling, LevelStage
 from evramp.plan.lp import CONTINUOUS, INTEGER, SEMI_INTEGER, LinearProgram
 from evramp.plan.watch import (
     Abandoned,
@@ -38,6 +39,8 @@ class Solution:
     col_dual: FloatArray
     seconds: float
     iterations: int
+    levelling: Levelling | None = None
+    """What the level-mix stage did (LP with `lp.level` only)."""
 
     @property
     def optimal(self) -> bool:
@@ -280,7 +283,7 @@ def _run(
     stopped_by_watcher = (
         status == highspy.HighsModelStatus.kInterrupt and watcher.stopped_at_deadline
     )
-    return Solution(
+    solution = Solution(
         status=TIME_LIMIT if stopped_by_watcher else highs.modelStatusToString(status),
         usable=usable,
         objective=float(info.objective_function_value) if usable else float("nan"),
@@ -293,6 +296,84 @@ def _run(
         seconds=seconds,
         iterations=int(info.simplex_iteration_count) + int(info.ipm_iteration_count),
     )
+    if lp.level is None or is_mip or not optimal:
+        return solution
+    return _levelled(highs, lp, lp.level, solution, watcher, deadline)
+
+
+def _levelled(
+    highs: highspy.Highs,
+    lp: LinearProgram,
+    stage: LevelStage,
+    first: Solution,
+    watcher: Watcher,
+    deadline: float | None,
+) -> Solution:
+    """The level-mix stage on the optimal plan's model: its columns and rows appended, the
+    service of `first` held, the cost with the rate changes' minimised by the dual simplex from
+    `first`'s basis. The duals stay the optimal plan's. When the stage does not finish (time
+    limit) the optimal plan is kept; Ctrl-C raises `SolveInterrupted` as in the first stage."""
+    started = time.perf_counter()
+    n_cols = lp.shape[1]
+    count = stage.columns
+    none = np.zeros(0, dtype=np.int32)
+    highs.addCols(
+        count, stage.cost, np.zeros(count), np.full(count, np.inf), 0, none, none, np.zeros(0)
+    )
+    order = np.argsort(stage.rows.rows, kind="stable")
+    starts = np.searchsorted(stage.rows.rows[order], np.arange(stage.rows.count))
+    highs.addRows(
+        stage.rows.count,
+        stage.rows.lower,
+        stage.rows.upper,
+        len(order),
+        starts.astype(np.int32),
+        stage.rows.cols[order].astype(np.int32),
+        stage.rows.values[order],
+    )
+    for held in stage.held:
+        # In units of its largest coefficient: a row of prices (1e5) and penalties raised per
+        # priority level (1e3-1e9) is badly scaled beside the rest of the LP.
+        scale = float(np.abs(held.values).max()) if len(held.values) else 1.0
+        values = held.values / scale
+        value = float(values @ first.x[held.columns])
+        slack = HOLD_SLACK * max(1.0, abs(value))
+        lower, upper = (-np.inf, value + slack) if held.at_most else (value - slack, np.inf)
+        highs.addRow(lower, upper, len(held.columns), held.columns.astype(np.int32), values)
+    highs.setOptionValue("solver", "simplex")
+    try:
+        _run_with_retry(highs, watcher, deadline, staged=True)
+    except Abandoned:
+        return _unlevelled(first, stage, TIME_LIMIT, time.perf_counter() - started)
+    except HighsInterrupted:
+        stopped = _from_incumbent(lp, INTERRUPTED, None, time.perf_counter() - started)
+        raise SolveInterrupted(stopped) from None
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        status = highs.modelStatusToString(highs.getModelStatus())
+        return _unlevelled(first, stage, status, time.perf_counter() - started)
+    x = np.asarray(highs.getSolution().col_value)[:n_cols]
+    info = highs.getInfo()
+    report = Levelling(
+        "Optimal",
+        stage.rate_change(first.x),
+        stage.rate_change(x),
+        first.objective,
+        time.perf_counter() - started,
+    )
+    return replace(
+        first,
+        objective=float(lp.cost @ x),
+        x=x,
+        seconds=first.seconds + report.seconds,
+        iterations=first.iterations + int(info.simplex_iteration_count),
+        levelling=report,
+    )
+
+
+def _unlevelled(first: Solution, stage: LevelStage, status: str, seconds: float) -> Solution:
+    change = stage.rate_change(first.x)
+    report = Levelling(status, change, change, first.objective, seconds)
+    return replace(first, seconds=first.seconds + seconds, levelling=report)
 
 
 def _from_incumbent(

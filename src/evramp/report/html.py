@@ -21,6 +21,7 @@ from evramp.report import plan_charts
 from evramp.report.kpis import (
     binding_constraints,
     late_orders,
+    level_summary,
     monthly_output,
     on_time_rate,
     yearly_totals,
@@ -91,6 +92,7 @@ def render_report(
         yearly=[{"year": year, **row} for year, row in yearly.iterrows()],
         totals=yearly.sum().to_dict(),
         costs=_costs(result),
+        level=level_summary(result),
         **_binding(view),
         parts=[{"name": p, "chart": _part_chart(n)} for n, p in enumerate(parts)],
         **_late(result, late),
@@ -213,9 +215,9 @@ def _late(result: PlanResult, late: pd.DataFrame) -> dict[str, Any]:
     ]
     shown = f"the {len(rows):,} latest" if len(late) > len(rows) else "all"
     summary = (
-        f"{len(late):,} of {len(result.orders):,} orders deliver "
-        f"{thousands(late['late'].sum())} vehicles late; {shown} below, "
-        f"latest first (unfinished in the horizon first). Every line is in plan/orders.csv."
+        f"{len(late):,} of {len(result.orders):,} orders have vehicles delivered late "
+        f"({thousands(late['late'].sum())} vehicles); {shown} below, latest first (those not "
+        f"all delivered in the horizon first). Every line is in plan/orders.csv."
     )
     return {"late": rows, "late_summary": summary}
 

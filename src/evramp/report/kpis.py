@@ -55,6 +55,26 @@ def cost_summary(result: PlanResult) -> str:
     )
 
 
+def level_summary(result: PlanResult) -> str | None:
+    """What levelling the mix did, in words; None for a plan that was not levelled."""
+    done = result.levelling
+    if done is None:
+        return None
+    if done.status != "Optimal":
+        return (
+            f"Level mix: not levelled ({done.status} after {done.seconds:.1f} s): the optimal "
+            f"plan as solved, week-to-week rate change {done.change_before:,.0f} vehicles a week"
+        )
+    fewer = 1.0 - done.change_after / done.change_before if done.change_before else 0.0
+    cost = result.objective - done.objective_before
+    return (
+        f"Level mix: the vehicles' week-to-week rate changes add up to {done.change_after:,.0f} "
+        f"vehicles a week, {fewer:.0%} fewer than the optimal plan as solved "
+        f"({done.change_before:,.0f}), at the same lateness and revenue per priority level; "
+        f"it costs {_money(cost)} (holding, overtime, purchases), {done.seconds:.2f} s"
+    )
+
+
 def _money(value: float) -> str:
     for size, suffix in ((1e9, " bn"), (1e6, " m"), (1e3, " k")):
         if abs(value) >= size:
