@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import evramp
-from evramp.analysis.explain import binding_weeks, iso_week, peg, pegs, problems
+from evramp.analysis.explain import binding_weeks, peg, pegs, problems
 from evramp.model import BomLine, Item, Scenario, Supplier, SupplierCapacity
+from evramp.model.buckets import bucket_label
 from evramp.plan import PlanResult
 from evramp.report import binding_constraints
 from tests.factory import one_car_one_shop, order, week
@@ -35,7 +36,7 @@ def cells_limit_the_car() -> Scenario:
 
 
 def iso(n: int) -> str:
-    return iso_week(week(n))
+    return bucket_label(week(n), "week")
 
 
 def test_a_full_shop_is_pegged_in_exactly_the_weeks_between_due_and_finish() -> None:

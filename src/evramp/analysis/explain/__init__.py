@@ -27,7 +27,6 @@ from evramp.analysis.explain.binding import (
 )
 from evramp.analysis.explain.pegging import Pegging, peg, pegs
 from evramp.analysis.explain.problems import PROBLEM_COLUMNS, PROBLEM_KINDS, problems
-from evramp.analysis.explain.words import iso_week
 
 __all__ = [
     "BINDING_COLUMNS",
@@ -37,7 +36,6 @@ __all__ = [
     "SHADOW_TOLERANCE",
     "Pegging",
     "binding_weeks",
-    "iso_week",
     "peg",
     "pegs",
     "problems",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -18,13 +16,6 @@ QUANTITY_TOLERANCE = 1e-6
 
 # --------------------------------------------------------------------------------------------
 # Words and numbers
-
-
-def iso_week(day: str | dt.date) -> str:
-    """ISO 8601 week label of a date: `2024-W18`."""
-    date = dt.date.fromisoformat(day) if isinstance(day, str) else day
-    year, number, _ = date.isocalendar()
-    return f"{year}-W{number:02d}"
 
 
 def iso_labels(weeks: list[str], bucket: str = "week") -> dict[str, str]:
