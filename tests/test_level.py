@@ -128,6 +128,10 @@ def test_a_negative_weight_or_limit_is_refused() -> None:
         LevelOptions(max_rate_change=-5.0)
 
 
+FEASIBLE = 1e-7
+"""HiGHS' primal feasibility tolerance: a held row holds to it (scaled), beyond the slack."""
+
+
 def _weighted_lateness(result: PlanResult, scenario: Scenario) -> dict[int, float]:
     """Priority level -> the plan's penalty-weighted lateness as the objective counts it: each
     order's backlog per bucket times its class's penalty and the bucket's length in weeks."""
@@ -165,7 +169,7 @@ def test_levelling_keeps_lateness_and_revenue_per_priority_and_never_adds_change
     ours, theirs = _weighted_lateness(level, scenario), _weighted_lateness(optimal, scenario)
     for priority, late in ours.items():
         allowed = theirs.get(priority, 0.0)
-        assert late <= allowed + 2 * HOLD_SLACK * max(1.0, allowed) + 1e-6, priority
+        assert late <= allowed + (HOLD_SLACK + FEASIBLE) * max(1.0, allowed), priority
     revenue = optimal.costs["revenue"]
-    assert level.costs["revenue"] >= revenue - 2 * HOLD_SLACK * max(1.0, revenue) - 1e-6
+    assert level.costs["revenue"] >= revenue - (HOLD_SLACK + FEASIBLE) * max(1.0, revenue)
     check_plan(scenario, level)

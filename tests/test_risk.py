@@ -395,3 +395,15 @@ def test_an_interrupted_tornado_says_which_sources_were_not_run(tmp_path: Path) 
     assert "interrupted by Ctrl-C: a partial result" in report
     cell = 'colspan="4">not run (interrupted before its runs)</td>'
     assert report.count(cell) == list(finished.values()).count(0)
+    # The tornado chart is drawn when a source has figures, else a note says why it is not.
+    measured = any(
+        unmeasured(int(done), int(optimal)) is None
+        for done, optimal in zip(frame["finished"], frame["runs"], strict=True)
+    )
+    assert ('<div class="chart" id="tornado">' in report) is measured
+    assert ('id="tornado-none"' in report) is not measured
+    frames = tables(result, None, year)
+    frames["tornado"] = frames["tornado"].assign(finished=0)  # as if stopped before them all
+    none = write_risk_report(frames, tmp_path / "none.html", "risk", year, result)
+    page = none.read_text(encoding="utf-8")
+    assert 'id="tornado-none"' in page and '<div class="chart" id="tornado">' not in page

@@ -92,7 +92,7 @@ def render_report(
         yearly=[{"year": year, **row} for year, row in yearly.iterrows()],
         totals=yearly.sum().to_dict(),
         costs=_costs(result),
-        level=level_summary(result),
+        level=level_summary(result, seconds=False),
         **_binding(view),
         parts=[{"name": p, "chart": _part_chart(n)} for n, p in enumerate(parts)],
         **_late(result, late),

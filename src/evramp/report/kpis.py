@@ -55,15 +55,18 @@ def cost_summary(result: PlanResult) -> str:
     )
 
 
-def level_summary(result: PlanResult) -> str | None:
-    """What levelling the mix did, in words; None for a plan that was not levelled."""
+def level_summary(result: PlanResult, seconds: bool = True) -> str | None:
+    """What levelling the mix did, in words; None for a plan that was not levelled. Without
+    `seconds` (the report: the same plan writes the same bytes), no time is said."""
     done = result.levelling
     if done is None:
         return None
     if done.status != "Optimal":
         return (
-            f"Level mix: not levelled ({done.status} after {done.seconds:.1f} s): the optimal "
-            f"plan as solved, week-to-week rate change {done.change_before:,.0f} vehicles a week"
+            f"Level mix: not levelled ({done.status}"
+            + (f" after {done.seconds:.1f} s" if seconds else "")
+            + f"): the optimal plan as solved, week-to-week rate change "
+            f"{done.change_before:,.0f} vehicles a week"
         )
     fewer = 1.0 - done.change_after / done.change_before if done.change_before else 0.0
     cost = result.objective - done.objective_before
@@ -71,7 +74,8 @@ def level_summary(result: PlanResult) -> str | None:
         f"Level mix: the vehicles' week-to-week rate changes add up to {done.change_after:,.0f} "
         f"vehicles a week, {fewer:.0%} fewer than the optimal plan as solved "
         f"({done.change_before:,.0f}), at the same lateness and revenue per priority level; "
-        f"it costs {_money(cost)} (holding, overtime, purchases), {done.seconds:.2f} s"
+        f"it costs {_money(cost)} (holding, overtime, purchases)"
+        + (f", {done.seconds:.2f} s" if seconds else "")
     )
 
 

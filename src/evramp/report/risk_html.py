@@ -39,6 +39,8 @@ def render_risk_report(
 ) -> str:
     weekly, tornado = frames["weekly"], frames["tornado"]
     days = iso_days(weekly["week"])
+    rows = _tornado_rows(tornado, target_year)
+    measured = any(row["missing"] is None for row in rows)
     charts = [
         Chart(
             "weekly-fan",
@@ -56,8 +58,9 @@ def render_risk_report(
                 "vehicles",
             ),
         ),
-        Chart("tornado", tornado_figure(tornado, target_year)),
     ]
+    if measured:  # a chart of no bars is no chart: an interrupted run may not have reached them
+        charts.append(Chart("tornado", tornado_figure(tornado, target_year)))
     return render(
         "risk.html",
         charts,
@@ -67,7 +70,8 @@ def render_risk_report(
         cards=_cards(frames, target_year, result),
         yearly=frames["yearly"].to_dict("records"),
         lateness=_lateness(frames["lateness"]),
-        tornado=_tornado_rows(tornado, target_year),
+        tornado=rows,
+        tornado_measured=measured,
         tornado_runs=result.tornado_runs,
     )
 
