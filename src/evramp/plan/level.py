@@ -101,7 +101,6 @@ class LevelStage:
     """The second stage: `2 V (T-1)` columns (rise then fall, vehicle-major) numbered from
     `first`, their rows (numbered from 0) and costs, and what is held."""
 
-    made: IntArray  # (V,) the made items levelled: the vehicles
     first: int  # the LP's column count: rise[v, t] is column first + v (T-1) + t - 1
     rows: Triplets
     cost: FloatArray  # (2 V (T-1),)
@@ -136,7 +135,6 @@ def level_stage(data: PlanData, columns: Columns, options: LevelOptions) -> Leve
     holding = data.items.holding_cost[data.made.item[made]]
     per_change = np.repeat(options.weight * holding, steps)
     return LevelStage(
-        made=made,
         first=first,
         rows=Triplets(rows, cols, values, np.zeros(count), np.zeros(count)),
         cost=np.concatenate([per_change, per_change]),
@@ -207,11 +205,3 @@ def held_service(data: PlanData, columns: Columns) -> tuple[Held, ...]:
     used = np.flatnonzero(price)
     held.append(Held("revenue", deliver.offset + used, price[used], False))
     return tuple(held)
-
-
-def rate_change(data: PlanData, build: FloatArray) -> float:
-    """Total week-to-week change of the vehicles' weekly rates, sum over vehicles and buckets
-    t > 0 of |build[t] / weeks[t] - build[t-1] / weeks[t-1]| (vehicles a week), for `build` of
-    shape (made items, T)."""
-    rates = build[levelled(data)] / data.bucket_weeks[None, :]
-    return float(np.abs(np.diff(rates, axis=1)).sum())
