@@ -37,7 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from evramp.plan.index import PlanData
-from evramp.plan.layout import Columns, FloatArray, IntArray, Triplets
+from evramp.plan.layout import Block, Columns, FloatArray, IntArray, Triplets
+from evramp.plan.objective import lateness_of_level, term
 
 DEFAULT_WEIGHT = 1.0
 """Weeks of a vehicle's holding cost that one vehicle-a-week of rate change costs (stage 2)."""
@@ -191,17 +192,16 @@ def _rate_limit(data: PlanData, made: IntArray, most: float) -> FloatArray:
 def held_service(data: PlanData, columns: Columns) -> tuple[Held, ...]:
     """Each priority level's penalty-weighted lateness (at most) and the revenue (at least):
     the terms of the objective that say how well the plan delivers."""
-    backlog = columns.backlog
-    held = []
-    for level in np.unique(data.demand.priority):
-        penalty = np.where(data.demand.priority == level, data.demand.penalty, 0.0)
-        values = np.outer(penalty, data.bucket_weeks).ravel()
-        used = np.flatnonzero(values)
-        held.append(
-            Held(f"lateness of priority {level}", backlog.offset + used, values[used], True)
-        )
-    deliver = columns.deliver
-    price = np.repeat(data.demand.price, data.bucket_count)
-    used = np.flatnonzero(price)
-    held.append(Held("revenue", deliver.offset + used, price[used], False))
-    return tuple(held)
+    lateness = [
+        _held(f"lateness of priority {level}", columns.backlog, lateness_of_level(data, level))
+        for level in np.unique(data.demand.priority)
+    ]
+    revenue = term(data, "revenue").unit_cost
+    return (*lateness, _held("revenue", columns.deliver, revenue, at_most=False))
+
+
+def _held(name: str, block: Block, unit_cost: FloatArray, at_most: bool = True) -> Held:
+    """The first stage's value of `unit_cost` (entities, T) on `block`'s columns, held."""
+    values = unit_cost.ravel()
+    used = np.flatnonzero(values)
+    return Held(name, block.offset + used, values[used], at_most)

@@ -29,7 +29,7 @@ from evramp.plan.layout import (
 from evramp.plan.learning import chord_rows, experience_rows
 from evramp.plan.level import LevelOptions, LevelStage, level_stage, levelled, rate_limit_rows
 from evramp.plan.material import material_rows
-from evramp.plan.objective import objective_terms
+from evramp.plan.objective import lateness_of_level, objective_terms
 from evramp.plan.setups import (
     remaining_demand_rows,
     setup_load_in_chords,
@@ -167,10 +167,7 @@ def _priority_stages(data: PlanData, columns: Columns) -> tuple[FloatArray, ...]
     stages = []
     for level in levels[:-1]:
         cost = np.zeros(columns.count)
-        penalty = np.where(data.demand.priority == level, data.demand.penalty, 0.0)
-        cost[columns.backlog.offset : columns.backlog.stop] = np.outer(
-            penalty, data.bucket_weeks
-        ).ravel()
+        cost[columns.backlog.offset : columns.backlog.stop] = lateness_of_level(data, level).ravel()
         stages.append(cost)
     return tuple(stages)
 

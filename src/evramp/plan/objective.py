@@ -55,6 +55,22 @@ def objective_terms(data: PlanData) -> tuple[Term, ...]:
     )
 
 
+def term(data: PlanData, name: str) -> Term:
+    """The objective's one term named `name` (revenue, lateness, holding, ...), for a caller
+    that prices the same thing: strict priorities' stages, the level mix's held rows."""
+    found = [term for term in objective_terms(data) if term.name == name]
+    if len(found) != 1:
+        raise KeyError(f"the objective has {len(found)} terms named {name!r}, not one")
+    return found[0]
+
+
+def lateness_of_level(data: PlanData, level: int) -> FloatArray:
+    """(C, T) the lateness term's cost of each backlog column, for priority `level`'s classes
+    only (0 elsewhere)."""
+    lateness = term(data, "lateness").unit_cost
+    return np.where((data.demand.priority == level)[:, None], lateness, 0.0)
+
+
 def cost_breakdown(data: PlanData, values: dict[Variable, FloatArray]) -> dict[str, float]:
     """Each term's total for a plan's `values` (variable -> (entities, T) array)."""
     costs: dict[str, float] = {}
