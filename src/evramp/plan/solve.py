@@ -12,6 +12,7 @@ from pathlib import Path
 
 import highspy
 import numpy as np
+import scipy.sparse as sp
 
 from evramp.plan.layout import FloatArray
 from evramp.plan.level import HOLD_SLACK, Levelling, LevelStage
@@ -320,16 +321,16 @@ def _levelled(
     highs.addCols(
         count, stage.cost, np.zeros(count), np.full(count, np.inf), 0, none, none, np.zeros(0)
     )
-    order = np.argsort(stage.rows.rows, kind="stable")
-    starts = np.searchsorted(stage.rows.rows[order], np.arange(stage.rows.count))
+    rows = stage.rows
+    matrix = sp.csr_array((rows.values, (rows.rows, rows.cols)), shape=(rows.count, n_cols + count))
     highs.addRows(
-        stage.rows.count,
-        stage.rows.lower,
-        stage.rows.upper,
-        len(order),
-        starts.astype(np.int32),
-        stage.rows.cols[order].astype(np.int32),
-        stage.rows.values[order],
+        rows.count,
+        rows.lower,
+        rows.upper,
+        matrix.nnz,
+        matrix.indptr[:-1].astype(np.int32),
+        matrix.indices.astype(np.int32),
+        matrix.data,
     )
     for held in stage.held:
         # In units of its largest coefficient: a row of prices (1e5) and penalties raised per
