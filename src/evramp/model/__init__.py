@@ -4,6 +4,7 @@ from evramp.model.buckets import BucketKind, Buckets, bucket_label
 from evramp.model.changes import Change
 from evramp.model.errors import ScenarioError, ScenarioInvalid
 from evramp.model.records import (
+    Actual,
     BomLine,
     Calendar,
     Disruption,
@@ -26,6 +27,7 @@ from evramp.model.validate import ensure_valid, validate
 __all__ = [
     "SCENARIO_FILE",
     "TABLES",
+    "Actual",
     "BomLine",
     "BucketKind",
     "Buckets",

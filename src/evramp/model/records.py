@@ -331,6 +331,44 @@ class Shutdown(Record):
     """Shops affected; empty means the whole plant."""
 
 
+ActualKind = Literal["built", "received", "delivered"]
+_ACTUAL_FIELDS: dict[str, str] = {"built": "shop", "received": "supplier", "delivered": "order"}
+
+
+class Actual(Record):
+    """What really happened in a past week, for `evramp replan` and `evramp calibrate`: units
+    `built` (started) by a shop, `received` from a supplier line, or `delivered` to an order.
+    `evramp plan` ignores this table."""
+
+    kind: ActualKind
+    """`built` (needs `shop`), `received` (needs `supplier`) or `delivered` (needs `order`)."""
+    date: Day
+    """A day of the bucket it happened in (before the re-plan's as-of date)."""
+    item: Id | None = None
+    """The item built or received; `delivered`: the vehicle (empty: the order's variant)."""
+    shop: Id | None = None
+    """`built`: the shop that started the units (an item made in several shops is started in
+    all of them at once: their rows must agree)."""
+    supplier: Id | None = None
+    """`received`: the supplier of the line (`supplier` + `item`)."""
+    order: Id | None = None
+    """`delivered`: the order (an id from demand.csv)."""
+    quantity: Amount
+    """Units (vehicles for `delivered`)."""
+
+    @model_validator(mode="after")
+    def _fields_of_the_kind(self) -> Actual:
+        wanted = _ACTUAL_FIELDS[self.kind]
+        if getattr(self, wanted) is None:
+            raise ValueError(f"kind {self.kind!r} needs a {wanted}")
+        others = [f for f in _ACTUAL_FIELDS.values() if f != wanted and getattr(self, f)]
+        if others:
+            raise ValueError(f"kind {self.kind!r} takes no {' or '.join(others)}")
+        if self.kind != "delivered" and self.item is None:
+            raise ValueError(f"kind {self.kind!r} needs an item")
+        return self
+
+
 DisruptionTarget = Literal["supplier_line", "part", "shop", "ramp"]
 DisruptionPer = Literal["week", "horizon"]
 

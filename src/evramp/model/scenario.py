@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from evramp.model.columns import DemandTable
 from evramp.model.records import (
+    Actual,
     BomLine,
     Calendar,
     Disruption,
@@ -133,6 +134,14 @@ TABLES: tuple[TableSpec, ...] = (
         "risks for `evramp risk`: supplier, part, shop and ramp disruptions",
         ("id",),
     ),
+    TableSpec(
+        "actuals",
+        "actuals.csv",
+        Actual,
+        False,
+        "what was built, received and delivered before a re-plan's as-of date",
+        ("kind", "date", "item", "shop", "supplier", "order"),
+    ),
 )
 TABLE_BY_NAME: Mapping[str, TableSpec] = {t.name: t for t in TABLES}
 SCENARIO_FILE = "scenario.yaml"
@@ -159,6 +168,7 @@ class Scenario:
     inventory: tuple[Inventory, ...] = ()
     receipts: tuple[Receipt, ...] = ()
     disruptions: tuple[Disruption, ...] = ()
+    actuals: tuple[Actual, ...] = ()
     notes: str = ""
     lines: Mapping[str, Lines] = field(default_factory=dict, compare=False, repr=False)
     """Line number of each record in its file, per table; absent tables count from line 2."""

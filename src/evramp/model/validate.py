@@ -107,6 +107,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "demand": ("id",),
     "inventory": ("item",),
     "disruptions": ("id",),
+    "actuals": ("kind", "date", "item", "shop", "supplier", "order"),
 }
 
 
@@ -565,6 +566,50 @@ def _check_ramp_risk(
         )
 
 
+def check_actual_references(scenario: Scenario) -> Iterator[ScenarioError]:
+    """Each actual names what exists: an item made at the shop it was built in, a supplier line,
+    an order of the vehicle delivered."""
+    items = {item.id for item in scenario.items}
+    routed = {(r.item, r.shop) for r in scenario.routings}
+    lines = {(s.supplier, s.item) for s in scenario.suppliers}
+    frame = scenario.demand_table.frame
+    variant_of = dict(zip(frame["id"].to_list(), frame["variant"].to_list(), strict=True))
+    for index, actual in _rows(scenario, "actuals"):
+        problem = _actual_problem(actual, items, routed, lines, variant_of)
+        if problem is not None:
+            yield _error(scenario, "actuals", index, *problem)
+
+
+def _actual_problem(
+    actual: Any,
+    items: set[str],
+    routed: set[tuple[str, str]],
+    lines: set[tuple[str, str]],
+    variant_of: dict[str, str],
+) -> tuple[str, str] | None:
+    if actual.item is not None and actual.item not in items:
+        return "item", f"unknown item {actual.item!r}; expected an id from items.csv"
+    if actual.kind == "built" and (actual.item, actual.shop) not in routed:
+        return (
+            "shop",
+            f"item {actual.item!r} has no routing at shop {actual.shop!r} in routings.csv",
+        )
+    if actual.kind == "received" and (actual.supplier, actual.item) not in lines:
+        return (
+            "supplier",
+            f"supplier {actual.supplier!r} has no line for item {actual.item!r} in suppliers.csv",
+        )
+    if actual.kind == "delivered":
+        if actual.order not in variant_of:
+            return "order", f"unknown order {actual.order!r}; expected an id from demand.csv"
+        if actual.item is not None and actual.item != variant_of[actual.order]:
+            return (
+                "item",
+                f"order {actual.order!r} is for {variant_of[actual.order]!r}, not {actual.item!r}",
+            )
+    return None
+
+
 def _vehicles_exist(scenario: Scenario) -> Iterator[ScenarioError]:
     if not any(item.kind == "vehicle" for item in scenario.items):
         yield ScenarioError("items.csv", 0, "kind", "no vehicle; a plan needs at least one")
@@ -592,6 +637,7 @@ CHECKS: tuple[Check, ...] = (
     Check(check_shares),
     Check(check_disruptions, _needs("shops", "suppliers", "ramps")),
     Check(_vehicles_exist, _needs("items")),
+    Check(check_actual_references, _needs("items", "routings", "suppliers", "demand")),
 )
 
 __all__ = ["CHECKS", "Check", "Findings", "check_scenario", "ensure_valid", "validate"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from evramp.model import Scenario, ensure_valid
+from evramp.plan.basis import WarmStart
 from evramp.plan.chain import Reduced, planner_chain
 from evramp.plan.index import PlanData, compile_scenario
 from evramp.plan.layout import FloatArray
@@ -18,6 +19,15 @@ from evramp.plan.level import LEVELLED, NOT_LEVELLED, LevelOptions
 from evramp.plan.lp import LinearProgram, build_lp
 from evramp.plan.mip_start import rounded_start
 from evramp.plan.relaxation import WarmRelaxation
+from evramp.plan.replan import (
+    Previous,
+    ReplanRequest,
+    broken_frozen_weeks,
+    fixed,
+    receipts_of,
+    replan_of,
+    without_past_receipts,
+)
 from evramp.plan.result import ModelSize, PlanResult, Verdict, extract
 from evramp.plan.solve import (
     ALGORITHMS,
@@ -66,6 +76,8 @@ def plan(
     progress: ProgressReport | None = None,
     model_file: Path | None = None,
     level: LevelOptions = LEVELLED,
+    replan: ReplanRequest | None = None,
+    warm: WarmStart | None = None,
 ) -> PlanResult:
     """The optimal capacity- and material-constrained plan of `scenario`.
 
@@ -89,6 +101,9 @@ def plan(
     least, at `level.weight` weeks of a vehicle's holding cost per vehicle-a-week of change
     (`NOT_LEVELLED`: the optimal plan as it is); `level.max_rate_change` limits that change
     (also in integer mode, which does not level otherwise).
+    `replan` re-plans from its as-of date (plan/replan.py): the past fixed at the scenario's
+    actuals, builds of its frozen window held at its previous plan's; `warm` starts the solver
+    from an earlier plan's bases (`PlanResult.bases`; same optimum, fewer iterations).
     Ctrl-C raises `PlanInterrupted` (a KeyboardInterrupt), holding the best integer plan found
     so far in integer mode.
     Raises `ScenarioInvalid` for a scenario with problems and `PlanFailed` when HiGHS does not
@@ -97,9 +112,18 @@ def plan(
     ensure_valid(scenario)
     clock = _Clock()
     data = compile_scenario(scenario)
-    reduced = planner_chain(integer, reduce).apply(data)
+    fixing, searched = None, None
+    if replan is not None:
+        fixing = replan_of(scenario, data, replan.as_of, replan.frozen, replan.previous)
+        # The parts planned outside the LP are those of the plan from the start: a part's
+        # receipts alone keep it out of the reduction, and the LP keeps its shape for the basis.
+        searched = receipts_of(data)
+        data = without_past_receipts(data, fixing.past)
+    reduced = planner_chain(integer, reduce, searched).apply(data)
     clock.lap("compile")
     lp = build_lp(reduced.data, integer, strict_priorities, level)
+    if fixing is not None:
+        lp = fixed(lp, reduced.data, reduced.kept_lines, fixing)
     clock.lap("build")
     if integer and time_limit is None:
         time_limit = DEFAULT_MIP_TIME_LIMIT
@@ -115,6 +139,7 @@ def plan(
             start=start,
             progress=_bounded(progress, bound),
             model_file=model_file,
+            warm=warm,
         )
     except SolveInterrupted as stopped:
         clock.lap("solve")
@@ -128,8 +153,15 @@ def plan(
         why = ""
         if solution.status == "Infeasible" and (data.demand.max_late >= 0).any():
             why = _broken_promises(scenario, time_limit, integer)
+        if solution.status == "Infeasible" and fixing is not None and fixing.frozen:
+            why = broken_frozen_weeks(reduced.data, lp, fixing)
         raise PlanFailed(scenario.name, solution.status, why)
-    return _result(scenario, reduced, lp, solution, integer, clock)
+    result = _result(scenario, reduced, lp, solution, integer, clock)
+    if replan is None:
+        return result
+    return dataclasses.replace(
+        result, as_of=replan.as_of.isoformat(), frozen=fixing.frozen if fixing else 0
+    )
 
 
 def _start(
@@ -200,7 +232,15 @@ def _result(
         reduced.original,
         arrays,
         size,
-        Verdict(solution.status, solution.objective, solution.gap, integer, solution.levelling),
+        Verdict(
+            solution.status,
+            solution.objective,
+            solution.gap,
+            integer,
+            solution.levelling,
+            solution.bases,
+            solution.warm,
+        ),
         clock.laps,
     )
     clock.lap("extract")
@@ -255,7 +295,10 @@ __all__ = [
     "PlanFailed",
     "PlanInterrupted",
     "PlanResult",
+    "Previous",
     "Progress",
     "ProgressReport",
+    "ReplanRequest",
+    "WarmStart",
     "plan",
 ]

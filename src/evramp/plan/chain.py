@@ -61,6 +61,15 @@ class Reduced:
         return self.invert(solution_arrays(self.data, lp, solution))
 
     @property
+    def kept_lines(self) -> np.ndarray:
+        """Per supplier line of the original data: whether it is in the LP."""
+        kept = np.ones(len(self.original.lines.item), dtype=bool)
+        for inverse in self.inverses:
+            if isinstance(inverse, FreePartsInverse):
+                kept[np.flatnonzero(kept)] = inverse.kept_lines
+        return kept
+
+    @property
     def parts_outside(self) -> int:
         """Items the chain took out of the LP."""
         return len(self.original.items) - len(self.data.items)
@@ -165,6 +174,11 @@ def _setups_per_routing(data: PlanData, setup: FloatArray) -> FloatArray:
     return full
 
 
-def planner_chain(integer: bool = False, reduce: bool = True) -> Chain:
-    """The chain `plan()` uses: free parts out (in integer mode, not those bought in lots)."""
-    return Chain((JustInTimeParts(lot_sizing=integer),) if reduce else ())
+def planner_chain(
+    integer: bool = False,
+    reduce: bool = True,
+    bounding: Callable[[PlanData], PlanData] | None = None,
+) -> Chain:
+    """The chain `plan()` uses: free parts out (in integer mode, not those bought in lots);
+    `bounding` as in `JustInTimeParts`."""
+    return Chain((JustInTimeParts(lot_sizing=integer, bounding=bounding),) if reduce else ())

@@ -23,6 +23,7 @@ from evramp.model.buckets import (
     bucket_year,
 )
 from evramp.plan.allocate import TOLERANCE, allocate
+from evramp.plan.basis import NO_BASES, WarmStart
 from evramp.plan.index import PlanData
 from evramp.plan.layout import FloatArray, IntArray, delay
 from evramp.plan.level import Levelling
@@ -51,6 +52,8 @@ class Verdict:
     """Relative distance to the best bound; 0 for an optimal LP, above 0 for a MIP stopped early."""
     integer: bool = False
     levelling: Levelling | None = None
+    bases: WarmStart = NO_BASES
+    warm: str = ""
 
 
 DateArray = npt.NDArray[np.datetime64]
@@ -106,6 +109,14 @@ class PlanResult:
     """The planning bucket: `day`, `week` or `month`."""
     levelling: Levelling | None = None
     """What levelling the mix did (plan/level.py); None when the plan was not levelled."""
+    bases: WarmStart = NO_BASES
+    """The solver's final bases (an LP), kept with the plan so that a re-plan starts from them."""
+    warm: str = ""
+    """How the solve started: '' cold, 'used' from the previous plan's basis, else why not."""
+    as_of: str = ""
+    """A re-plan: the first day re-planned (ISO); '' for a plan from the start."""
+    frozen: int = 0
+    """A re-plan: buckets from `as_of` whose builds were held at the previous plan's."""
 
     @property
     def optimal(self) -> bool:
@@ -235,6 +246,7 @@ def extract(
     verdict: Verdict,
     seconds: dict[str, float],
 ) -> PlanResult:
+    demand = _demand(data, arrays.deliver)
     return PlanResult(
         scenario=name,
         status=verdict.status,
@@ -254,7 +266,11 @@ def extract(
         costs=_costs(data, arrays),
         bucket=data.bucket,
         levelling=verdict.levelling,
-        **_demand(data, arrays.deliver),
+        bases=verdict.bases,
+        warm=verdict.warm,
+        deliveries=demand["deliveries"],
+        backlog=demand["backlog"],
+        orders=demand["orders"],
     )
 
 

@@ -14,6 +14,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from evramp.plan.basis import NO_BASES, Basis, WarmStart
 from evramp.plan.layout import FloatArray
 from evramp.plan.level import HOLD_SLACK, Levelling, LevelStage
 from evramp.plan.lp import CONTINUOUS, INTEGER, SEMI_INTEGER, LinearProgram
@@ -42,6 +43,10 @@ class Solution:
     iterations: int
     levelling: Levelling | None = None
     """What the level-mix stage did (LP with `lp.level` only)."""
+    bases: WarmStart = NO_BASES
+    """The final bases (LP only), to start a later solve of the same shape from."""
+    warm: str = ""
+    """How a warm start went: '' (none asked), 'used', or why it was not."""
 
     @property
     def optimal(self) -> bool:
@@ -83,6 +88,7 @@ def solve(
     progress: ProgressReport | None = None,
     options: HighsOptions | None = None,
     model_file: Path | None = None,
+    warm: WarmStart | None = None,
 ) -> Solution:
     """Solve with HiGHS, single-threaded so that the same scenario gives the same plan.
 
@@ -100,11 +106,13 @@ def solve(
     a plan from its first second. `progress` is called about every 0.1 s while the MIP runs
     (in the calling thread). `options` are HiGHS options for the MIP run. `model_file` gets
     the model as HiGHS is given it (MPS, or LP format for a name ending in .lp), written before
-    the final run.
+    the final run. `warm` (an LP without strict priorities) starts the simplex from the bases of
+    an earlier solve of a model of the same shape; a basis that does not fit is not used, and
+    `Solution.warm` says why.
     """
     deadline = None if time_limit is None else time.monotonic() + time_limit
     if lp.integrality is None:
-        return _run(lp, deadline, algorithm, model_file=model_file)
+        return _run(lp, deadline, algorithm, model_file=model_file, warm=warm)
     started = time.perf_counter()
     try:
         mip = _run(
@@ -244,6 +252,7 @@ def _run(
     progress: ProgressReport | None = None,
     options: HighsOptions | None = None,
     model_file: Path | None = None,
+    warm: WarmStart | None = None,
 ) -> Solution:
     """One model through HiGHS, watched (plan/watch.py); `deadline` is a `time.monotonic()`
     instant. Raises `SolveInterrupted` on Ctrl-C."""
@@ -264,6 +273,7 @@ def _run(
             write_model(highs, model_file)
         if start is not None:
             _set_start(highs, start)
+        warmed = _warm(highs, lp, warm)
         final = True
         _run_with_retry(highs, watcher, deadline, staged=bool(lp.stages))
     except Abandoned as gave_up:
@@ -296,10 +306,32 @@ def _run(
         col_dual=np.asarray(values.col_dual) if usable and not is_mip else np.zeros(n_cols),
         seconds=seconds,
         iterations=int(info.simplex_iteration_count) + int(info.ipm_iteration_count),
+        warm=warmed,
     )
-    if lp.level is None or is_mip or not optimal:
+    if is_mip or not optimal:
         return solution
-    return _levelled(highs, lp, lp.level, solution, watcher, deadline)
+    solution = replace(solution, bases=WarmStart(first=Basis.of(highs)))
+    if lp.level is None:
+        return solution
+    level = None if warm is None else warm.level
+    return _levelled(highs, lp, lp.level, solution, watcher, deadline, level)
+
+
+def _warm(highs: highspy.Highs, lp: LinearProgram, warm: WarmStart | None) -> str:
+    """Start from `warm.first` where it fits: '' when none is asked, 'used', or why not."""
+    if warm is None:
+        return ""
+    if warm.first is None:
+        return "no basis of the previous plan"
+    if lp.stages or lp.integrality is not None:
+        return "not for strict priorities or integer mode"
+    if not warm.first.fits(highs):
+        rows, columns = len(warm.first.rows), len(warm.first.columns)
+        return (
+            f"the previous plan's model has another shape ({rows:,} x {columns:,}, now "
+            f"{highs.getNumRow():,} x {highs.getNumCol():,})"
+        )
+    return "used" if warm.first.set_on(highs) else "HiGHS refused the previous plan's basis"
 
 
 def _levelled(
@@ -309,11 +341,13 @@ def _levelled(
     first: Solution,
     watcher: Watcher,
     deadline: float | None,
+    warm: Basis | None = None,
 ) -> Solution:
     """The level-mix stage on the optimal plan's model: its columns and rows appended, the
     service of `first` held, the cost with the rate changes' minimised by the dual simplex from
-    `first`'s basis. The duals stay the optimal plan's. When the stage does not finish (time
-    limit) the optimal plan is kept; Ctrl-C raises `SolveInterrupted` as in the first stage."""
+    `first`'s basis (or from `warm`, a level stage's basis of a model of the same shape). The
+    duals stay the optimal plan's. When the stage does not finish (time limit) the optimal plan
+    is kept; Ctrl-C raises `SolveInterrupted` as in the first stage."""
     started = time.perf_counter()
     n_cols = lp.shape[1]
     count = stage.columns
@@ -342,6 +376,8 @@ def _levelled(
         lower, upper = (-np.inf, value + slack) if held.at_most else (value - slack, np.inf)
         highs.addRow(lower, upper, len(held.columns), held.columns.astype(np.int32), values)
     highs.setOptionValue("solver", "simplex")
+    if warm is not None:
+        warm.set_on(highs)
     try:
         _run_with_retry(highs, watcher, deadline, staged=True)
     except Abandoned:
@@ -368,6 +404,7 @@ def _levelled(
         seconds=first.seconds + report.seconds,
         iterations=first.iterations + int(info.simplex_iteration_count),
         levelling=report,
+        bases=replace(first.bases, level=Basis.of(highs)),
     )
 
 
