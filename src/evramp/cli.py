@@ -19,6 +19,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
@@ -37,6 +38,8 @@ from evramp.app import (
     PlanOptions,
     Priorities,
     PurchaseOrders,
+    Replanned,
+    ReplanOptions,
     RiskInterrupted,
     RiskOptions,
     checked_model_file,
@@ -48,11 +51,13 @@ from evramp.app import (
     plan,
     prepare_risk,
     read_scenario,
+    replan,
     run_risk,
     scenario_folder,
     validate,
     write_mrp,
     write_plan,
+    write_replan,
     write_risk,
 )
 from evramp.io import WrittenResult
@@ -243,6 +248,110 @@ def plan_command(
     if planned.stopped:
         errors.print(f"interrupted: {planned.stopped_words()}; written, marked as stopped")
         raise typer.Exit(EXIT_INTERRUPTED)
+
+
+@app.command("replan")
+@_exit_codes
+def replan_command(
+    scenario: ScenarioArgument = None,
+    as_of: Annotated[
+        datetime,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="First day re-planned (a Monday with weekly buckets): the past before it is "
+            "fixed at actuals.csv.",
+        ),
+    ] = ...,  # type: ignore[assignment]
+    frozen: Annotated[
+        int,
+        typer.Option(
+            help="Weeks (buckets) from --as-of whose builds stay as the previous plan has them "
+            "(firm planned orders).",
+            min=0,
+        ),
+    ] = 0,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            help="The plan folder re-planned (its plan/ is held and compared; its basis.npz "
+            "starts the solver). Default: the plan in --out, if there is one.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder for plan/ (*.csv and report.html).", show_default=False
+        ),
+    ] = None,
+    time_limit: TimeLimitOption = None,
+    level_weight: LevelWeightOption = None,
+    max_rate_change: MaxRateChangeOption = None,
+    alpha: Annotated[
+        float,
+        typer.Option(
+            help="Weighted instability: a bucket counts alpha^(buckets from as-of).",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = 0.9,
+) -> None:
+    """Re-plan from --as-of on what was really built, received and delivered (actuals.csv).
+
+    The past is fixed at the actuals, builds of the next --frozen weeks are held at the
+    previous plan's, the rest is re-optimised, starting from the previous plan's basis. Prints
+    how the plan changed (instability, moved promises, constraints that moved) and writes the
+    new plan/ with changes.csv beside its tables.
+    """
+    folder = scenario_folder(scenario)
+    target = out_folder(out, folder, "plan")
+    if previous is None and (target / "plan" / "builds.csv").is_file():
+        previous = target / "plan"
+    options = ReplanOptions(as_of.date(), frozen, previous, alpha)
+    plan_options = PlanOptions(
+        time_limit, level_weight=level_weight, max_rate_change=max_rate_change
+    )
+    loaded = read_scenario(folder, _step)
+    replanned = replan(loaded, plan_options, options, steps=_step, say=_say)
+    _print_plan(replanned.planned.result, replanned.planned.binding)
+    _print_change(replanned)
+    _print_written(write_replan(replanned, target, _step))
+
+
+def _print_change(replanned: Replanned) -> None:
+    console.print(f"\nSolver: {replanned.warm_words}")
+    change = replanned.change
+    if change is None:
+        return
+    _heading(f"Change from the previous plan ({change.buckets} buckets from {change.as_of})")
+    console.print(
+        f"  instability {change.instability:.1%} of the previous output changed; weighted "
+        f"(alpha {change.alpha:g}) {change.weighted_instability:.1%}"
+    )
+    table = Table("variant", "before", "after", "changed", box=None)
+    for variant in change.variants:
+        table.add_row(
+            variant.variant, f"{variant.before:,.0f}", f"{variant.after:,.0f}",
+            f"{variant.changed:,.0f}",
+        )  # fmt: skip
+    console.print(table)
+    later = [p for p in change.promises if (p.after or "9999") > (p.before or "9999")]
+    console.print(
+        f"  promises moved: {len(change.promises):,} orders ({len(later):,} later, "
+        f"{len(change.promises) - len(later):,} earlier)"
+    )
+    for promise in change.promises[:5]:
+        console.print(
+            f"    {promise.order}: {promise.before or 'not delivered'} -> "
+            f"{promise.after or 'not delivered'}"
+        )
+    console.print(f"  constraints that moved: {len(change.constraints):,}")
+    for moved in change.constraints[:5]:
+        console.print(
+            f"    {moved.constraint}: binding {moved.before} -> {moved.after} buckets "
+            f"({moved.moved} changed)"
+        )
 
 
 @app.command("mrp")

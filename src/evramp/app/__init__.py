@@ -7,6 +7,8 @@ return typed results; writing a result folder is a use case step too.
 - `plan(scenario, PlanOptions)` -> `Planned`; `write_plan(planned, out)`.
 - `explain(scenario, PlanOptions, top)` -> `Explanation`;
   `explain_order(scenario, order_id, PlanOptions)` -> `OrderExplanation`.
+- `replan(scenario, PlanOptions, ReplanOptions)` -> `Replanned` (the plan and how it changed);
+  `write_replan(replanned, out)`.
 - `mrp(scenario, PlanOptions)` -> `PurchaseOrders`; `write_mrp(orders, out)`.
 - `prepare_risk(scenario, RiskOptions, source)` -> `RiskRun`; `run_risk(run)` -> `RiskOutcome`;
   `write_risk(outcome, out)` -> `RiskWritten`.
@@ -38,6 +40,7 @@ from evramp.app.planning import (
     write_plan,
 )
 from evramp.app.purchasing import PurchaseOrders, mrp, write_mrp
+from evramp.app.replanning import Replanned, ReplanOptions, replan, write_replan
 from evramp.app.risk import (
     RiskInterrupted,
     RiskOptions,
@@ -68,6 +71,8 @@ __all__ = [
     "Planned",
     "Priorities",
     "PurchaseOrders",
+    "ReplanOptions",
+    "Replanned",
     "RiskInterrupted",
     "RiskOptions",
     "RiskOutcome",
@@ -90,6 +95,7 @@ __all__ = [
     "planning_label",
     "prepare_risk",
     "read_scenario",
+    "replan",
     "run_risk",
     "run_step",
     "say_nothing",
@@ -97,5 +103,6 @@ __all__ = [
     "validate",
     "write_mrp",
     "write_plan",
+    "write_replan",
     "write_risk",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evramp.app.errors import BadInput
-from evramp.app.planning import DEFAULT_PLAN_OPTIONS, PlanOptions, replan
+from evramp.app.planning import DEFAULT_PLAN_OPTIONS, PlanOptions, plan_again
 from evramp.app.steps import Say, StepRunner, run_step, say_nothing
 from evramp.model import Scenario
 
@@ -82,7 +82,7 @@ def explain(
     from evramp.analysis.explain import binding_weeks, problems
     from evramp.report import binding_constraints
 
-    result = replan(scenario, options, steps, say, progress)
+    result = plan_again(scenario, options, steps, say, progress)
     weeks = binding_weeks(result, scenario)
     binding = tuple(
         BindingExplained(
@@ -113,5 +113,5 @@ def explain_order(
     from evramp.analysis.explain import peg
 
     check_order(scenario, order_id)
-    result = replan(scenario, options, steps, say, progress)
+    result = plan_again(scenario, options, steps, say, progress)
     return OrderExplanation(result, peg(scenario, result, order_id))

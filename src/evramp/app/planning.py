@@ -17,6 +17,8 @@ from evramp.app.errors import BadInput, NoPlan
 from evramp.app.scenarios import horizon_words
 from evramp.app.steps import Say, StepRunner, run_step, say_nothing
 from evramp.io import FolderRefused, WrittenResult, write_result
+from evramp.io.plan_folder import BASIS_FILE
+from evramp.io.result_folder import Writer
 from evramp.model import Scenario
 
 if TYPE_CHECKING:
@@ -139,7 +141,7 @@ def plan(
     return Planned(scenario, result, binding_weeks(result, scenario), stopped_after)
 
 
-def replan(
+def plan_again(
     scenario: Scenario,
     options: PlanOptions,
     steps: StepRunner = run_step,
@@ -176,13 +178,13 @@ def solve(
             # An LP is not watched: its Ctrl-C keeps nothing, so it has nothing to report.
             progress=progress if options.integer else None,
             model_file=options.model_file,
-            level=_level(options),
+            level=level_options(options),
         )
     except PlanFailed as failed:
         raise NoPlan(f"{failed}; no plan written") from None
 
 
-def _level(options: PlanOptions) -> LevelOptions:
+def level_options(options: PlanOptions) -> LevelOptions:
     from evramp.plan import LEVELLED, LevelOptions
 
     weight = LEVELLED.weight if options.level_weight is None else options.level_weight
@@ -195,19 +197,28 @@ WRITING_PLAN = "Writing plan and report"
 def write_plan(planned: Planned, out: Path, steps: StepRunner = run_step) -> WrittenResult:
     """The plan's tables and its report as the result `plan/` of the folder `out` (checked by
     `out_folder`), switched in as a whole. Raises `BadInput` if the folder cannot take it."""
+
+    def write() -> WrittenResult:  # the tables are made inside the step: they take time too
+        return write_result(out, "plan", plan_files(planned))
+
+    return write_step(WRITING_PLAN, write, steps)
+
+
+def plan_files(planned: Planned) -> dict[str, Writer]:
+    """The files of a plan folder: its tables, its report and the solver's bases (basis.npz,
+    what a re-plan starts from; none in integer mode)."""
     from evramp.io.tables import table_files
+    from evramp.plan.basis import write_bases
     from evramp.report import write_report
 
     result, scenario = planned.result, planned.scenario
-
-    def write() -> WrittenResult:  # the tables are made inside the step: they take time too
-        files = {
-            **table_files(result.tables()),
-            "report.html": lambda path: write_report(result, path, scenario, planned.binding),
-        }
-        return write_result(out, "plan", files)
-
-    return write_step(WRITING_PLAN, write, steps)
+    files = {
+        **table_files(result.tables()),
+        "report.html": lambda path: write_report(result, path, scenario, planned.binding),
+    }
+    if result.bases.first is not None:
+        files[BASIS_FILE] = lambda path: write_bases(result.bases, path)
+    return files
 
 
 def write_step(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evramp.app.planning import DEFAULT_PLAN_OPTIONS, PlanOptions, replan, write_step
+from evramp.app.planning import DEFAULT_PLAN_OPTIONS, PlanOptions, plan_again, write_step
 from evramp.app.steps import Say, StepRunner, run_step, say_nothing
 from evramp.io import WrittenResult, write_result
 from evramp.model import Scenario
@@ -59,7 +59,7 @@ def mrp(
     orders rounded to each supplier's MOQ and lot multiple."""
     from evramp.analysis.mrp import purchase_orders
 
-    result = replan(scenario, options, steps, say, progress)
+    result = plan_again(scenario, options, steps, say, progress)
     return PurchaseOrders(result, purchase_orders(scenario, result))
 
 

@@ -107,8 +107,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "demand": ("id",),
     "inventory": ("item",),
     "disruptions": ("id",),
-    "actuals": ("kind", "date", "item", "shop", "supplier", "order"),
-}
+}  # actuals may repeat: two receipts of a line on one day add up
 
 
 def check_duplicates(scenario: Scenario) -> Iterator[ScenarioError]:

@@ -55,7 +55,6 @@ class WarmStart:
 
 
 NO_BASES = WarmStart()
-BASIS_FILE = "basis.npz"
 
 
 def write_bases(bases: WarmStart, path: Path) -> None:

@@ -147,7 +147,7 @@ def past_of(scenario: Scenario, data: PlanData, as_of: dt.date) -> Past:
     received = np.zeros((len(data.items.ids), data.bucket_count))
     delivered = np.zeros((len(data.demand.variant), data.bucket_count))
     delivered_orders: dict[str, float] = defaultdict(float)
-    shop_rows: dict[tuple[int, int], tuple[float, int]] = {}
+    by_shop: dict[tuple[int, int], dict[str, list[float]]] = defaultdict(dict)
     first_use: dict[tuple[int, int], int] = {}  # (item, bucket) -> line of the first use
     line_of = scenario.line_of
 
@@ -165,17 +165,8 @@ def past_of(scenario: Scenario, data: PlanData, as_of: dt.date) -> Past:
         line = line_of("actuals", index)
         if actual.kind == "built":
             m = made_index[item_index[str(actual.item)]]
-            seen = shop_rows.get((m, t))
-            if seen is None:
-                shop_rows[m, t] = (actual.quantity, line)
-                built[m, t] += actual.quantity
-            elif abs(seen[0] - actual.quantity) > TOLERANCE:
-                error(
-                    index,
-                    "quantity",
-                    f"{actual.item} is started in all its shops at once: {actual.quantity:g} "
-                    f"here, {seen[0]:g} at line {seen[1]} for the same {buckets.noun()}",
-                )
+            at_shop = by_shop[m, t].setdefault(str(actual.shop), [0.0, line])
+            at_shop[0] += actual.quantity
             for child in data.bom.child[data.bom.made == m].tolist():
                 first_use.setdefault((int(child), t), line)
         elif actual.kind == "received":
@@ -202,6 +193,8 @@ def past_of(scenario: Scenario, data: PlanData, as_of: dt.date) -> Past:
                 )
             delivered[order_class[order], t] += actual.quantity
             first_use.setdefault((int(data.demand.variant[order_class[order]]), t), line)
+    for (m, t), shops in by_shop.items():
+        built[m, t] = _one_start(shops, data.items.ids[int(data.made.item[m])], errors)
     tracked = received.sum(axis=1) > 0
     if not errors:
         errors.extend(_overdrawn(data, a, built, received, tracked, delivered, first_use, buckets))
@@ -209,6 +202,24 @@ def past_of(scenario: Scenario, data: PlanData, as_of: dt.date) -> Past:
         raise ScenarioInvalid(sorted(errors))
     tracked_ids = frozenset(data.items.ids[i] for i in np.flatnonzero(tracked))
     return Past(a, built, received, tracked, delivered, dict(delivered_orders), tracked_ids)
+
+
+def _one_start(shops: dict[str, list[float]], item: str, errors: list[ScenarioError]) -> float:
+    """Units started of an item in a bucket: one number, whichever of its shops says it (an
+    item is started in all its shops at once); a problem at the later row where they differ."""
+    (first_quantity, first_line), *others = shops.values()
+    for quantity, line in others:
+        if abs(quantity - first_quantity) > TOLERANCE * max(1.0, first_quantity):
+            errors.append(
+                ScenarioError(
+                    ACTUALS_FILE,
+                    int(line),
+                    "quantity",
+                    f"{item} is started in all its shops at once: {quantity:g} here, "
+                    f"{first_quantity:g} at line {int(first_line)} for the same bucket",
+                )
+            )
+    return first_quantity
 
 
 def _overdrawn(
@@ -239,7 +250,13 @@ def _overdrawn(
                 "quantity",
                 f"{data.items.ids[item]} is overdrawn by the {noun} of {data.bucket_starts[t]}: "
                 f"{used:g} used by actual builds and deliveries, {had:g} on hand, received or "
-                "built by then",
+                "built by then"
+                + (
+                    " (a part with received rows gets only those before the as-of date, not "
+                    "receipts.csv's)"
+                    if tracked[item]
+                    else ""
+                ),
             )
         )
     return errors
