@@ -312,7 +312,7 @@ def replan_command(
     plan_options = PlanOptions(
         time_limit, level_weight=level_weight, max_rate_change=max_rate_change
     )
-    loaded = read_scenario(folder, _step)
+    loaded = read_scenario(folder, _step, as_of.date())
     replanned = replan(loaded, plan_options, options, steps=_step, say=_say)
     _print_plan(replanned.planned.result, replanned.planned.binding)
     _print_change(replanned)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,15 +38,18 @@ def scenario_folder(scenario: str | None) -> Path:
         raise rejected(scenario, invalid) from None
 
 
-def read_scenario(folder: Path, steps: StepRunner = run_step) -> Scenario:
+def read_scenario(
+    folder: Path, steps: StepRunner = run_step, as_of: dt.date | None = None
+) -> Scenario:
     """The scenario in `folder`, validated, as the step `Reading scenario`. Raises
-    `ScenarioRejected` with every problem."""
-    return steps(READING, lambda: _read(folder))
+    `ScenarioRejected` with every problem (with `as_of`, a re-plan's, actuals on or after it
+    too)."""
+    return steps(READING, lambda: _read(folder, as_of))
 
 
-def _read(folder: Path) -> Scenario:
+def _read(folder: Path, as_of: dt.date | None = None) -> Scenario:
     try:
-        scenario = load_scenario(folder)
+        scenario = load_scenario(folder, as_of)
     except ScenarioInvalid as invalid:
         raise rejected(str(folder), invalid) from None
     # Cut the horizon into buckets now, inside the reading step: the next step's label counts

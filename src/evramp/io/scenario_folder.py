@@ -40,12 +40,13 @@ _UNREAD_CALENDAR = Calendar(first_week=dt.date(2001, 1, 1), horizon_weeks=1)
 """Stands in for a calendar that could not be read; no check that reads the calendar runs."""
 
 
-def load_scenario(folder: str | Path) -> Scenario:
+def load_scenario(folder: str | Path, as_of: dt.date | None = None) -> Scenario:
     """Read and validate the scenario in `folder`: a folder (a relative one is taken from the
     working directory), or the name of a built-in scenario such as ``"yizhuang"`` (a folder of
     that name in the working directory comes first, as on the command line).
 
-    Raises `ScenarioInvalid` listing every problem when anything is wrong.
+    Raises `ScenarioInvalid` listing every problem when anything is wrong; with `as_of` (a
+    re-plan from that date) an actual on or after it is one.
     """
     folder = scenario_folder(folder)
     errors: list[ScenarioError] = []
@@ -65,9 +66,11 @@ def load_scenario(folder: str | Path) -> Scenario:
         lines=lines,
         **tables,  # type: ignore[arg-type]
     )
-    if not errors:
+    if not errors and as_of is None:
         return ensure_valid(scenario)
-    findings = check_scenario(scenario, frozenset(incomplete))
+    findings = check_scenario(scenario, frozenset(incomplete), as_of)
+    if not errors and not findings.errors:
+        return ensure_valid(scenario)
     raise ScenarioInvalid([*errors, *findings.errors], skipped=findings.skipped)
 
 

@@ -48,12 +48,30 @@ def validate(scenario: Scenario) -> list[ScenarioError]:
     return check_scenario(scenario).errors
 
 
-def check_scenario(scenario: Scenario, incomplete: frozenset[str] = frozenset()) -> Findings:
+def check_scenario(
+    scenario: Scenario, incomplete: frozenset[str] = frozenset(), as_of: dt.date | None = None
+) -> Findings:
     """Run every check that does not need one of the `incomplete` tables (tables, or the
-    calendar, that had problems of their own and hold only the rows that were read)."""
+    calendar, that had problems of their own and hold only the rows that were read); with
+    `as_of` (a re-plan), also that every actual is before it."""
     runnable = [check for check in CHECKS if not check.needs & incomplete]
-    errors = sorted(error for check in runnable for error in check.run(scenario))
-    return Findings(errors, len(CHECKS) - len(runnable))
+    errors = [error for check in runnable for error in check.run(scenario)]
+    if as_of is not None:
+        errors.extend(check_actual_dates(scenario, as_of))
+    return Findings(sorted(errors), len(CHECKS) - len(runnable))
+
+
+def check_actual_dates(scenario: Scenario, as_of: dt.date) -> Iterator[ScenarioError]:
+    """Actuals say what happened before a re-plan's as-of date, never on or after it."""
+    for index, actual in _rows(scenario, "actuals"):
+        if actual.date >= as_of:
+            yield _error(
+                scenario,
+                "actuals",
+                index,
+                "date",
+                f"{actual.date} is on or after the as-of date {as_of}",
+            )
 
 
 # Scenarios found valid, by identity: a scenario and its records are frozen, so one that passed

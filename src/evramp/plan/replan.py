@@ -234,6 +234,8 @@ def _overdrawn(
 ) -> list[ScenarioError]:
     """Items that actual builds and deliveries use more of than was on hand, received or built
     by then: made items always, parts with `received` rows."""
+    if a == 0:
+        return []
     supply, use = _supply_and_use(data, a, built, received, tracked, delivered)
     checked = tracked.copy()
     checked[data.made.item] = True
@@ -466,7 +468,7 @@ def _binding_in(data: PlanData, lp: LinearProgram, row_dual: FloatArray, m: int,
     ]
     children = data.bom.child[data.bom.made == m]
     binding += [
-        f"part {data.items.ids[int(i)]} short"
+        f"{data.items.ids[int(i)]} short"
         for i in children
         if abs(row_dual[lp.rows.material.at(int(i), t)]) > 1e-9
     ]
