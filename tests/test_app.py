@@ -60,7 +60,7 @@ def test_plan_returns_the_tables_the_cli_writes(tmp_path: Path, default_scenario
         planned.result.output.groupby("year")["quantity"].sum().round(3).to_dict()
     )
     assert not planned.binding.empty
-    assert [path.name for path in written.files][-1] == "report.html"
+    assert [path.name for path in written.files][-2:] == ["report.html", "basis.npz"]
 
 
 def test_explain_of_an_unknown_order_is_refused_before_any_solve(

@@ -297,7 +297,9 @@ def replan_command(
         ),
     ] = 0.9,
 ) -> None:
-    """Re-plan from --as-of on what was really built, received and delivered (actuals.csv).
+    """Re-plan from a date on actuals.csv, holding a frozen window.
+
+    What was really built, received and delivered before --as-of is fixed.
 
     The past is fixed at the actuals, builds of the next --frozen weeks are held at the
     previous plan's, the rest is re-optimised, starting from the previous plan's basis. Prints

@@ -33,6 +33,9 @@ class Check:
 
     run: CheckRun
     needs: frozenset[str] = frozenset()
+    rows: str | None = None
+    """The optional table whose rows it checks: with none, it has nothing to check, and is
+    neither run nor counted as waiting."""
 
 
 @dataclass(frozen=True)
@@ -54,11 +57,12 @@ def check_scenario(
     """Run every check that does not need one of the `incomplete` tables (tables, or the
     calendar, that had problems of their own and hold only the rows that were read); with
     `as_of` (a re-plan), also that every actual is before it."""
-    runnable = [check for check in CHECKS if not check.needs & incomplete]
+    relevant = [c for c in CHECKS if c.rows is None or len(scenario.table(c.rows))]
+    runnable = [check for check in relevant if not check.needs & incomplete]
     errors = [error for check in runnable for error in check.run(scenario)]
     if as_of is not None:
         errors.extend(check_actual_dates(scenario, as_of))
-    return Findings(sorted(errors), len(CHECKS) - len(runnable))
+    return Findings(sorted(errors), len(relevant) - len(runnable))
 
 
 def check_actual_dates(scenario: Scenario, as_of: dt.date) -> Iterator[ScenarioError]:
@@ -654,7 +658,7 @@ CHECKS: tuple[Check, ...] = (
     Check(check_shares),
     Check(check_disruptions, _needs("shops", "suppliers", "ramps")),
     Check(_vehicles_exist, _needs("items")),
-    Check(check_actual_references, _needs("items", "routings", "suppliers", "demand")),
+    Check(check_actual_references, _needs("items", "routings", "suppliers", "demand"), "actuals"),
 )
 
 __all__ = ["CHECKS", "Check", "Findings", "check_scenario", "ensure_valid", "validate"]
