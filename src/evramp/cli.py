@@ -786,6 +786,7 @@ def _print_plan(result: PlanResult, binding_weeks: pd.DataFrame) -> None:
         level_summary,
         monthly_output,
         on_time_rate,
+        replan_summary,
         yearly_totals,
     )
 
@@ -800,9 +801,9 @@ def _print_plan(result: PlanResult, binding_weeks: pd.DataFrame) -> None:
         markup=True,
     )
     console.print(cost_summary(result))
-    level = level_summary(result)
-    if level is not None:
-        console.print(level)
+    for line in (replan_summary(result), level_summary(result)):
+        if line is not None:
+            console.print(line)
     console.print(_frame_table("Vehicles built per month", monthly_output(result)))
     console.print(_frame_table("Vehicles per year", yearly_totals(result)))
     kinds = ", ".join(

@@ -8,6 +8,7 @@ from evramp.report.kpis import (
     level_summary,
     monthly_output,
     on_time_rate,
+    replan_summary,
     yearly_totals,
 )
 
@@ -20,6 +21,7 @@ __all__ = [
     "on_time_rate",
     "output_chart",
     "render_report",
+    "replan_summary",
     "write_report",
     "yearly_totals",
 ]

@@ -24,6 +24,7 @@ from evramp.report.kpis import (
     level_summary,
     monthly_output,
     on_time_rate,
+    replan_summary,
     yearly_totals,
 )
 from evramp.report.page import Chart, iso_day, percent, render, thousands
@@ -93,6 +94,7 @@ def render_report(
         totals=yearly.sum().to_dict(),
         costs=_costs(result),
         level=level_summary(result, seconds=False),
+        replanned=replan_summary(result),
         **_binding(view),
         parts=[{"name": p, "chart": _part_chart(n)} for n, p in enumerate(parts)],
         **_late(result, late),

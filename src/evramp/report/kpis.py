@@ -55,6 +55,22 @@ def cost_summary(result: PlanResult) -> str:
     )
 
 
+def replan_summary(result: PlanResult) -> str | None:
+    """What a re-plan fixed, in words; None for a plan from the start."""
+    if not result.as_of:
+        return None
+    frozen = (
+        f"; builds of the {result.frozen} {result.noun(result.frozen)} from it held at the "
+        "previous plan's (frozen)"
+        if result.frozen
+        else ""
+    )
+    return (
+        f"Re-plan from {result.as_of}: before it, what was built, received and delivered "
+        f"(actuals.csv){frozen}; the rest re-optimised"
+    )
+
+
 def level_summary(result: PlanResult, seconds: bool = True) -> str | None:
     """What levelling the mix did, in words; None for a plan that was not levelled. Without
     `seconds` (the report: the same plan writes the same bytes), no time is said."""
