@@ -240,3 +240,18 @@ def test_the_command_replans_from_the_plan_it_wrote_and_reports_the_change(
     builds = pd.read_csv(out / "plan" / "builds.csv")
     first_weeks = builds[builds["week"] < str(week(2))]
     assert set(first_weeks["quantity"]) == {60}
+
+
+def test_the_past_may_have_built_more_than_the_model_said_the_shop_could() -> None:
+    # 130 cars in a week of a 100-a-week shop: what was built was built; the future stays at 100.
+    scenario = plant(
+        0,
+        built("CAR", "GA", 0, 130),
+        built("BODY", "BODYSHOP", 0, 130),
+        delivered("O1", 0, 130),
+    )
+    result = plan(scenario, level=NOT_LEVELLED, replan=ReplanRequest(week(1)))
+    assert weekly(result, "CAR")[0] == 130
+    assert np.allclose(weekly(result, "CAR")[1:], 100)
+    capacity = result.capacity[result.capacity["shop"] == "GA"]
+    assert capacity["load"].iloc[0] == pytest.approx(130)

@@ -340,34 +340,64 @@ def fixed(lp: LinearProgram, data: PlanData, kept_lines: np.ndarray, plan: Repla
     """`lp` (of the reduced `data`; `kept_lines` marks the full data's supplier lines in it)
     with the past and the frozen window fixed: same shape, other bounds."""
     past, a = plan.past, plan.past.as_of
-    columns, rows = lp.columns, lp.rows
+    columns = lp.columns
     lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
-    row_upper = lp.row_upper.copy()
 
     def fix(block: Block, values: FloatArray, first: int, stop: int) -> None:
         if stop <= first:
             return
-        entity, bucket = np.meshgrid(
-            np.arange(block.entities), np.arange(first, stop), indexing="ij"
-        )
-        index = block.at(entity.ravel(), bucket.ravel())
+        index = _cells(block, first, stop)
         lower[index] = upper[index] = values[:, first:stop].ravel()
-
-    def free_before(block: Block, bounds: FloatArray, value: float) -> None:
-        entity, bucket = np.meshgrid(np.arange(block.entities), np.arange(a), indexing="ij")
-        bounds[block.at(entity.ravel(), bucket.ravel())] = value
 
     fix(columns.build, past.built, 0, a)
     fix(columns.build, plan.held, a, plan.frozen_until)
     fix(columns.deliver, past.delivered, 0, a)
-    if columns.overtime.entities:
-        free_before(columns.overtime, upper, 0.0)
-    free_before(columns.backlog, upper, np.inf)
-    free_before(rows.shops, row_upper, np.inf)
-    if rows.learning.entities:
-        free_before(rows.learning, row_upper, np.inf)
+    backlog = _cells(columns.backlog, 0, a)
+    late = np.cumsum(data.demand.due - past.delivered, axis=1)[:, :a].ravel()
+    over = late > upper[backlog] + TOLERANCE  # a promise the past already broke
+    upper[backlog[over]] = late[over] + TOLERANCE
     _fix_purchases(lp, data, kept_lines, plan, lower, upper)
-    return replace(lp, col_lower=lower, col_upper=upper, row_upper=row_upper)
+    return replace(lp, col_lower=lower, col_upper=upper, row_upper=_past_rows_hold(lp, data, past))
+
+
+def _cells(block: Block, first: int, stop: int) -> np.ndarray:
+    """Indices of `block`'s buckets `first .. stop-1`, entity by entity."""
+    entity, bucket = np.meshgrid(np.arange(block.entities), np.arange(first, stop), indexing="ij")
+    return block.at(entity.ravel(), bucket.ravel())
+
+
+def _past_rows_hold(lp: LinearProgram, data: PlanData, past: Past) -> FloatArray:
+    """Row upper bounds with the past's shop capacity and learning chords raised to what the
+    actual builds loaded them with, where that is more than the model gives (what was built was
+    built). Raised, not removed: a basis of the previous plan keeps its rows at finite bounds,
+    and the re-plan starts from it (with them removed, M's one-week roll took 1,800 more
+    simplex iterations)."""
+    row_upper = lp.row_upper.copy()
+    matrix = lp.matrix.tocsr()
+    x = np.zeros(lp.shape[1])
+    build = lp.columns.build
+    x[build.offset : build.stop] = past.built[:, : build.buckets].ravel()
+    experience = lp.columns.experience
+    if experience.entities:
+        # N[n,0] = start, N[n,t] = N[n,t-1] + load[n,t-1]: the experience rows with N = 0 give
+        # -load[n,t-1], so N is the start plus the running sum of the loads.
+        rows = slice(lp.rows.experience.offset, lp.rows.experience.stop)
+        minus_load = (matrix[rows] @ x).reshape(experience.entities, experience.buckets)
+        start = lp.row_lower[rows].reshape(experience.entities, experience.buckets)[:, 0]
+        x[experience.offset : experience.stop] = (
+            start[:, None] + np.cumsum(-minus_load, axis=1)
+        ).ravel()
+    for block in (lp.rows.shops, lp.rows.learning):
+        if not block.entities or not past.as_of:
+            continue
+        index = _cells(block, 0, past.as_of)
+        load = matrix[index] @ x
+        margin = TOLERANCE * np.maximum(1, load)
+        over = load > row_upper[index] + margin  # only there: a bound moved is a basis disturbed
+        row_upper[index[over]] = load[over] + margin[over]
+    if lp.integrality is not None:  # set-up time loads the shops too: the past's is not known
+        row_upper[_cells(lp.rows.shops, 0, past.as_of)] = np.inf
+    return row_upper
 
 
 def _fix_purchases(
