@@ -52,3 +52,19 @@ def test_the_full_model_from_the_reduced_basis_has_the_same_optimum() -> None:
     assert proof.full_rows > 4 * proof.reduced_rows
     assert proof.relative_difference < 1e-9
     assert proof.iterations < 1000  # the extended basis is (nearly) optimal already
+
+
+def test_the_rolling_study_prints_one_row_per_frozen_window_with_warm_starts() -> None:
+    """benchmarks/rolling.py on the default plant, two weeks: every re-plan warm-started, the
+    warm and cold one-week roll at the same optimum."""
+    script = RUN.with_name("rolling.py")
+    command = [sys.executable, str(script), "--case", "default", "--weeks", "2"]
+    command += ["--frozen", "0,2", "--rounds", "1"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    roll = next(line for line in output.splitlines() if line.startswith("one-week roll"))
+    assert float(roll.rsplit("within ", 1)[1]) < 1e-9, roll
+    rows = [line for line in output.splitlines() if line.startswith("| ") and "frozen" not in line]
+    assert [row.split("|")[1].strip() for row in rows] == ["0", "2"]
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[-2] == "2/2" and cells[-1] == "0", row  # warm starts, failures
