@@ -32,9 +32,9 @@ import polars as pl
 
 import evramp
 from evramp.analysis.plan_change import plan_change
-from evramp.model import Actual, Scenario
+from evramp.model import Actual, Scenario, ScenarioInvalid
 from evramp.model.columns import DemandTable
-from evramp.plan import PlanResult, Previous, ReplanRequest, plan
+from evramp.plan import PlanFailed, PlanResult, Previous, ReplanRequest, plan
 
 REPO = Path(__file__).resolve().parents[1]
 SIGMA = 0.05
@@ -150,7 +150,7 @@ def roll(
         request = ReplanRequest(as_of, frozen, previous_of(current))
         try:
             new = plan(scenario, replan=request, warm=current.bases)
-        except evramp.plan.PlanFailed as failed:
+        except (PlanFailed, ScenarioInvalid) as failed:
             rolled.failed.append(f"{as_of}: {failed}"[:200])
             continue
         change = plan_change(

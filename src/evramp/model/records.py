@@ -337,7 +337,8 @@ _ACTUAL_FIELDS: dict[str, str] = {"built": "shop", "received": "supplier", "deli
 
 class Actual(Record):
     """What really happened in a past week, for `evramp replan` and `evramp calibrate`: units
-    `built` (started) by a shop, `received` from a supplier line, or `delivered` to an order.
+    `built` (started) by a shop, `received` from a supplier line (of the purchases the plans
+    released; receipts.csv's goods arrive as scheduled), or `delivered` to an order.
     `evramp plan` ignores this table."""
 
     kind: ActualKind

@@ -26,7 +26,7 @@ from evramp.plan.replan import (
     fixed,
     receipts_of,
     replan_of,
-    without_past_receipts,
+    with_received,
 )
 from evramp.plan.result import ModelSize, PlanResult, Verdict, extract
 from evramp.plan.solve import (
@@ -118,7 +118,7 @@ def plan(
         # The parts planned outside the LP are those of the plan from the start: a part's
         # receipts alone keep it out of the reduction, and the LP keeps its shape for the basis.
         searched = receipts_of(data)
-        data = without_past_receipts(data, fixing.past)
+        data = with_received(data, fixing.past)
     reduced = planner_chain(integer, reduce, searched).apply(data)
     clock.lap("compile")
     lp = build_lp(reduced.data, integer, strict_priorities, level)

@@ -6,10 +6,11 @@ from it instead of from scratch (plan/solve.py). What the past fixes:
 
 - builds of every made item in the buckets before the as-of date: the actuals (`built`);
 - deliveries of every demand class there: the actuals (`delivered`, summed over its orders);
-- shop capacity and learning chords there: not binding (what was built was built), no overtime;
-- a part with `received` actuals: its receipts before as-of are those rows (receipts.csv's rows
-  before as-of are taken as received by them), and its purchase releases before as-of are fixed:
-  at the previous plan's for those arriving on or after as-of (open purchase orders), else 0.
+- shop capacity and learning chords there: raised to what was built where that is more (what
+  was built was built);
+- a part with `received` actuals: those rows arrive besides receipts.csv's (the goods on order
+  when the plans began, as scheduled), and its purchase releases before as-of are fixed: at the
+  previous plan's for those arriving on or after as-of (open purchase orders), else 0.
   A part without `received` rows is not tracked: its past purchases stay free, as if it arrived
   as needed. Parts planned just in time outside the LP (plan/reduce.py, their supply can never
   bind) are not netted against their actual receipts.
@@ -254,8 +255,8 @@ def _overdrawn(
                 f"{used:g} used by actual builds and deliveries, {had:g} on hand, received or "
                 "built by then"
                 + (
-                    " (a part with received rows gets only those before the as-of date, not "
-                    "receipts.csv's)"
+                    " (a part with received rows gets those and receipts.csv's, nothing else, "
+                    "before the as-of date)"
                     if tracked[item]
                     else ""
                 ),
@@ -274,7 +275,7 @@ def _supply_and_use(
 ) -> tuple[FloatArray, FloatArray]:
     """Per item and past bucket: what arrived (stock at the start, receipts, completions) and
     what was taken (by parents' builds and deliveries)."""
-    supply = np.where(tracked[:, None], received, data.items.receipts)[:, :a].copy()
+    supply = (data.items.receipts + received)[:, :a].copy()
     supply[:, 0] += data.items.on_hand
     for m, item in enumerate(data.made.item):
         lead = int(data.made.lead_time[m])
@@ -317,12 +318,10 @@ def _open_orders(data: PlanData, purchases: pl.DataFrame, a: int) -> FloatArray:
     return orders
 
 
-def without_past_receipts(data: PlanData, past: Past) -> PlanData:
-    """The data with each tracked part's receipts before as-of replaced by what it received:
-    what the reduction (which parts stay in the LP) and the LP see."""
-    receipts = data.items.receipts.copy()
-    tracked = past.tracked
-    receipts[tracked, : past.as_of] = past.received[tracked, : past.as_of]
+def with_received(data: PlanData, past: Past) -> PlanData:
+    """The data with what each part received before as-of added to its receipts: what the LP
+    sees (the reduction looks at the receipts of the plan from the start, `receipts_of`)."""
+    receipts = data.items.receipts + past.received
     return replace(data, items=replace(data.items, receipts=receipts))
 
 
@@ -516,5 +515,5 @@ __all__ = [
     "past_of",
     "receipts_of",
     "replan_of",
-    "without_past_receipts",
+    "with_received",
 ]
