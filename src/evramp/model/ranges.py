@@ -62,6 +62,9 @@ Amount = Annotated[float, Field(ge=0), AfterValidator(AMOUNTS)]
 """A quantity of units, 0 allowed."""
 Money = Annotated[float, Field(ge=0), AfterValidator(MONEY)]
 """An amount of money, 0 allowed."""
+Count = Annotated[float, Field(ge=0, le=1e9)]
+"""A quantity that happened (actuals): any amount from 0, however small, since a plan's own
+figures (which may be a millionth) can be what happened."""
 PositiveAmount = Annotated[float, Field(gt=0), AfterValidator(Span(AMOUNTS.low, AMOUNTS.high))]
 """A quantity of units that is more than 0."""
 Factor = Annotated[float, Field(gt=0), AfterValidator(FACTORS)]

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from evramp.model.buckets import BucketKind, Buckets, horizon_buckets
-from evramp.model.ranges import Amount, Day, Factor, Hours, Money, PositiveAmount
+from evramp.model.ranges import Amount, Count, Day, Factor, Hours, Money, PositiveAmount
 
 Id = Annotated[
     str,
@@ -354,7 +354,7 @@ class Actual(Record):
     """`received`: the supplier of the line (`supplier` + `item`)."""
     order: Id | None = None
     """`delivered`: the order (an id from demand.csv)."""
-    quantity: Amount
+    quantity: Count
     """Units (vehicles for `delivered`)."""
 
     @model_validator(mode="after")
