@@ -52,7 +52,7 @@ def scenario_of(case: str) -> Scenario:
 
 
 def iso(column: pd.Series) -> list[str]:
-    return [d.date().isoformat() for d in pd.to_datetime(column)]
+    return list(pd.to_datetime(column).dt.strftime("%Y-%m-%d"))
 
 
 def previous_of(result: PlanResult) -> Previous:
