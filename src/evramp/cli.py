@@ -11,6 +11,7 @@ interrupted risk run writes what it finished to risk-partial/ and keeps risk/ (i
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import os
@@ -37,11 +38,14 @@ from evramp.app import (
     PlanOptions,
     Priorities,
     PurchaseOrders,
+    RampChoice,
     RiskInterrupted,
     RiskOptions,
+    calibrate,
     checked_model_file,
     explain,
     explain_order,
+    kept_words,
     mrp,
     objective_words,
     out_folder,
@@ -51,6 +55,7 @@ from evramp.app import (
     run_risk,
     scenario_folder,
     validate,
+    with_ramp,
     write_mrp,
     write_plan,
     write_risk,
@@ -62,6 +67,7 @@ from evramp.model.renames import FormatChange
 if TYPE_CHECKING:
     import pandas as pd
 
+    from evramp.analysis.calibrate import Calibration, ShopFit
     from evramp.plan import PlanResult, Progress
     from evramp.risk.summary import RiskResult
 
@@ -108,6 +114,13 @@ LevelWeightOption = Annotated[
         "many weeks of the vehicle's holding cost. 0: the optimal plan as it is. [default: 1]",
         min=0.0,
         show_default=False,
+    ),
+]
+RampOption = Annotated[
+    RampChoice,
+    typer.Option(
+        help="assumed: the ramps of ramp.csv; fitted: each shop's ramp fitted to its built "
+        "actuals (actuals.csv), as `evramp calibrate` prints it."
     ),
 ]
 MaxRateChangeOption = Annotated[
@@ -208,6 +221,7 @@ def plan_command(
     priorities: PrioritiesOption = Priorities.weighted,
     level_weight: LevelWeightOption = None,
     max_rate_change: MaxRateChangeOption = None,
+    ramp: RampOption = RampChoice.assumed,
     write_lp: Annotated[
         Path | None,
         typer.Option(
@@ -234,7 +248,7 @@ def plan_command(
         level_weight,
         max_rate_change,
     )
-    loaded = read_scenario(folder, _step)
+    loaded = with_ramp(read_scenario(folder, _step), ramp, steps=_step, say=_say)
     planned = plan(loaded, options, steps=_step, say=_say, progress=_MipProgress())
     if planned.stopped:
         errors.print(planned.stopped_words())
@@ -532,6 +546,102 @@ def _print_tornado(frame: pd.DataFrame, runs: int, year: str) -> None:
             f"{round(late) + 0:+,} vehicle-weeks late (happened in {row['happened']:.0%})"
             + (f", {row['runs']:,} of {runs:,} runs" if row["runs"] < runs else "")
         )
+
+
+@app.command("calibrate")
+@_exit_codes
+def calibrate_command(
+    scenario: ScenarioArgument = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            metavar="DATE",
+            help="Fit the actuals before this day (the first day of a week, or bucket); "
+            "default: the week after the last actual.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Fit each shop's ramp to its built actuals (actuals.csv).
+
+    S-curve and linear ramps: sop and ramp_weeks; learning curves: learning_rate,
+    start_volume and full_volume. Weeks in which a shop built less than 90 % of its modelled
+    capacity (short of orders or parts) are left out: they cannot tell its ramp. `evramp plan
+    --ramp fitted` plans with the fitted ramps.
+    """
+    folder = scenario_folder(scenario)
+    loaded = read_scenario(folder, _step)
+    calibration = calibrate(loaded, None if as_of is None else as_of.date(), steps=_step)
+    _print_calibration(calibration)
+
+
+def _print_calibration(calibration: Calibration) -> None:
+    fits = calibration.fits
+    forecast = fits[0].forecast
+    table = Table(
+        title=f"Ramps fitted to the actuals before {calibration.as_of}",
+        title_justify="left",
+    )
+    for column in ("shop", "parameter", "assumed", "fitted", "R²", "RMSE", "weeks", "band 90 %"):
+        right = column not in ("shop", "parameter")
+        table.add_column(column, justify="right" if right else "left")
+    for fit in fits:
+        quality = [
+            _ratio(fit.r_squared),
+            f"{fit.rmse:,.1f}",
+            f"{fit.bound_weeks} of {fit.observed_weeks}",
+        ]
+        for number, estimate in enumerate(fit.estimates):
+            shown = quality if number == 0 else ["", "", ""]
+            table.add_row(
+                fit.shop if number == 0 else "",
+                estimate.parameter,
+                _value(estimate.assumed),
+                _value(estimate.fitted),
+                *shown,
+                f"{_value(estimate.low)} – {_value(estimate.high)}",
+            )
+        table.add_row(*_forecast_row(fit), end_section=True)
+    console.print()
+    console.print(table)
+    console.print(
+        f"R² and RMSE (jobs a week) over the capacity-bound weeks (weeks: of those with actuals); "
+        f"a week building less than 90 % of its fitted capacity is left out. Capacity: jobs in "
+        f"the {forecast.buckets} {calibration.scenario.calendar.buckets.noun(forecast.buckets)} "
+        "from the as-of date. Bands: 90 %, residual bootstrap (200 draws, seed 0)."
+    )
+    for words in kept_words(calibration):
+        console.print(Text.assemble(("note:", "yellow"), " ", words))
+
+
+def _forecast_row(fit: ShopFit) -> list[str]:
+    forecast = fit.forecast
+    return [
+        "",
+        f"capacity from {forecast.first}",
+        f"{forecast.assumed:,.0f}",
+        f"{forecast.fitted:,.0f}",
+        "",
+        "",
+        "",
+        f"{forecast.low:,.0f} – {forecast.high:,.0f}",
+    ]
+
+
+def _value(value: float | dt.date) -> str:
+    """A fitted value as a planner reads it: a date, a learning rate to four places, a volume
+    or a number of weeks in whole jobs (weeks) with thousands separated."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if math.isnan(value):
+        return "–"
+    return f"{value:.4f}" if value < 1 else f"{value:,.0f}"
+
+
+def _ratio(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.4f}"
 
 
 @app.command("validate")

@@ -8,6 +8,9 @@ return typed results; writing a result folder is a use case step too.
 - `explain(scenario, PlanOptions, top)` -> `Explanation`;
   `explain_order(scenario, order_id, PlanOptions)` -> `OrderExplanation`.
 - `mrp(scenario, PlanOptions)` -> `PurchaseOrders`; `write_mrp(orders, out)`.
+- `calibrate(scenario, as_of)` -> `Calibration` (each shop's ramp fitted to its actuals);
+  `fitted_scenario(scenario, as_of)` -> the scenario with the fitted ramps (`--ramp fitted`);
+  `with_ramp(scenario, RampChoice)`.
 - `prepare_risk(scenario, RiskOptions, source)` -> `RiskRun`; `run_risk(run)` -> `RiskOutcome`;
   `write_risk(outcome, out)` -> `RiskWritten`.
 
@@ -18,6 +21,13 @@ whose messages are the ones the CLI prints. Ctrl-C is a `KeyboardInterrupt` (`Pl
 them, so that importing this package stays as light as reading a scenario.
 """
 
+from evramp.app.calibrating import (
+    RampChoice,
+    calibrate,
+    fitted_scenario,
+    kept_words,
+    with_ramp,
+)
 from evramp.app.errors import BadInput, NoPlan, ScenarioRejected, UseCaseError
 from evramp.app.explaining import (
     BindingExplained,
@@ -68,6 +78,7 @@ __all__ = [
     "Planned",
     "Priorities",
     "PurchaseOrders",
+    "RampChoice",
     "RiskInterrupted",
     "RiskOptions",
     "RiskOutcome",
@@ -78,11 +89,14 @@ __all__ = [
     "StepRunner",
     "UseCaseError",
     "Validation",
+    "calibrate",
     "check_order",
     "checked_model_file",
     "explain",
     "explain_order",
+    "fitted_scenario",
     "horizon_words",
+    "kept_words",
     "mrp",
     "objective_words",
     "out_folder",
@@ -95,6 +109,7 @@ __all__ = [
     "say_nothing",
     "scenario_folder",
     "validate",
+    "with_ramp",
     "write_mrp",
     "write_plan",
     "write_risk",
