@@ -100,11 +100,16 @@ def climb_output(ramp: Ramp, weeks: int, seed: int | None = None) -> FloatArray:
 
 
 def learning_output(
-    ramp: Ramp, weeks: int, seed: int | None = None, on_chords: bool = False
+    ramp: Ramp,
+    weeks: int,
+    seed: int | None = None,
+    on_chords: bool = False,
+    short: Sequence[int] = (),
 ) -> FloatArray:
     """Jobs a shop at capacity on the learning curve `ramp` does, week by week: Wright's law
     share (N / N_full)^-log2(r), or the planner's chords of it, times the full rate, from the SOP
-    on; N = start volume + jobs done before the week."""
+    on; N = start volume + jobs done before the week. The weeks `short` (of orders) build 40 %
+    of capacity, and the experience grows by that."""
     assert ramp.learning_rate is not None and ramp.full_volume is not None
     planned = shop_capacity(plant(ramp))[0]
     intercepts, slopes = chords(ramp)
@@ -116,7 +121,7 @@ def learning_output(
             share = min(1.0, float(np.min(intercepts + slopes * experience)))
         elif t >= 2:
             share = min(1.0, (experience / ramp.full_volume) ** -math.log2(ramp.learning_rate))
-        output[t] = planned[t] * share * factor[t]
+        output[t] = planned[t] * share * factor[t] * (0.4 if t in short else 1.0)
         experience += output[t]
     return output
 
@@ -242,6 +247,17 @@ def test_a_noise_free_learning_curve_is_recovered_to_1e_6() -> None:
     assert fit.bound_weeks == 23  # the weeks after the SOP; the two trial weeks tell nothing
 
 
+def test_learning_weeks_short_of_orders_are_left_out() -> None:
+    """Weeks building 40 % of capacity neither pull the curve down nor stop its experience: N
+    counts what they built."""
+    true = learning(*TRUE_LEARNING)
+    output = learning_output(true, 25, short=(8, 9, 15))
+    fit = only_fit(calibrate(plant(learning(*ASSUMED_LEARNING), built(output))))
+    assert fit.fitted.learning_rate == pytest.approx(TRUE_LEARNING[0], rel=1e-6)
+    assert fit.fitted.start_volume == pytest.approx(TRUE_LEARNING[2], rel=1e-6)
+    assert fit.bound_weeks == 20
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_learning_curve_with_3_percent_noise(seed: int) -> None:
     """The learning rate and the capacity ahead within 2 %. The start volume is told by the
@@ -260,8 +276,9 @@ COVERAGE_SEEDS = range(1, 21)
 
 def test_the_learning_bands_hold_the_truth_in_most_noisy_runs() -> None:
     """The 90 % bands of 20 noisy runs: the residual bootstrap covers the truth less often than
-    90 % (measured over 40 runs: learning rate 75 %, full volume 85 %, start volume 82 %, the
-    capacity ahead 90 %), as it does with few weeks; the test holds it at two runs in three."""
+    90 % (measured over 40 runs: learning rate 68 %, full volume 80 %, start volume 78 %, the
+    capacity ahead 88 %): it resamples the residuals of the capacity-bound weeks, whose low tail
+    the mixture may have left out as short weeks; the test holds it at two runs in three."""
     names = ("learning_rate", "full_volume", "start_volume")
     covered = dict.fromkeys((*names, "capacity"), 0)
     true = learning(*TRUE_LEARNING)

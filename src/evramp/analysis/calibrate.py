@@ -16,14 +16,20 @@ fit compares that output with the capacity the planner's own model gives the sho
   `learning_rate` and `full_volume` (where h reaches the shop's full-rate hours per job).
 
 Weeks that cannot tell the ramp. Output shows capacity only when the shop was capacity-bound;
-a week short of orders or of parts built less than it could. Such weeks are left out of the fit:
-a week counts as capacity-bound when its output is at least `BOUND_SHARE` (90 %) of the capacity
-the fit models for it, and the fit is repeated until the set of capacity-bound weeks no longer
-changes (a week above its modelled capacity is always capacity-bound, so no fit can sit below
-what was built without that week pulling it up). Weeks the shop was closed (a shutdown, before
-trial production) carry no information and are left out too; so, for a learning curve, are the
-weeks before the SOP (the trial rate) and those at full rate (they say N >= full_volume, not how
-fast the hours fell). Overtime is not modelled: output is taken as regular-time output.
+a week short of orders or of parts built less than it could, by any amount. Each week is taken
+as capacity-bound (output = capacity x (1 + noise)) or not (any output up to capacity), a
+mixture whose noise level and share of capacity-bound weeks are those that make the output
+likeliest (`mixture`). The fit uses the weeks more likely capacity-bound than not, and is
+repeated until they no longer change; it starts from every week and from the weeks at the
+assumed capacity, and the likeliest settled fit wins. No fixed threshold: noise-free weeks at
+99 % of capacity are left out, weeks 5 % below it with 3 % noise are kept. A week above its
+modelled capacity is always capacity-bound, so no fit can sit below what was built without
+paying for it. Weeks the shop was closed (a shutdown, before trial production) carry no
+information and are left out too; so, for a learning curve, are the weeks before the SOP (the
+trial rate) and those at full rate (they say N >= full_volume, not how fast the hours fell).
+What a per-shop fit cannot see: a shop held back by another shop in every week (starved by a
+bottleneck upstream) looks like a shop on a slower ramp; calibrate the shops that were the
+bottleneck. Overtime is not modelled: output is taken as regular-time output.
 
 Quality and bands: R^2 and the RMSE (jobs a week) are those of the capacity-bound weeks. The
 90 % bands, of each fitted value and of the capacity of the next `FORECAST_BUCKETS` buckets,
@@ -61,8 +67,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-BOUND_SHARE = 0.9
-"""A week is capacity-bound when its output is at least this share of its modelled capacity."""
 MIN_BOUND_WEEKS = 4
 """Capacity-bound weeks a shop needs for a fit: two fitted values (three for a learning curve,
 with h1) and at least one degree of freedom left for the residuals that the bands resample."""
@@ -267,48 +271,163 @@ def _resampled(fitted: FloatArray, residuals: FloatArray) -> FloatArray:
 
 F = TypeVar("F")
 
+SPREADS = np.geomspace(1e-3, 0.2, 8)
+"""Relative noise of a capacity-bound week's output that the mixture tries (0.1 % to 20 %)."""
+BOUND_CHANCES = np.array([0.5, 0.8, 0.95])
+"""Shares of capacity-bound weeks that the mixture tries."""
+FLOOR = 1e-9
+"""Jobs: a modelled capacity below this is taken as this (log of zero)."""
 
-def _settled_fit(
-    history: ShopHistory,
-    candidates: BoolArray,
-    first_guess: BoolArray,
-    fit: _Fitter[F],
-) -> tuple[F, BoolArray] | str:
-    """Fit the capacity-bound weeks until their set settles: the fit and the weeks, or why
-    not."""
-    bound = first_guess
+
+@dataclass(frozen=True)
+class Mixture:
+    """How likely the output is under a fit: each week capacity-bound with chance `chance`
+    (output = capacity x (1 + `spread` x a standard normal)) or not (short of orders or parts:
+    any output from 0 to capacity, equally likely), `spread` and `chance` those of the grid that
+    make it likeliest."""
+
+    log_likelihood: float
+    bound: BoolArray
+    """(T,) the weeks more likely capacity-bound than not."""
+    spread: float
+    chance: float
+
+
+def mixture(output: FloatArray, model: FloatArray, weeks: BoolArray) -> Mixture:
+    """The mixture of `output` (T,) against `model` (T,) over `weeks`. A week building more
+    than its capacity can only be capacity-bound (with noise); one building far less is likelier
+    not bound than bound with a large error, so it leaves the fit without a threshold to set."""
+    y, m = output[weeks], np.maximum(model[weeks], FLOOR)
+    spread = SPREADS[:, None, None]
+    chance = BOUND_CHANCES[None, :, None]
+    z = (y / m - 1.0)[None, None, :] / spread
+    log_bound = np.log(chance) - 0.5 * z**2 - np.log(spread * m * math.sqrt(2 * math.pi))
+    below = (y <= m)[None, None, :]
+    log_slack = np.broadcast_to(
+        np.where(below, np.log(1.0 - chance) - np.log(m), -np.inf), log_bound.shape
+    )
+    total = np.logaddexp(log_bound, log_slack).sum(axis=2)
+    i, j = np.unravel_index(int(np.argmax(total)), total.shape)
+    bound = np.zeros(len(output), dtype=bool)
+    bound[weeks] = log_bound[i, j] >= log_slack[i, j]
+    return Mixture(float(total[i, j]), bound, float(SPREADS[i]), float(BOUND_CHANCES[j]))
+
+
+def mixture_likelihoods(
+    output: FloatArray,
+    models: FloatArray,
+    spreads: FloatArray = SPREADS,
+    chances: FloatArray = BOUND_CHANCES,
+) -> FloatArray:
+    """The mixture's log-likelihood of `output` (n,) under each of `models` (C, n), each at
+    its likeliest noise level and share of capacity-bound weeks of the grid, (C,): `mixture`
+    for many fits at once, one (noise, share) at a time to keep the arrays (C, n). Both
+    branches of a week share its -log(capacity), summed once."""
+    m = np.maximum(models, FLOOR)
+    relative = output[None, :] / m - 1.0
+    below = output[None, :] <= m
+    best = np.full(len(models), -np.inf)
+    for spread in spreads:
+        squared = 0.5 * (relative / spread) ** 2
+        for chance in chances:
+            log_bound = math.log(chance / (spread * math.sqrt(2 * math.pi))) - squared
+            either = np.where(below, np.logaddexp(log_bound, math.log(1.0 - chance)), log_bound)
+            np.maximum(best, either.sum(axis=1), out=best)
+    return np.asarray(best - np.log(m).sum(axis=1), dtype=np.float64)
+
+
+SHORTLIST = 512
+"""Candidates a coarse mixture (three noise levels, one share) keeps for the full one: 1 s
+a shop of the default scenario becomes 0.2 s."""
+
+
+def shortlisted_likelihoods(output: FloatArray, models: FloatArray) -> FloatArray:
+    """`mixture_likelihoods` of the `SHORTLIST` likeliest candidates under a coarse grid;
+    -inf for the others."""
+    coarse = mixture_likelihoods(output, models, SPREADS[[1, 4, 6]], BOUND_CHANCES[[1]])
+    if len(coarse) <= SHORTLIST:
+        return mixture_likelihoods(output, models)
+    kept = np.argpartition(-coarse, SHORTLIST)[:SHORTLIST]
+    likelihood = np.full(len(coarse), -np.inf)
+    likelihood[kept] = mixture_likelihoods(output, models[kept])
+    return likelihood
+
+
+@dataclass(frozen=True)
+class Settled(Generic[F]):
+    """A fit whose capacity-bound weeks no longer change, and how likely the output is."""
+
+    fitted: F
+    fitted_weeks: BoolArray
+    mixture: Mixture
+
+
+def _settle(
+    history: ShopHistory, weeks: BoolArray, start: BoolArray, fit: _Fitter[F]
+) -> Settled[F] | int:
+    """From the weeks `start`: fit, take the weeks the mixture finds capacity-bound (and the
+    fit can use), fit again, until they no longer change. The count of weeks when they become
+    too few for a fit."""
+    fitted_weeks = start
     for _ in range(MAX_ROUNDS):
-        count = int(bound.sum())
-        if count < fit.needed:
-            return (
-                f"{count} capacity-bound {history.buckets.noun(count)} of actuals "
-                f"({int(history.observed.sum())} with actuals); the fit needs at least "
-                f"{fit.needed}"
-            )
-        result = fit.fit(history, bound)
-        model = fit.capacity(history, result)
-        settled = (
-            candidates & fit.informative(history, result) & (history.jobs >= BOUND_SHARE * model)
-        )
-        if np.array_equal(settled, bound):
-            return result, bound
-        bound = settled
-    return result, bound
+        if fitted_weeks.sum() < fit.needed:
+            return int(fitted_weeks.sum())
+        fitted = fit.fit(history, fitted_weeks)
+        found = mixture(history.jobs, fit.capacity(history, fitted), weeks)
+        settled = found.bound & fit.usable(history, fitted)
+        if np.array_equal(settled, fitted_weeks):
+            break
+        fitted_weeks = settled
+    return Settled(fitted, fitted_weeks, found)
+
+
+def _best_fit(
+    history: ShopHistory, weeks: BoolArray, starts: list[BoolArray], fit: _Fitter[F]
+) -> Settled[F] | str:
+    """The likeliest of the fits settled from each start, or why there is none. Fits are
+    compared by their mixture likelihood over the same weeks (every week that could be
+    capacity-bound): a fit that explains the weeks short of orders as a slower ramp, with a
+    larger error, is less likely than one that fits the capacity-bound weeks closely and leaves
+    the others out."""
+    outcomes = [_settle(history, weeks, start, fit) for start in starts]
+    settled = [o for o in outcomes if isinstance(o, Settled)]
+    if settled:
+        return max(settled, key=lambda o: o.mixture.log_likelihood)
+    return _too_few(history, max(o for o in outcomes if isinstance(o, int)), fit.needed)
+
+
+def _too_few(history: ShopHistory, count: int, needed: int) -> str:
+    return (
+        f"{count} capacity-bound {history.buckets.noun(count)} of actuals "
+        f"({int(history.observed.sum())} with actuals); the fit needs at least {needed}"
+    )
+
+
+def _starts(history: ShopHistory, weeks: BoolArray, assumed: FloatArray) -> list[BoolArray]:
+    """Where the search for the capacity-bound weeks starts: every week that built anything,
+    and the weeks that built (nearly) the capacity the scenario assumes."""
+    built = weeks & (history.jobs > 0)
+    starts = [built] + [built & (history.jobs >= share * assumed) for share in (0.99, 0.9)]
+    unique: list[BoolArray] = []
+    for start in starts:
+        if not any(np.array_equal(start, seen) for seen in unique):
+            unique.append(start)
+    return unique
 
 
 class _Fitter(Generic[F]):
     """How a curve is fitted: its parameters `F` from the capacity-bound weeks, the capacity
-    they model (T,), and which weeks can tell them."""
+    they model (T,), and which weeks the fit can use."""
 
     needed: int
 
-    def fit(self, history: ShopHistory, bound: BoolArray) -> F:
+    def fit(self, history: ShopHistory, weeks: BoolArray) -> F:
         raise NotImplementedError
 
     def capacity(self, history: ShopHistory, fitted: F) -> FloatArray:
         raise NotImplementedError
 
-    def informative(self, history: ShopHistory, fitted: F) -> BoolArray:
+    def usable(self, history: ShopHistory, fitted: F) -> BoolArray:
         return np.ones(len(history.jobs), dtype=bool)
 
 
@@ -373,11 +492,24 @@ class ClimbGrid:
         apart), the one nearest the assumption."""
         sse = np.sum((models - output[None, :]) ** 2, axis=1)
         tied = np.flatnonzero(sse <= sse.min() + 1e-9 * (1.0 + float(np.sum(output**2))))
-        k, r = np.divmod(tied, len(self.lengths))
+        return self._nearest_assumed(tied)
+
+    def likeliest(self, output: FloatArray, models: FloatArray) -> Climb:
+        """The candidate under which the output is likeliest as the mixture of capacity-bound
+        weeks and others (`mixture_likelihoods`); of those equally likely, the one nearest the
+        assumption. Every candidate is tried, so no start can leave the search in a poor fit
+        (as refitting from a first guess did: a first fit through the weeks short of orders
+        kept them)."""
+        likelihood = shortlisted_likelihoods(output, models)
+        tied = np.flatnonzero(likelihood >= likelihood.max() - 1e-9 * abs(likelihood.max()))
+        return self._nearest_assumed(tied)
+
+    def _nearest_assumed(self, flat: IntArray) -> Climb:
+        k, r = np.divmod(flat, len(self.lengths))
         distance = np.abs(self.sops[k] - self.assumed.sop) + np.abs(
             self.lengths[r] - self.assumed.ramp_weeks
         )
-        return self.climb(int(tied[np.argmin(distance)]))
+        return self.climb(int(flat[np.argmin(distance)]))
 
     def refits(self, samples: FloatArray, models: FloatArray) -> list[Climb]:
         """The least-squares candidate of each bootstrap sample (DRAWS, n): |y - m|^2 =
@@ -408,12 +540,18 @@ def fit_climb(history: ShopHistory) -> ShopFit | NotFitted:
     """A shop whose ramp climbs by date: its `sop` and `ramp_weeks` fitted."""
     grid = ClimbGrid(history)
     fitter = _ClimbFitter(grid)
-    candidates = history.observed
-    settled = _settled_fit(history, candidates, candidates & (history.jobs > 0), fitter)
-    if isinstance(settled, str):
-        return NotFitted(history.shop_id, settled)
-    climb, bound = settled
+    # Before trial start every ramp has no capacity: such weeks tell nothing.
+    weeks = history.observed & (history.planned > 0)
+    if weeks.sum() < fitter.needed:
+        return NotFitted(history.shop_id, _too_few(history, int(weeks.sum()), fitter.needed))
+    all_weeks = np.flatnonzero(weeks)
+    output = history.jobs[all_weeks] / history.per_week[all_weeks]
+    likeliest = grid.likeliest(output, grid.models(all_weeks))
+    bound = mixture(history.jobs, fitter.capacity(history, likeliest), weeks).bound
+    if bound.sum() < fitter.needed:
+        return NotFitted(history.shop_id, _too_few(history, int(bound.sum()), fitter.needed))
     columns = np.flatnonzero(bound)
+    climb = fitter.fit(history, bound)  # least squares over the capacity-bound weeks
     per_week = history.per_week[columns]
     output = history.jobs[columns] / per_week
     models = grid.models(columns)
@@ -511,6 +649,13 @@ class Learning:
     intercept: float
     slope: float
 
+    @classmethod
+    def of(cls, ramp: Ramp) -> Learning:
+        """The curve of a learning ramp row."""
+        assert ramp.learning_rate is not None and ramp.full_volume is not None
+        slope = math.log2(ramp.learning_rate)
+        return cls(ramp.start_volume, -slope * math.log(ramp.full_volume), slope)
+
     @property
     def learning_rate(self) -> float:
         return float(2.0**self.slope)
@@ -579,12 +724,45 @@ class _LearningFitter(_Fitter[Learning]):
         share = np.where(after_sop, fitted.share(history.experience), 1.0)
         return np.asarray(history.planned * share, dtype=np.float64)
 
-    def informative(self, history: ShopHistory, fitted: Learning) -> BoolArray:
-        return np.asarray(fitted.share(history.experience) < 1.0, dtype=np.bool_)
+    def usable(self, history: ShopHistory, fitted: Learning) -> BoolArray:
+        """Weeks on the curve: log h needs output, and a week at (or above) full rate says
+        only that N >= full_volume."""
+        on_curve = (history.jobs > 0) & (history.jobs < history.planned)
+        return np.asarray(on_curve & (fitted.share(history.experience) < 1.0), dtype=np.bool_)
 
 
 def _sop_bucket(history: ShopHistory) -> int:
     return max(history.buckets.index_of(history.ramp.sop), 0)
+
+
+LEARNING_GRID = (50, 30, 40)
+"""Learning rates (0.5 to 0.99), start volumes and full volumes of the coarse search."""
+
+
+def _likeliest_on_grid(history: ShopHistory, weeks: BoolArray, scale: float) -> BoolArray:
+    """The weeks capacity-bound under the likeliest learning curve of a coarse grid: a start
+    for the refits that no first guess can trap (a first fit through weeks short of orders
+    keeps them, and can fall to no learning curve at all)."""
+    columns = np.flatnonzero(weeks)
+    rate_count, start_count, full_count = LEARNING_GRID
+    rates, starts, fulls = (
+        axis.ravel()
+        for axis in np.meshgrid(
+            np.linspace(0.5, 0.99, rate_count),
+            np.geomspace(scale * 1e-3, scale * 10, start_count),
+            np.geomspace(scale * 0.1, scale * 100, full_count),
+            indexing="ij",
+        )
+    )
+    experience = history.experience[columns]
+    share = ((starts[:, None] + experience[None, :]) / fulls[:, None]) ** -np.log2(rates)[:, None]
+    per_week = history.planned[columns] / history.per_week[columns]
+    models = per_week[None, :] * np.minimum(share, 1.0)
+    output = history.jobs[columns] / history.per_week[columns]
+    best = int(np.argmax(shortlisted_likelihoods(output, models)))
+    model = np.zeros(len(history.jobs))
+    model[columns] = models[best] * history.per_week[columns]
+    return mixture(history.jobs, model, weeks).bound
 
 
 def fit_learning(history: ShopHistory) -> ShopFit | NotFitted:
@@ -592,15 +770,17 @@ def fit_learning(history: ShopHistory) -> ShopFit | NotFitted:
     fitted (the SOP and trial rate stay as assumed)."""
     ramp = history.ramp
     after_sop = np.arange(len(history.jobs)) >= _sop_bucket(history)
-    # log h needs output, and a week at (or above) full rate is not on the curve.
-    candidates = history.observed & after_sop & (history.jobs > 0)
-    candidates &= history.jobs < history.planned
+    weeks = history.observed & after_sop & (history.planned > 0)
     scale = max(float(history.jobs.sum()), ramp.start_volume)
     fitter = _LearningFitter(scale)
-    settled = _settled_fit(history, candidates, candidates, fitter)
+    assumed = fitter.capacity(history, Learning.of(ramp))
+    usable = (history.jobs > 0) & (history.jobs < history.planned)
+    starts = [start & usable for start in _starts(history, weeks, assumed)]
+    starts.append(_likeliest_on_grid(history, weeks, scale) & usable)
+    settled = _best_fit(history, weeks, starts, fitter)
     if isinstance(settled, str):
         return NotFitted(history.shop_id, settled)
-    learning, bound = settled
+    learning, bound = settled.fitted, settled.fitted_weeks
     if not 0.5 <= learning.learning_rate < 1.0:
         return NotFitted(
             history.shop_id,
@@ -742,17 +922,18 @@ def calibrate(scenario: Scenario, as_of: dt.date | None = None) -> Calibration:
 
 
 __all__ = [
-    "BOUND_SHARE",
     "MIN_BOUND_WEEKS",
     "MIN_LEARNING_WEEKS",
     "Calibration",
     "CannotCalibrate",
     "Estimate",
     "Forecast",
+    "Mixture",
     "NotFitted",
     "ShopFit",
     "ShopHistory",
     "calibrate",
+    "mixture",
     "shop_histories",
     "with_ramps",
 ]
