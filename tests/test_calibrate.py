@@ -427,3 +427,6 @@ def test_plan_with_the_fitted_ramp_has_less_capacity_than_assumed(tmp_path: Path
     assert np.all(capacity["fitted"] <= capacity["assumed"] + 1e-6)
     assert capacity["fitted"][:5].sum() < capacity["assumed"][:5].sum() - 100
     assert "Fitting the ramp to the actuals" in process.stdout
+    assert "ramp of shop GA fitted to 10 capacity-bound weeks: sop 2024-02-05 (assumed " in (
+        process.stdout
+    )

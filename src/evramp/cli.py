@@ -55,6 +55,7 @@ from evramp.app import (
     run_risk,
     scenario_folder,
     validate,
+    value_words,
     with_ramp,
     write_mrp,
     write_plan,
@@ -567,9 +568,9 @@ def calibrate_command(
     """Fit each shop's ramp to its built actuals (actuals.csv).
 
     S-curve and linear ramps: sop and ramp_weeks; learning curves: learning_rate,
-    start_volume and full_volume. Weeks in which a shop built less than 90 % of its modelled
-    capacity (short of orders or parts) are left out: they cannot tell its ramp. `evramp plan
-    --ramp fitted` plans with the fitted ramps.
+    start_volume and full_volume. Weeks in which a shop was not capacity-bound (short of
+    orders or parts: likelier so than bound with noise) are left out: they cannot tell its
+    ramp. `evramp plan --ramp fitted` plans with the fitted ramps.
     """
     folder = scenario_folder(scenario)
     loaded = read_scenario(folder, _step)
@@ -598,19 +599,20 @@ def _print_calibration(calibration: Calibration) -> None:
             table.add_row(
                 fit.shop if number == 0 else "",
                 estimate.parameter,
-                _value(estimate.assumed),
-                _value(estimate.fitted),
+                value_words(estimate.assumed),
+                value_words(estimate.fitted),
                 *shown,
-                f"{_value(estimate.low)} – {_value(estimate.high)}",
+                f"{value_words(estimate.low)} – {value_words(estimate.high)}",
             )
         table.add_row(*_forecast_row(fit), end_section=True)
     console.print()
     console.print(table)
     console.print(
-        f"R² and RMSE (jobs a week) over the capacity-bound weeks (weeks: of those with actuals); "
-        f"a week building less than 90 % of its fitted capacity is left out. Capacity: jobs in "
-        f"the {forecast.buckets} {calibration.scenario.calendar.buckets.noun(forecast.buckets)} "
-        "from the as-of date. Bands: 90 %, residual bootstrap (200 draws, seed 0)."
+        "R² and RMSE (jobs a week) over the capacity-bound weeks (weeks: of those with "
+        "actuals); a week likelier short of orders or parts than capacity-bound is left out. "
+        f"Capacity: jobs in the {forecast.buckets} "
+        f"{calibration.scenario.calendar.buckets.noun(forecast.buckets)} from the as-of date. "
+        "Bands: 90 %, residual bootstrap (200 draws, seed 0)."
     )
     for words in kept_words(calibration):
         console.print(Text.assemble(("note:", "yellow"), " ", words))
@@ -628,16 +630,6 @@ def _forecast_row(fit: ShopFit) -> list[str]:
         "",
         f"{forecast.low:,.0f} – {forecast.high:,.0f}",
     ]
-
-
-def _value(value: float | dt.date) -> str:
-    """A fitted value as a planner reads it: a date, a learning rate to four places, a volume
-    or a number of weeks in whole jobs (weeks) with thousands separated."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if math.isnan(value):
-        return "–"
-    return f"{value:.4f}" if value < 1 else f"{value:,.0f}"
 
 
 def _ratio(value: float) -> str:

@@ -19,10 +19,12 @@ Weeks that cannot tell the ramp. Output shows capacity only when the shop was ca
 a week short of orders or of parts built less than it could, by any amount. Each week is taken
 as capacity-bound (output = capacity x (1 + noise)) or not (any output up to capacity), a
 mixture whose noise level and share of capacity-bound weeks are those that make the output
-likeliest (`mixture`). The fit uses the weeks more likely capacity-bound than not, and is
-repeated until they no longer change; it starts from every week and from the weeks at the
-assumed capacity, and the likeliest settled fit wins. No fixed threshold: noise-free weeks at
-99 % of capacity are left out, weeks 5 % below it with 3 % noise are kept. A week above its
+likeliest (`mixture`). The fit is the least-squares fit of the weeks more likely
+capacity-bound than not: for a climb, those of the likeliest of all its candidates; for a
+learning curve, refitted until they no longer change, from several starts (every week, the weeks
+at the assumed capacity, the likeliest curve of a coarse grid), the likeliest settled fit
+winning. No fixed threshold: noise-free weeks at 99 % of capacity are left out, weeks 5 % below
+it with 3 % noise are kept. A week above its
 modelled capacity is always capacity-bound, so no fit can sit below what was built without
 paying for it. Weeks the shop was closed (a shutdown, before trial production) carry no
 information and are left out too; so, for a learning curve, are the weeks before the SOP (the

@@ -25,7 +25,9 @@ from evramp.app.calibrating import (
     RampChoice,
     calibrate,
     fitted_scenario,
+    fitted_words,
     kept_words,
+    value_words,
     with_ramp,
 )
 from evramp.app.errors import BadInput, NoPlan, ScenarioRejected, UseCaseError
@@ -95,6 +97,7 @@ __all__ = [
     "explain",
     "explain_order",
     "fitted_scenario",
+    "fitted_words",
     "horizon_words",
     "kept_words",
     "mrp",
@@ -109,6 +112,7 @@ __all__ = [
     "say_nothing",
     "scenario_folder",
     "validate",
+    "value_words",
     "with_ramp",
     "write_mrp",
     "write_plan",

@@ -8,6 +8,7 @@ The fit (analysis/calibrate.py) is imported when it runs: it needs the planner's
 from __future__ import annotations
 
 import datetime as dt
+import math
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,29 @@ def calibrate(
     return calibration
 
 
+def value_words(value: float | dt.date) -> str:
+    """A fitted value as a planner reads it: a date, a learning rate to four places, a volume
+    or a number of weeks in whole jobs (weeks) with thousands separated."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if math.isnan(value):
+        return "–"
+    return f"{value:.4f}" if value < 1 else f"{value:,.0f}"
+
+
+def fitted_words(calibration: Calibration) -> list[str]:
+    """`ramp of shop X fitted: sop 2024-02-05 (assumed 2024-01-22), ramp_weeks 16 (10)`, one
+    per shop fitted."""
+    return [
+        f"ramp of shop {fit.shop} fitted to {fit.bound_weeks} capacity-bound weeks: "
+        + ", ".join(
+            f"{e.parameter} {value_words(e.fitted)} (assumed {value_words(e.assumed)})"
+            for e in fit.estimates
+        )
+        for fit in calibration.fits
+    ]
+
+
 def kept_words(calibration: Calibration) -> list[str]:
     """`ramp of shop X kept as assumed: why`, one per shop that was not fitted."""
     return [f"ramp of shop {n.shop} kept as assumed: {n.reason}" for n in calibration.not_fitted]
@@ -69,7 +93,7 @@ def fitted_scenario(
     what `--ramp fitted` plans. Shops that could not be fitted keep their ramp, and `say` says
     so; refuses as `calibrate` does."""
     calibration = calibrate(scenario, as_of, steps=steps)
-    for words in kept_words(calibration):
+    for words in fitted_words(calibration) + kept_words(calibration):
         say(words)
     return calibration.scenario
 
