@@ -49,6 +49,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import ValidationError
 from scipy.optimize import minimize_scalar
 
 from evramp.model import Ramp, Scenario
@@ -187,12 +188,16 @@ class ShopHistory:
         return np.concatenate([[0.0], np.cumsum(self.jobs)[:-1]])
 
 
-def default_as_of(scenario: Scenario) -> dt.date:
-    """The first day of the bucket after the last actual (the last bucket at most)."""
+def _require_built(scenario: Scenario) -> None:
     if not any(actual.kind == "built" for actual in scenario.actuals):
         raise CannotCalibrate(
             "the scenario has no built actuals (actuals.csv, kind built) to fit the ramp to"
         )
+
+
+def default_as_of(scenario: Scenario) -> dt.date:
+    """The first day of the bucket after the last actual (the last bucket at most)."""
+    _require_built(scenario)
     buckets = scenario.calendar.buckets
     last = max(buckets.index_of(actual.date) for actual in scenario.actuals)
     return buckets.start_of(min(max(last + 1, 0), len(buckets) - 1))
@@ -552,15 +557,18 @@ def fit_climb(history: ShopHistory) -> ShopFit | NotFitted:
     bound = mixture(history.jobs, fitter.capacity(history, likeliest), weeks).bound
     if bound.sum() < fitter.needed:
         return NotFitted(history.shop_id, _too_few(history, int(bound.sum()), fitter.needed))
-    columns = np.flatnonzero(bound)
-    climb = fitter.fit(history, bound)  # least squares over the capacity-bound weeks
+    return _climb_fit(history, fitter, bound)
+
+
+def _climb_fit(history: ShopHistory, fitter: _ClimbFitter, bound: BoolArray) -> ShopFit:
+    """The least-squares climb of the capacity-bound weeks, its quality, bands and forecast."""
+    grid, columns = fitter.grid, np.flatnonzero(bound)
+    climb = fitter.fit(history, bound)
     per_week = history.per_week[columns]
     output = history.jobs[columns] / per_week
-    models = grid.models(columns)
-    model = fitter.capacity(history, climb)
-    residuals = output - model[columns] / per_week
-    draws = grid.refits(_resampled(model[columns] / per_week, residuals), models)
-    r_squared, rmse = _quality(output, model[columns] / per_week)
+    modelled = fitter.capacity(history, climb)[columns] / per_week
+    draws = grid.refits(_resampled(modelled, output - modelled), grid.models(columns))
+    r_squared, rmse = _quality(output, modelled)
     return ShopFit(
         shop=history.shop_id,
         assumed=history.ramp,
@@ -783,15 +791,25 @@ def fit_learning(history: ShopHistory) -> ShopFit | NotFitted:
     if isinstance(settled, str):
         return NotFitted(history.shop_id, settled)
     learning, bound = settled.fitted, settled.fitted_weeks
-    if not 0.5 <= learning.learning_rate < 1.0:
+    try:
+        fitted_ramp = _learning_ramp(history, learning)
+    except ValidationError:
         return NotFitted(
             history.shop_id,
             f"the hours per job do not follow a learning curve a ramp row can hold (fitted "
-            f"learning rate {learning.learning_rate:.3f}; it must be from 0.5 to below 1)",
+            f"learning rate {learning.learning_rate:.3f}, start volume "
+            f"{learning.start_volume:.3g}, full volume {learning.full_volume:.3g})",
         )
+    return _learning_fit(history, learning, fitted_ramp, bound, scale)
+
+
+def _learning_fit(
+    history: ShopHistory, learning: Learning, fitted: Ramp, bound: BoolArray, scale: float
+) -> ShopFit:
+    """The fit's quality, bands and forecast, over its capacity-bound weeks."""
     columns = np.flatnonzero(bound)
     per_week = history.per_week[columns]
-    model = fitter.capacity(history, learning)
+    model = _LearningFitter(scale).capacity(history, learning)
     r_squared, rmse = _quality(history.jobs[columns] / per_week, model[columns] / per_week)
     experience = history.experience[columns]
     log_hours = np.log(history.planned[columns] / history.jobs[columns])
@@ -800,17 +818,16 @@ def fit_learning(history: ShopHistory) -> ShopFit | NotFitted:
         fit_wright(experience, sample, scale)
         for sample in _resampled(fitted_log, log_hours - fitted_log)
     ]
-    fitted_ramp = _learning_ramp(history, learning)
     return ShopFit(
         shop=history.shop_id,
-        assumed=ramp,
-        fitted=fitted_ramp,
-        estimates=_learning_estimates(ramp, learning, draws),
+        assumed=history.ramp,
+        fitted=fitted,
+        estimates=_learning_estimates(history.ramp, learning, draws),
         r_squared=r_squared,
         rmse=rmse,
         bound_weeks=len(columns),
         observed_weeks=int(history.observed.sum()),
-        forecast=_learning_forecast(history, fitted_ramp, draws),
+        forecast=_learning_forecast(history, fitted, draws),
     )
 
 
@@ -911,11 +928,8 @@ def calibrate(scenario: Scenario, as_of: dt.date | None = None) -> Calibration:
     """Fit the ramp of every shop with a ramp row (or the `*` row) to its built actuals before
     `as_of` (default: the bucket after the last actual). Raises `ScenarioInvalid` for actuals a
     re-plan would refuse, `CannotCalibrate` when there are no built actuals."""
+    _require_built(scenario)
     as_of = default_as_of(scenario) if as_of is None else as_of
-    if not any(actual.kind == "built" for actual in scenario.actuals):
-        raise CannotCalibrate(
-            "the scenario has no built actuals (actuals.csv, kind built) to fit the ramp to"
-        )
     outcomes = [fit_shop(history) for history in shop_histories(scenario, as_of)]
     fits = tuple(o for o in outcomes if isinstance(o, ShopFit))
     not_fitted = tuple(o for o in outcomes if isinstance(o, NotFitted))
