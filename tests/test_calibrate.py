@@ -25,7 +25,8 @@ from evramp.analysis.calibrate import Calibration, ShopFit, calibrate
 from evramp.app import BadInput, ScenarioRejected, fitted_scenario
 from evramp.app import calibrate as calibrate_use_case
 from evramp.cli import EXIT_BAD_INPUT
-from evramp.model import Actual, Ramp, Routing, Scenario, ensure_valid
+from evramp.model import Actual, Calendar, Ramp, Routing, Scenario, ensure_valid
+from evramp.model.buckets import BucketKind
 from evramp.model.records import RampCurve
 from evramp.plan.capacity import shop_capacity
 from evramp.plan.learning import chords
@@ -205,6 +206,30 @@ def test_the_as_of_date_limits_the_weeks_fitted() -> None:
     assert (fit.observed_weeks, calibration.as_of) == (12, week(12))
     assert fit.forecast.first == week(12)
     assert (fit.fitted.sop, fit.fitted.ramp_weeks) == (true.sop, true.ramp_weeks)
+
+
+@pytest.mark.parametrize(("bucket", "built_buckets"), [("day", 70), ("month", 5)])
+def test_daily_and_monthly_buckets_recover_the_climb(
+    bucket: BucketKind, built_buckets: int
+) -> None:
+    """The SOP is searched bucket by bucket: a day, or a month (whose first day it becomes)."""
+    calendar = Calendar(first_week=START, horizon_weeks=WEEKS, bucket=bucket)
+    true = replace(plant(climb(*TRUE_CLIMB)), calendar=calendar)
+    buckets = calendar.buckets
+    actuals = tuple(
+        Actual(kind="built", date=buckets.start_of(t), item="CAR", shop="GA", quantity=q)
+        for t, q in enumerate(shop_capacity(true)[0, :built_buckets] / JOBS_PER_UNIT)
+        if q > 0
+    )
+    calibration = calibrate(replace(plant(climb(*ASSUMED_CLIMB), actuals), calendar=calendar))
+    fit = only_fit(calibration)
+    assert (buckets.anchor(fit.fitted.sop), fit.fitted.ramp_weeks) == (
+        buckets.anchor(true.ramps[0].sop),
+        TRUE_CLIMB[1],
+    )
+    np.testing.assert_allclose(
+        shop_capacity(calibration.scenario)[0], shop_capacity(true)[0], rtol=1e-12
+    )
 
 
 def test_a_plant_wide_ramp_gives_each_shop_a_fitted_row_of_its_own() -> None:
