@@ -253,6 +253,37 @@ def test_a_plant_wide_ramp_gives_each_shop_a_fitted_row_of_its_own() -> None:
         assert (fit.fitted.sop, fit.fitted.ramp_weeks) == (week(5), 16)
 
 
+def test_the_default_plants_planned_builds_give_back_its_bottlenecks_ramps(
+    default_scenario: Scenario, default_plan: evramp.PlanResult
+) -> None:
+    """The LP's own builds up to 2024 as actuals: paint (the 2024 bottleneck) and battery are
+    capacity-bound in their climbs, and their ramps come back exactly although paint builds 91
+    to 99 % of its capacity for weeks after it stops binding. Press, diecast and body, held
+    back by paint, look like shops on slower ramps: what one shop's output cannot tell."""
+    builds = default_plan.tables()["builds"]
+    builds = builds[(builds["week"].astype(str) < "2024-12-30") & (builds["quantity"] > 0)]
+    actuals = tuple(
+        Actual(
+            kind="built",
+            date=pd.Timestamp(str(row.week)).date(),
+            item=str(row.item),
+            shop=str(row.shop),
+            quantity=float(row.quantity),  # type: ignore[arg-type]
+        )
+        for row in builds.itertuples(index=False)
+    )
+    calibration = calibrate(replace(default_scenario, actuals=actuals))
+    fits = {fit.shop: fit for fit in calibration.fits}
+    for shop in ("paint", "battery"):
+        fit = fits[shop]
+        assert (fit.fitted.sop, fit.fitted.ramp_weeks) == (fit.assumed.sop, fit.assumed.ramp_weeks)
+        assert fit.r_squared > 0.9999
+    for shop in ("press", "diecast", "body"):
+        assumed, fitted = fits[shop].assumed.ramp_weeks, fits[shop].fitted.ramp_weeks
+        assert assumed is not None and fitted is not None
+        assert fitted > 2 * assumed
+
+
 # --- a learning curve -----------------------------------------------------------------------
 
 
