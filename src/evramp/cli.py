@@ -612,7 +612,8 @@ def _print_calibration(calibration: Calibration) -> None:
         "actuals); a week likelier short of orders or parts than capacity-bound is left out. "
         f"Capacity: jobs in the {forecast.buckets} "
         f"{calibration.scenario.calendar.buckets.noun(forecast.buckets)} from the as-of date. "
-        "Bands: 90 %, residual bootstrap (200 draws, seed 0)."
+        "Bands: 90 %, residual bootstrap (200 draws, seed 0); the capacity's is that of the "
+        "fitted ramp, a week's output varies around it."
     )
     for words in kept_words(calibration):
         console.print(Text.assemble(("note:", "yellow"), " ", words))

@@ -36,8 +36,11 @@ bottleneck. Overtime is not modelled: output is taken as regular-time output.
 Quality and bands: R^2 and the RMSE (jobs a week) are those of the capacity-bound weeks. The
 90 % bands, of each fitted value and of the capacity of the next `FORECAST_BUCKETS` buckets,
 come from a residual bootstrap with a fixed seed (`DRAWS` refits of the fitted output plus
-resampled residuals), the same on every run; a learning shop's forecast assumes it works at
-capacity, so that its experience grows by what it can do.
+resampled residuals), the same on every run. The capacity's band is that of the modelled
+capacity (how well the actuals pin the ramp down), not of the output a week will show, which
+has the week's noise on top; a ramp the actuals determine exactly has a band of one value. A
+learning shop's forecast assumes it works at capacity, so that its experience grows by what it
+can do.
 """
 
 from __future__ import annotations
