@@ -392,6 +392,12 @@ def test_a_scenario_without_built_actuals_is_refused() -> None:
         calibrate_use_case(plant(climb(*ASSUMED_CLIMB)))
 
 
+def test_a_scenario_without_ramp_rows_is_refused() -> None:
+    scenario = plant(climb(*ASSUMED_CLIMB), built(climb_output(climb(*TRUE_CLIMB), 8)))
+    with pytest.raises(BadInput, match="no ramp rows"):
+        calibrate_use_case(replace(scenario, ramps=()))
+
+
 def test_actuals_a_replan_refuses_are_located_at_their_rows() -> None:
     output = climb_output(climb(*TRUE_CLIMB), 8)
     late = Actual(kind="built", date=week(-3), item="CAR", shop="GA", quantity=5.0)

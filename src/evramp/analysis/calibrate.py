@@ -932,6 +932,8 @@ def calibrate(scenario: Scenario, as_of: dt.date | None = None) -> Calibration:
     `as_of` (default: the bucket after the last actual). Raises `ScenarioInvalid` for actuals a
     re-plan would refuse, `CannotCalibrate` when there are no built actuals."""
     _require_built(scenario)
+    if not scenario.ramps:
+        raise CannotCalibrate("the scenario has no ramp rows (ramp.csv) to fit to the actuals")
     as_of = default_as_of(scenario) if as_of is None else as_of
     outcomes = [fit_shop(history) for history in shop_histories(scenario, as_of)]
     fits = tuple(o for o in outcomes if isinstance(o, ShopFit))
