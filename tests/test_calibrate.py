@@ -9,6 +9,7 @@ The actuals are generated with the planner's own capacity model: a climb by date
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -434,9 +435,9 @@ def _delivered(result: evramp.PlanResult) -> float:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [EVRAMP, *args], capture_output=True, text=True, check=False, env={"COLUMNS": "160"}
-    )
+    # The table is wider than Rich's default for a pipe: 160 columns keep its rows whole.
+    env = {**os.environ, "COLUMNS": "160"}
+    return subprocess.run([EVRAMP, *args], capture_output=True, text=True, check=False, env=env)
 
 
 def folder_of(scenario: Scenario, tmp_path: Path) -> Path:
