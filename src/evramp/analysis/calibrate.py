@@ -748,7 +748,7 @@ def _sop_bucket(history: ShopHistory) -> int:
     return max(history.buckets.index_of(history.ramp.sop), 0)
 
 
-LEARNING_GRID = (50, 30, 40)
+LEARNING_GRID = (40, 20, 30)
 """Learning rates (0.5 to 0.99), start volumes and full volumes of the coarse search."""
 
 
