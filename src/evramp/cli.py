@@ -11,6 +11,7 @@ interrupted risk run writes what it finished to risk-partial/ and keeps risk/ (i
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import os
@@ -38,13 +39,16 @@ from evramp.app import (
     PlanOptions,
     Priorities,
     PurchaseOrders,
+    RampChoice,
     Replanned,
     ReplanOptions,
     RiskInterrupted,
     RiskOptions,
+    calibrate,
     checked_model_file,
     explain,
     explain_order,
+    kept_words,
     mrp,
     objective_words,
     out_folder,
@@ -55,6 +59,8 @@ from evramp.app import (
     run_risk,
     scenario_folder,
     validate,
+    value_words,
+    with_ramp,
     write_mrp,
     write_plan,
     write_replan,
@@ -67,6 +73,7 @@ from evramp.model.renames import FormatChange
 if TYPE_CHECKING:
     import pandas as pd
 
+    from evramp.analysis.calibrate import Calibration, ShopFit
     from evramp.plan import PlanResult, Progress
     from evramp.risk.summary import RiskResult
 
@@ -113,6 +120,13 @@ LevelWeightOption = Annotated[
         "many weeks of the vehicle's holding cost. 0: the optimal plan as it is. [default: 1]",
         min=0.0,
         show_default=False,
+    ),
+]
+RampOption = Annotated[
+    RampChoice,
+    typer.Option(
+        help="assumed: the ramps of ramp.csv; fitted: each shop's ramp fitted to its built "
+        "actuals (actuals.csv), as `evramp calibrate` prints it."
     ),
 ]
 MaxRateChangeOption = Annotated[
@@ -213,6 +227,7 @@ def plan_command(
     priorities: PrioritiesOption = Priorities.weighted,
     level_weight: LevelWeightOption = None,
     max_rate_change: MaxRateChangeOption = None,
+    ramp: RampOption = RampChoice.assumed,
     write_lp: Annotated[
         Path | None,
         typer.Option(
@@ -239,7 +254,7 @@ def plan_command(
         level_weight,
         max_rate_change,
     )
-    loaded = read_scenario(folder, _step)
+    loaded = with_ramp(read_scenario(folder, _step), ramp, steps=_step, say=_say)
     planned = plan(loaded, options, steps=_step, say=_say, progress=_MipProgress())
     if planned.stopped:
         errors.print(planned.stopped_words())
@@ -288,6 +303,7 @@ def replan_command(
     time_limit: TimeLimitOption = None,
     level_weight: LevelWeightOption = None,
     max_rate_change: MaxRateChangeOption = None,
+    ramp: RampOption = RampChoice.assumed,
     alpha: Annotated[
         float,
         typer.Option(
@@ -314,7 +330,8 @@ def replan_command(
     plan_options = PlanOptions(
         time_limit, level_weight=level_weight, max_rate_change=max_rate_change
     )
-    loaded = read_scenario(folder, _step, as_of.date())
+    scenario_read = read_scenario(folder, _step, as_of.date())
+    loaded = with_ramp(scenario_read, ramp, steps=_step, say=_say, as_of=as_of.date())
     replanned = replan(loaded, plan_options, options, steps=_step, say=_say)
     _print_plan(replanned.planned.result, replanned.planned.binding)
     _print_change(replanned)
@@ -643,6 +660,94 @@ def _print_tornado(frame: pd.DataFrame, runs: int, year: str) -> None:
             f"{round(late) + 0:+,} vehicle-weeks late (happened in {row['happened']:.0%})"
             + (f", {row['runs']:,} of {runs:,} runs" if row["runs"] < runs else "")
         )
+
+
+@app.command("calibrate")
+@_exit_codes
+def calibrate_command(
+    scenario: ScenarioArgument = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            metavar="DATE",
+            help="Fit the actuals before this day (the first day of a week, or bucket); "
+            "default: the week after the last actual.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Fit each shop's ramp to its built actuals (actuals.csv).
+
+    S-curve and linear ramps: sop and ramp_weeks; learning curves: learning_rate,
+    start_volume and full_volume. Weeks in which a shop was not capacity-bound (short of
+    orders or parts: likelier so than bound with noise) are left out: they cannot tell its
+    ramp. `evramp plan --ramp fitted` plans with the fitted ramps.
+    """
+    folder = scenario_folder(scenario)
+    loaded = read_scenario(folder, _step)
+    calibration = calibrate(loaded, None if as_of is None else as_of.date(), steps=_step)
+    _print_calibration(calibration)
+
+
+def _print_calibration(calibration: Calibration) -> None:
+    fits = calibration.fits
+    forecast = fits[0].forecast
+    table = Table(
+        title=f"Ramps fitted to the actuals before {calibration.as_of}",
+        title_justify="left",
+    )
+    for column in ("shop", "parameter", "assumed", "fitted", "R²", "RMSE", "weeks", "band 90 %"):
+        right = column not in ("shop", "parameter")
+        table.add_column(column, justify="right" if right else "left")
+    for fit in fits:
+        quality = [
+            _ratio(fit.r_squared),
+            f"{fit.rmse:,.1f}",
+            f"{fit.bound_weeks} of {fit.observed_weeks}",
+        ]
+        for number, estimate in enumerate(fit.estimates):
+            shown = quality if number == 0 else ["", "", ""]
+            table.add_row(
+                fit.shop if number == 0 else "",
+                estimate.parameter,
+                value_words(estimate.assumed),
+                value_words(estimate.fitted),
+                *shown,
+                f"{value_words(estimate.low)} – {value_words(estimate.high)}",
+            )
+        table.add_row(*_forecast_row(fit), end_section=True)
+    console.print()
+    console.print(table)
+    console.print(
+        "R² and RMSE (jobs a week) over the capacity-bound weeks (weeks: of those with "
+        "actuals); a week likelier short of orders or parts than capacity-bound is left out. "
+        f"Capacity: jobs in the {forecast.buckets} "
+        f"{calibration.scenario.calendar.buckets.noun(forecast.buckets)} from the as-of date. "
+        "Bands: 90 %, residual bootstrap (200 draws, seed 0); the capacity's is that of the "
+        "fitted ramp, a week's output varies around it."
+    )
+    for words in kept_words(calibration):
+        console.print(Text.assemble(("note:", "yellow"), " ", words))
+
+
+def _forecast_row(fit: ShopFit) -> list[str]:
+    forecast = fit.forecast
+    return [
+        "",
+        f"capacity from {forecast.first}",
+        f"{forecast.assumed:,.0f}",
+        f"{forecast.fitted:,.0f}",
+        "",
+        "",
+        "",
+        f"{forecast.low:,.0f} – {forecast.high:,.0f}",
+    ]
+
+
+def _ratio(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.4f}"
 
 
 @app.command("validate")

@@ -10,6 +10,9 @@ return typed results; writing a result folder is a use case step too.
 - `replan(scenario, PlanOptions, ReplanOptions)` -> `Replanned` (the plan and how it changed);
   `write_replan(replanned, out)`.
 - `mrp(scenario, PlanOptions)` -> `PurchaseOrders`; `write_mrp(orders, out)`.
+- `calibrate(scenario, as_of)` -> `Calibration` (each shop's ramp fitted to its actuals);
+  `fitted_scenario(scenario, as_of)` -> the scenario with the fitted ramps (`--ramp fitted`);
+  `with_ramp(scenario, RampChoice)`.
 - `prepare_risk(scenario, RiskOptions, source)` -> `RiskRun`; `run_risk(run)` -> `RiskOutcome`;
   `write_risk(outcome, out)` -> `RiskWritten`.
 
@@ -20,6 +23,15 @@ whose messages are the ones the CLI prints. Ctrl-C is a `KeyboardInterrupt` (`Pl
 them, so that importing this package stays as light as reading a scenario.
 """
 
+from evramp.app.calibrating import (
+    RampChoice,
+    calibrate,
+    fitted_scenario,
+    fitted_words,
+    kept_words,
+    value_words,
+    with_ramp,
+)
 from evramp.app.errors import BadInput, NoPlan, ScenarioRejected, UseCaseError
 from evramp.app.explaining import (
     BindingExplained,
@@ -71,6 +83,7 @@ __all__ = [
     "Planned",
     "Priorities",
     "PurchaseOrders",
+    "RampChoice",
     "ReplanOptions",
     "Replanned",
     "RiskInterrupted",
@@ -83,11 +96,15 @@ __all__ = [
     "StepRunner",
     "UseCaseError",
     "Validation",
+    "calibrate",
     "check_order",
     "checked_model_file",
     "explain",
     "explain_order",
+    "fitted_scenario",
+    "fitted_words",
     "horizon_words",
+    "kept_words",
     "mrp",
     "objective_words",
     "out_folder",
@@ -101,6 +118,8 @@ __all__ = [
     "say_nothing",
     "scenario_folder",
     "validate",
+    "value_words",
+    "with_ramp",
     "write_mrp",
     "write_plan",
     "write_replan",

@@ -131,7 +131,14 @@ def overtime_hours(scenario: Scenario, time: ShopTime) -> FloatArray:
 def _climb(buckets: Buckets, start: dt.date, ramp_weeks: int) -> FloatArray:
     """Progress of a climb over `ramp_weeks` weeks from the bucket containing `start`, at each
     bucket's first day: 0 there, 1 once `ramp_weeks` weeks have passed."""
-    return buckets.days_since(buckets.anchor(start)) / (7 * ramp_weeks)
+    return climb_progress(buckets.days_since(buckets.anchor(start)), ramp_weeks)
+
+
+def climb_progress(days_since_start: FloatArray, ramp_weeks: int | IntArray) -> FloatArray:
+    """Progress of a climb over `ramp_weeks` weeks, `days_since_start` days after its start:
+    broadcasts, so that a calibration (analysis/calibrate.py) evaluates many ramps at once with
+    the formula the plan uses."""
+    return np.asarray(days_since_start / (7 * np.asarray(ramp_weeks)), dtype=np.float64)
 
 
 def _phase_in(phase: Phase, buckets: Buckets) -> FloatArray:
@@ -155,12 +162,27 @@ def ramps_by_shop(scenario: Scenario) -> dict[int, Ramp]:
 
 def _ramped(full: FloatArray, trial: FloatArray, ramp: Ramp, buckets: Buckets) -> FloatArray:
     """Capacity under a ramp: 0 before trial, the trial rate, then a climb to full rate."""
-    index = np.arange(len(buckets))
     if ramp.ramp_weeks is None:  # a learning curve: the LP limits the climb by volume
         share = np.ones(len(buckets))
     else:
         share = ramp_shape(ramp.curve, _climb(buckets, ramp.sop, ramp.ramp_weeks))
+    return climbed(
+        full, trial, share, buckets.index_of(ramp.sop), buckets.index_of(ramp.trial_start)
+    )
+
+
+def climbed(
+    full: FloatArray,
+    trial: FloatArray,
+    share: FloatArray,
+    sop: int | IntArray,
+    trial_start: int | IntArray,
+) -> FloatArray:
+    """Capacity in each bucket (the last axis) of a ramp whose climb from the trial rate to
+    `full` is at `share` in it: 0 before the bucket `trial_start`, the trial rate before the
+    bucket `sop`, never above `full`. Broadcasts over leading axes (many ramps at once)."""
+    index = np.arange(np.shape(share)[-1])
     climbing = trial + (full - trial) * share
-    capacity = np.where(index < buckets.index_of(ramp.sop), trial, climbing)
-    capacity = np.where(index < buckets.index_of(ramp.trial_start), 0.0, capacity)
-    return np.minimum(capacity, full)
+    capacity = np.where(index < np.asarray(sop)[..., None], trial, climbing)
+    capacity = np.where(index < np.asarray(trial_start)[..., None], 0.0, capacity)
+    return np.asarray(np.minimum(capacity, full), dtype=np.float64)
