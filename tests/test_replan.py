@@ -41,7 +41,9 @@ def weekly(result: PlanResult, item: str) -> np.ndarray:
 
 def previous_of(result: PlanResult) -> Previous:
     def iso(frame: pd.DataFrame, *names: str) -> pl.DataFrame:
-        data = {c: frame[c].astype(str).to_list() for c in frame.columns if c not in names}
+        data: dict[str, list[str] | list[float]] = {
+            c: frame[c].astype(str).to_list() for c in frame.columns if c not in names
+        }
         data |= {n: frame[n].dt.strftime("%Y-%m-%d").to_list() for n in names}
         data |= {"quantity": frame["quantity"].astype(float).to_list()}
         return pl.DataFrame(data)
