@@ -112,6 +112,13 @@ IntegerOption = Annotated[
     ),
 ]
 
+PlanOutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", "-o", help="Folder for plan/ (*.csv and report.html).", show_default=False
+    ),
+]
+
 LevelWeightOption = Annotated[
     float | None,
     typer.Option(
@@ -216,12 +223,7 @@ ScenarioArgument = Annotated[
 @_exit_codes
 def plan_command(
     scenario: ScenarioArgument = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", help="Folder for plan/ (*.csv and report.html).", show_default=False
-        ),
-    ] = None,
+    out: PlanOutOption = None,
     time_limit: TimeLimitOption = None,
     integer: IntegerOption = False,
     priorities: PrioritiesOption = Priorities.weighted,
@@ -294,12 +296,7 @@ def replan_command(
             show_default=False,
         ),
     ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", help="Folder for plan/ (*.csv and report.html).", show_default=False
-        ),
-    ] = None,
+    out: PlanOutOption = None,
     time_limit: TimeLimitOption = None,
     level_weight: LevelWeightOption = None,
     max_rate_change: MaxRateChangeOption = None,

@@ -237,7 +237,7 @@ def _overdrawn(
     by then: made items always, parts with `received` rows."""
     if a == 0:
         return []
-    supply, use = _supply_and_use(data, a, built, received, tracked, delivered)
+    supply, use = _supply_and_use(data, a, built, received, delivered)
     checked = tracked.copy()
     checked[data.made.item] = True
     short = (np.cumsum(use, axis=1) > np.cumsum(supply, axis=1) + TOLERANCE) & checked[:, None]
@@ -270,7 +270,6 @@ def _supply_and_use(
     a: int,
     built: FloatArray,
     received: FloatArray,
-    tracked: np.ndarray,
     delivered: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
     """Per item and past bucket: what arrived (stock at the start, receipts, completions) and
