@@ -1,6 +1,6 @@
 """The stages of evramp import only earlier stages, and no other package's private names.
 
-Stage order (README, "Layout"): model -> io -> plan -> analysis / risk -> report -> app ->
+Stage order (README, "Layout"): model -> io -> plan -> analysis / risk / store -> report -> app ->
 cli / api. A module may import its own stage and any earlier one; `analysis` and `risk` are one
 stage (both read a plan, neither reads the other). The package itself (`evramp/__init__.py`, the
 public Python API) is the last stage, beside the CLI. Every import counts, those under
@@ -26,6 +26,7 @@ STAGES: dict[str, int] = {
     "plan": 2,
     "analysis": 3,
     "risk": 3,
+    "store": 3,  # keeps plans: reads the planner's results, nothing after it
     "report": 4,
     "app": 5,
     "cli": 6,

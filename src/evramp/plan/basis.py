@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import highspy
 import numpy as np
@@ -57,19 +58,22 @@ class WarmStart:
 NO_BASES = WarmStart()
 
 
-def write_bases(bases: WarmStart, path: Path) -> None:
-    """Both bases in one NumPy archive (a basis of M is 120 kB; HiGHS' own text format is
-    one line per column, megabytes)."""
+def write_bases(bases: WarmStart, path: Path | BinaryIO) -> None:
+    """Both bases in one NumPy archive, a file or a binary stream (a basis of M is 120 kB;
+    HiGHS' own text format is one line per column, megabytes)."""
     arrays = {}
     for name in ("first", "level"):
         basis = getattr(bases, name)
         if basis is not None:
             arrays[f"{name}_columns"], arrays[f"{name}_rows"] = basis.columns, basis.rows
-    with path.open("wb") as handle:
-        np.savez_compressed(handle, **arrays)
+    if isinstance(path, Path):
+        with path.open("wb") as handle:
+            np.savez_compressed(handle, **arrays)
+    else:
+        np.savez_compressed(path, **arrays)
 
 
-def read_bases(path: Path) -> WarmStart:
+def read_bases(path: Path | BinaryIO) -> WarmStart:
     """What `write_bases` wrote; an archive without a stage gives None for it."""
     with np.load(path) as archive:
         found = {

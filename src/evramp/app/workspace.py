@@ -1,0 +1,328 @@
+"""The workspace use cases (`evramp db ...`, and `plan`/`explain`/`mrp` of a stored scenario):
+import and export scenarios, what-if copies, revisions and their plans, the rows two revisions
+differ in. A scenario is addressed as `NAME` (its newest revision) or `NAME@N`."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import enum
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evramp.app.errors import BadInput
+from evramp.app.planning import DEFAULT_PLAN_OPTIONS, PlanOptions
+from evramp.app.scenarios import rejected
+from evramp.app.steps import StepRunner, run_step
+from evramp.io import load_scenario, write_scenario
+from evramp.io.atomic import FolderRefused
+from evramp.model import Scenario
+from evramp.model.changes import Change
+from evramp.model.errors import ScenarioError, ScenarioInvalid
+
+if TYPE_CHECKING:
+    from evramp.plan import PlanResult
+    from evramp.store import PlanInfo, RevisionInfo, Workspace
+    from evramp.store.rows import Content
+
+WORKBOOK = ".xlsx"
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """The workspace's refusals as `BadInput`: an unknown name, a name taken, a database that
+    cannot be opened."""
+    from evramp.store import NameTaken, NotInWorkspace, StoreUnavailable
+
+    try:
+        yield
+    except (NotInWorkspace, NameTaken, StoreUnavailable) as refused:
+        raise BadInput(str(refused).strip("'\"")) from None
+
+
+def open_workspace(db: str | None = None) -> Workspace:
+    """The workspace (`--db`, `$EVRAMP_DB`, or the default file), created when new."""
+    from evramp.store import Workspace
+
+    with _store_errors():
+        return Workspace.open(db)
+
+
+def stored(name: str | None, db: str | None = None) -> RevisionInfo | None:
+    """The stored revision `name` names, if the workspace exists and holds it (a workspace
+    that does not exist yet is not created by looking)."""
+    from evramp.store import NotInWorkspace, Workspace
+
+    if name is None or Path(name).exists():
+        return None
+    with _store_errors():
+        workspace = Workspace.existing(db)
+        if workspace is None:
+            return None
+        try:
+            return workspace.revision(name)
+        except NotInWorkspace:
+            return None
+
+
+# --- import and export -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    revision: RevisionInfo
+    new: bool
+    """False: the scenario equals its newest revision already; nothing was stored."""
+
+
+def import_scenario(
+    source: Path, name: str | None = None, db: str | None = None, steps: StepRunner = run_step
+) -> Imported:
+    """Read `source` (a folder or a workbook), validate it, and store it as a new revision of
+    `name` (default: the folder's or workbook's name). Refused whole with every problem."""
+    from evramp.store.rows import content_of
+
+    scenario = steps("Reading scenario", lambda: _load(source))
+    workspace = open_workspace(db)
+    target = name or source.stem
+    with _store_errors():
+        added = steps(
+            f"Storing {target}",
+            lambda: workspace.add(target, content_of(scenario), f"import of {source.name}"),
+        )
+    return Imported(added.revision, added.new)
+
+
+def _load(source: Path) -> Scenario:
+    try:
+        return load_scenario(source)
+    except ScenarioInvalid as invalid:
+        raise rejected(str(source), invalid) from None
+
+
+def read_stored(ref: str, db: str | None = None) -> tuple[RevisionInfo, Scenario]:
+    """The stored revision `ref` and its scenario."""
+    workspace = open_workspace(db)
+    with _store_errors():
+        revision, content = workspace.content(ref)
+    return revision, _scenario_of(content, revision.ref)
+
+
+def _scenario_of(content: Content, ref: str) -> Scenario:
+    try:
+        return content.scenario(ref)
+    except ScenarioInvalid as invalid:  # only after a change of format evramp cannot read
+        raise rejected(ref, invalid) from None
+
+
+def export_scenario(ref: str, target: Path, db: str | None = None) -> RevisionInfo:
+    """Write the stored revision `ref` as a scenario folder, or a workbook (`.xlsx`)."""
+    revision, scenario = read_stored(ref, db)
+    try:
+        write_scenario(scenario, target)
+    except (FolderRefused, OSError) as refused:
+        raise BadInput(f"{refused}; nothing written") from None
+    return revision
+
+
+# --- what-if copies --------------------------------------------------------------------------
+
+
+def read_changes(sets: Sequence[str], file: Path | None = None) -> list[Change]:
+    """The changes of `--set TABLE.ROW.FIELD=VALUE` and of a changes file (CSV or workbook
+    with the columns `address` and `value`): every bad one reported at once."""
+    problems: list[ScenarioError] = []
+    changes: list[Change] = []
+    for text in sets:
+        try:
+            changes.append(Change.parse_assignment(text))
+        except ScenarioInvalid as invalid:
+            problems.extend(_as_set(invalid, text))
+    if file is not None:
+        for line, address, value in _change_rows(file, problems):
+            try:
+                changes.append(Change.parse(address, value))
+            except ScenarioInvalid as invalid:
+                problems.extend(
+                    ScenarioError(file.name, line, "address", error.message)
+                    for error in invalid.errors
+                )
+    if problems:
+        raise rejected("the changes", ScenarioInvalid(problems))
+    if not changes:
+        raise BadInput("no changes given: use --set TABLE.ROW.FIELD=VALUE or --changes FILE")
+    return changes
+
+
+def _as_set(invalid: ScenarioInvalid, text: str) -> list[ScenarioError]:
+    return [ScenarioError(f"--set {text}", 0, "", error.message) for error in invalid.errors]
+
+
+def _change_rows(file: Path, problems: list[ScenarioError]) -> list[tuple[int, str, str]]:
+    """(line, address, value) of a changes file; its problems go to `problems`."""
+    rows: list[tuple[int, str, str]] = []
+    try:
+        with file.open(newline="", encoding="utf-8-sig") as handle:
+            table = list(enumerate(csv.DictReader(handle), start=2))
+    except (OSError, UnicodeDecodeError) as failed:
+        problems.append(ScenarioError(file.name, 0, "", f"cannot read it: {failed}"))
+        return rows
+    for line, row in table:
+        address, value = (row.get("address") or "").strip(), (row.get("value") or "").strip()
+        if not address:
+            problems.append(ScenarioError(file.name, line, "address", "required: TABLE.ROW.FIELD"))
+            continue
+        rows.append((line, address, value))
+    if not table and not problems:
+        problems.append(
+            ScenarioError(file.name, 0, "", "no changes: expected the columns address and value")
+        )
+    return rows
+
+
+def copy_scenario(
+    base: str,
+    name: str,
+    changes: Sequence[Change],
+    db: str | None = None,
+    steps: StepRunner = run_step,
+) -> RevisionInfo:
+    """A new scenario `name`: the revision `base` with `changes` made, validated as a whole,
+    stored as the rows that differ from `base`."""
+    from evramp.store import check_name
+    from evramp.store.rows import content_of
+
+    with _store_errors():
+        check_name(name)
+    parent, scenario = steps(f"Reading {base}", lambda: read_stored(base, db))
+    try:
+        changed = scenario.with_changes(changes)
+    except ScenarioInvalid as invalid:
+        raise rejected(f"{base} with the changes", invalid) from None
+    source = "copy of {} with {}".format(parent.ref, "; ".join(_said(c) for c in changes))
+    workspace = open_workspace(db)
+    with _store_errors():
+        return steps(
+            f"Storing {name}", lambda: workspace.copy(parent.ref, name, content_of(changed), source)
+        )
+
+
+def _said(change: Change) -> str:
+    return f"{change.address}={change.value}"
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+def plan_options_record(options: PlanOptions, ramp: str) -> dict[str, Any]:
+    """The options of a plan as the workspace records them."""
+    record = {
+        field.name: _plain(getattr(options, field.name)) for field in dataclasses.fields(options)
+    }
+    record.pop("model_file")
+    record["ramp"] = ramp
+    return record
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, enum.Enum):
+        return value.value
+    return str(value) if isinstance(value, Path) else value
+
+
+def store_plan(
+    revision: RevisionInfo,
+    result: PlanResult,
+    options: PlanOptions = DEFAULT_PLAN_OPTIONS,
+    ramp: str = "assumed",
+    db: str | None = None,
+) -> PlanInfo:
+    """Keep `result`, a plan of `revision`, in the workspace with its options and versions."""
+    from evramp.store.plans import highs_version, parts_of
+
+    workspace = open_workspace(db)
+    with _store_errors():
+        return workspace.add_plan(
+            revision.ref,
+            parts_of(result),
+            plan_options_record(options, ramp),
+            result.status,
+            result.objective,
+            highs_version(),
+        )
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """A plan read back from the workspace, with the scenario revision it was made of."""
+
+    info: PlanInfo
+    scenario: Scenario
+    result: PlanResult
+
+
+def read_plan(ref: str, number: int | None = None, db: str | None = None) -> StoredPlan:
+    """The stored plan `number` (default the newest) of the revision `ref`: as it was made,
+    never solved again."""
+    from evramp.store.plans import result_of
+
+    workspace = open_workspace(db)
+    with _store_errors():
+        info, parts = workspace.plan(ref, number)
+        _, content = workspace.content(info.revision.ref)
+    return StoredPlan(info, _scenario_of(content, info.revision.ref), result_of(parts))
+
+
+def options_of(info: PlanInfo) -> PlanOptions:
+    """The `PlanOptions` a stored plan was made with."""
+    from evramp.app.planning import Priorities
+
+    recorded: Mapping[str, Any] = info.options
+    fields = {field.name for field in dataclasses.fields(PlanOptions)}
+    kept = {key: value for key, value in recorded.items() if key in fields}
+    if "priorities" in kept:
+        kept["priorities"] = Priorities(kept["priorities"])
+    return PlanOptions(**kept)
+
+
+# --- looking ---------------------------------------------------------------------------------
+
+
+def list_scenarios(db: str | None = None) -> list[tuple[RevisionInfo, int, int]]:
+    """Every stored scenario: its newest revision, its count of revisions and of plans."""
+    workspace = open_workspace(db)
+    with _store_errors():
+        return workspace.scenarios()
+
+
+def scenario_log(name: str, db: str | None = None) -> list[tuple[RevisionInfo, list[PlanInfo]]]:
+    """Every revision of `name` (a revision given as NAME@N names its scenario), with its
+    plans."""
+    from evramp.store import parse_ref
+
+    workspace = open_workspace(db)
+    with _store_errors():
+        return workspace.log(parse_ref(name)[0])
+
+
+@dataclass(frozen=True)
+class Shown:
+    revision: RevisionInfo
+    tables: dict[str, int]
+    stored_bytes: int
+    plans: list[PlanInfo]
+
+
+def show(ref: str, db: str | None = None) -> Shown:
+    """A revision: its tables' row counts, what it stores itself, its plans."""
+    workspace = open_workspace(db)
+    with _store_errors():
+        revision, content = workspace.content(ref)
+        plans = next(
+            found for entry, found in workspace.log(revision.scenario) if entry.id == revision.id
+        )
+        tables = {name: len(table.live) for name, table in content.tables.items()}
+        return Shown(revision, tables, workspace.stored_bytes(revision.ref), plans)
