@@ -59,6 +59,8 @@ KEY_COLUMNS = ("key", "value")
 SHUTDOWN_COLUMNS = tuple(Shutdown.model_fields)
 MAX_ROWS = 1_048_576
 """Rows a sheet holds, its header included (Excel's limit)."""
+MAX_TEXT = 32_767
+"""Characters a cell holds (Excel's limit; xlsxwriter would cut longer text without a word)."""
 
 _BOOK_OPTIONS = {
     "constant_memory": True,  # each row goes to disk when the next starts: big tables fit
@@ -203,14 +205,23 @@ def _write_cell(
     if value is None:
         return
     if isinstance(value, bool | str):
-        sheet.write_string(row, column, str(value), style)
+        _write_text(sheet, row, column, str(value), style)
     elif isinstance(value, int | float | np.integer | np.floating):
         if math.isfinite(value):
             sheet.write_number(row, column, value, style)
     elif isinstance(value, dt.date):
         sheet.write_datetime(row, column, value, style or styles.date)
     else:
-        sheet.write_string(row, column, str(value), style)
+        _write_text(sheet, row, column, str(value), style)
+
+
+def _write_text(sheet: Worksheet, row: int, column: int, text: str, style: Format | None) -> None:
+    if len(text) > MAX_TEXT:
+        raise WorkbookRefused(
+            f"{sheet.name}!{column_letters(column)}{row + 1}: {len(text):,} characters, more "
+            f"than a cell holds ({MAX_TEXT:,}); nothing was written"
+        )
+    sheet.write_string(row, column, text, style)
 
 
 # --- reading a scenario ----------------------------------------------------------------------
@@ -466,15 +477,22 @@ class _Places:
         return error
 
     def _at(
-        self, sheet: str, columns: list[str], row: int, column: str, error: ScenarioError
+        self,
+        sheet: str,
+        columns: list[str],
+        row: int,
+        column: str,
+        error: ScenarioError,
+        name: str | None = None,
     ) -> ScenarioError:
-        place = f"{self.book}: {sheet}"
+        """`error` at `column` of `row` of `sheet`, said to be about `name` (the column's)."""
+        place, name = f"{self.book}: {sheet}", column if name is None else name
         if not row:
-            return ScenarioError(place, 0, column, error.message)
+            return ScenarioError(place, 0, name, error.message)
         cell = f"{row}:{row}"
         if column in columns:
             cell = f"{column_letters(columns.index(column))}{row}"
-        return ScenarioError(place, row, column, error.message, cell)
+        return ScenarioError(place, row, name, error.message, cell)
 
     def _in_header(self, error: ScenarioError) -> ScenarioError:
         """`calendar.first_week` is the row of the key `first_week`; `calendar.shutdowns.2.start`
@@ -489,7 +507,7 @@ class _Places:
             return self._at(SHUTDOWNS_SHEET, columns, row, ".".join(parts[2:]), error)
         key = ".".join(parts)
         row = self.keys.get(key, 0)
-        return self._at(SCENARIO_SHEET, list(KEY_COLUMNS), row, "value" if row else "", error)
+        return self._at(SCENARIO_SHEET, list(KEY_COLUMNS), row, "value", error, key)
 
 
 def column_letters(index: int) -> str:
@@ -568,7 +586,7 @@ def _write_pivot(
     for row, (labels, numbers) in enumerate(zip(wide.index, values, strict=True), start=1):
         labels = labels if isinstance(labels, tuple) else (labels,)
         for column, label in enumerate(labels):
-            sheet.write_string(row, column, str(label))
+            _write_text(sheet, row, column, str(label), None)
         for column, number in enumerate(numbers.tolist(), start=len(labels)):
             sheet.write_number(row, column, number, quantity)
 
@@ -613,7 +631,7 @@ def _column_writer(
             return sheet.write_number(row, column, value, style)
         if isinstance(value, dt.date):
             return sheet.write_datetime(row, column, value, style)
-        return sheet.write_string(row, column, str(value), style)
+        return _write_text(sheet, row, column, str(value), style)
 
     return write
 
