@@ -212,8 +212,8 @@ ScenarioArgument = Annotated[
     str | None,
     typer.Argument(
         metavar="SCENARIO",
-        help="Scenario folder, or the name of a built-in scenario. Default: the built-in "
-        "'yizhuang' plant.",
+        help="Scenario folder, workbook (.xlsx), or the name of a built-in scenario. Default: "
+        "the built-in 'yizhuang' plant.",
         show_default=False,
     ),
 ]
@@ -240,6 +240,14 @@ def plan_command(
             show_default=False,
         ),
     ] = None,
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx",
+            help="Also write plan/plan.xlsx: the tables as sheets, and builds and output with "
+            "a column per week (slower: some seconds for the default plan).",
+        ),
+    ] = False,
 ) -> None:
     """Plan a scenario: write the plan (CSV files) and an HTML report.
 
@@ -261,7 +269,7 @@ def plan_command(
     if planned.stopped:
         errors.print(planned.stopped_words())
     _print_plan(planned.result, planned.binding)
-    _print_written(write_plan(planned, target, _step))
+    _print_written(write_plan(planned, target, _step, workbook=xlsx))
     if planned.stopped:
         errors.print(f"interrupted: {planned.stopped_words()}; written, marked as stopped")
         raise typer.Exit(EXIT_INTERRUPTED)

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from evramp.app.errors import BadInput, ScenarioRejected
 from evramp.app.steps import StepRunner, run_step
-from evramp.io import FolderRefused, builtin_scenario_path, check_out, load_scenario
+from evramp.io import (
+    FolderRefused,
+    builtin_scenario_path,
+    check_out,
+    is_workbook,
+    load_scenario,
+)
 from evramp.io import scenario_folder as find_scenario_folder
 from evramp.model import Scenario, ScenarioInvalid
 
@@ -28,8 +34,9 @@ def rejected(scenario: str, invalid: ScenarioInvalid) -> ScenarioRejected:
 
 
 def scenario_folder(scenario: str | None) -> Path:
-    """The folder of `scenario`: a folder, else the name of a built-in scenario; the default
-    built-in one for None. Raises `ScenarioRejected` saying where it looked."""
+    """The folder of `scenario`: a folder (or a workbook, a file ending in .xlsx), else the name
+    of a built-in scenario; the default built-in one for None. Raises `ScenarioRejected` saying
+    where it looked."""
     if scenario is None:
         return builtin_scenario_path()
     try:
@@ -68,7 +75,9 @@ def out_folder(out: Path | None, scenario_folder: Path, result: str) -> Path:
     """Where the result `result` (`plan`, `mrp`, `risk`) goes: `out` (default
     `out/<scenario folder name>`), absolute. Raises `BadInput` before any work if it cannot take
     the result (a file in the way, read-only, a full disk, /proc)."""
-    target = (out or Path("out") / scenario_folder.name).resolve()
+    # A workbook's results go to out/yizhuang, not to a folder named like the file.
+    name = scenario_folder.stem if is_workbook(scenario_folder) else scenario_folder.name
+    target = (out or Path("out") / name).resolve()
     try:
         check_out(target, result)
     except FolderRefused as refused:

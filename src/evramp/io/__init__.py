@@ -1,11 +1,12 @@
-"""Readers and writers: scenario folders in, result tables out, never half-written."""
+"""Readers and writers: scenario folders (or workbooks) in, result tables out, never
+half-written."""
 
 from typing import TYPE_CHECKING, Any
 
 from evramp.io.atomic import FolderRefused, atomic_directory, atomic_file, write_text_atomic
 from evramp.io.builtin import builtin_scenario_path, builtin_scenarios
 from evramp.io.result_folder import WrittenResult, check_out, write_result
-from evramp.io.scenario_folder import load_scenario, scenario_folder, write_scenario
+from evramp.io.scenario_folder import is_workbook, load_scenario, scenario_folder, write_scenario
 
 if TYPE_CHECKING:
     from evramp.io.tables import write_tables
@@ -18,6 +19,7 @@ __all__ = [
     "builtin_scenario_path",
     "builtin_scenarios",
     "check_out",
+    "is_workbook",
     "load_scenario",
     "scenario_folder",
     "write_result",

@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from evramp.model.columns import LINE, WHITESPACE, DemandTable, read_demand, str
 from evramp.model.errors import ScenarioError, ScenarioInvalid, describe
 from evramp.model.records import Record
 from evramp.model.renames import read_renamed
-from evramp.model.scenario import Lines
+from evramp.model.scenario import TABLE_BY_NAME, Lines
 from evramp.model.validate import check_scenario
 
 _HEADER_LINE = 1
@@ -40,31 +40,56 @@ _UNREAD_CALENDAR = Calendar(first_week=dt.date(2001, 1, 1), horizon_weeks=1)
 """Stands in for a calendar that could not be read; no check that reads the calendar runs."""
 
 
+WORKBOOK_SUFFIX = ".xlsx"
+"""A scenario given as a file with this suffix is an Excel workbook (`evramp.io.workbook`)."""
+
+
 def load_scenario(folder: str | Path, as_of: dt.date | None = None) -> Scenario:
     """Read and validate the scenario in `folder`: a folder (a relative one is taken from the
-    working directory), or the name of a built-in scenario such as ``"yizhuang"`` (a folder of
-    that name in the working directory comes first, as on the command line).
+    working directory), a workbook (a file ending in .xlsx, see `evramp.io.workbook`), or the
+    name of a built-in scenario such as ``"yizhuang"`` (a folder of that name in the working
+    directory comes first, as on the command line).
 
     Raises `ScenarioInvalid` listing every problem when anything is wrong; with `as_of` (a
     re-plan from that date) an actual on or after it is one.
     """
     folder = scenario_folder(folder)
+    if is_workbook(folder):
+        # Imported here: reading a folder does not load the Excel reader.
+        from evramp.io.workbook import read_workbook
+
+        return read_workbook(folder, as_of)
     errors: list[ScenarioError] = []
     header = _read_header(folder / SCENARIO_FILE, errors)
-    incomplete = set() if header.calendar is not None else {"calendar"}
-    tables: dict[str, Sequence[Record]] = {}
-    lines: dict[str, Lines] = {}
-    for spec in TABLES:
-        table = _read_table(folder, spec, errors)
-        tables[spec.name], lines[spec.name] = table.records, table.lines
-        if not table.whole:
-            incomplete.add(spec.name)
+    tables = {spec.name: _read_table(folder, spec, errors) for spec in TABLES}
+    return assemble(header, tables, errors, as_of)
+
+
+def is_workbook(path: str | Path) -> bool:
+    """Whether `path` names a workbook (by its suffix) rather than a folder."""
+    path = Path(path)
+    return path.suffix.lower() == WORKBOOK_SUFFIX and not path.is_dir()
+
+
+def assemble(
+    header: Header,
+    tables: Mapping[str, Table],
+    errors: Sequence[ScenarioError],
+    as_of: dt.date | None = None,
+) -> Scenario:
+    """The scenario of what was read (the header and every table, by name), validated: the
+    checks across tables run on it, but those that need a table or the calendar with problems
+    of its own (`errors`) are skipped. Raises `ScenarioInvalid` with `errors` and what the
+    checks found."""
+    incomplete = {name for name, table in tables.items() if not table.whole}
+    if header.calendar is None:
+        incomplete.add("calendar")
     scenario = Scenario(
         name=header.name,
         notes=header.notes,
         calendar=header.calendar or _UNREAD_CALENDAR,
-        lines=lines,
-        **tables,  # type: ignore[arg-type]
+        lines={name: table.lines for name, table in tables.items()},
+        **{name: table.records for name, table in tables.items()},  # type: ignore[arg-type]
     )
     if not errors and as_of is None:
         return ensure_valid(scenario)
@@ -75,11 +100,14 @@ def load_scenario(folder: str | Path, as_of: dt.date | None = None) -> Scenario:
 
 
 def scenario_folder(folder: str | Path) -> Path:
-    """The folder `folder` names: itself if it is one, else the built-in scenario of that name;
-    `ScenarioInvalid` saying where it looked when it is neither."""
+    """The folder `folder` names: itself if it is one (or a workbook, a file ending in .xlsx),
+    else the built-in scenario of that name; `ScenarioInvalid` saying where it looked when it is
+    neither."""
     path = Path(folder)
     if path.is_dir():
         return path
+    if is_workbook(path):
+        return _workbook_file(path)
     bare = isinstance(folder, str) and len(path.parts) == 1
     if bare and str(folder) in builtin_scenarios():
         return builtin_scenario_path(str(folder))
@@ -94,28 +122,40 @@ def scenario_folder(folder: str | Path) -> Path:
     raise ScenarioInvalid([ScenarioError(str(folder), 0, "", f"not a scenario folder ({why})")])
 
 
+def _workbook_file(path: Path) -> Path:
+    problem = path_problem(path)
+    if problem is None:
+        return path
+    if problem == "missing":
+        where = "" if path.is_absolute() else f", from the working directory {Path.cwd()}"
+        problem = f"no such file: looked for {path.absolute()}{where}"
+    raise ScenarioInvalid([ScenarioError(str(path), 0, "", f"not a workbook ({problem})")])
+
+
 # --- scenario.yaml ---------------------------------------------------------------------------
 
 _HEADER_KEYS = ("name", "notes", "calendar")
 
 
 @dataclass(frozen=True)
-class _Header:
+class Header:
+    """What scenario.yaml says (a workbook's `scenario` sheet): no calendar if it has problems."""
+
     name: str = ""
     notes: str = ""
     calendar: Calendar | None = None
 
 
-def _read_header(path: Path, errors: list[ScenarioError]) -> _Header:
+def _read_header(path: Path, errors: list[ScenarioError]) -> Header:
     file = path.name
     problem = path_problem(path)
     if problem is not None:
         why = "file not found; every scenario needs one" if problem == "missing" else problem
         errors.append(ScenarioError(file, 0, "", why))
-        return _Header()
+        return Header()
     text = read_text(path, errors)
     if text is None:
-        return _Header()
+        return Header()
     try:
         data = load_scenario_yaml(text)
     except yaml.YAMLError as exc:
@@ -124,10 +164,15 @@ def _read_header(path: Path, errors: list[ScenarioError]) -> _Header:
         problem = getattr(exc, "problem", None) or str(exc)
         prefix = "" if isinstance(exc, RefusedYAML) else "not valid YAML: "
         errors.append(ScenarioError(file, line, "", f"{prefix}{problem}"))
-        return _Header()
+        return Header()
+    return header_of(data, file, errors)
+
+
+def header_of(data: Any, file: str, errors: list[ScenarioError]) -> Header:
+    """The header in `data` (scenario.yaml's mapping), its problems located in `file`."""
     if not isinstance(data, dict):
         errors.append(ScenarioError(file, 0, "", "expected a mapping with name and calendar"))
-        return _Header()
+        return Header()
     for key in data:
         if key not in _HEADER_KEYS:
             errors.append(
@@ -141,7 +186,7 @@ def _read_header(path: Path, errors: list[ScenarioError]) -> _Header:
     if not isinstance(notes, str):
         errors.append(ScenarioError(file, 0, "notes", "expected text"))
         notes = ""
-    return _Header(name.strip(), notes, _read_calendar(data.get("calendar"), file, errors))
+    return Header(name.strip(), notes, _read_calendar(data.get("calendar"), file, errors))
 
 
 def _read_calendar(data: Any, file: str, errors: list[ScenarioError]) -> Calendar | None:
@@ -164,7 +209,7 @@ def _read_calendar(data: Any, file: str, errors: list[ScenarioError]) -> Calenda
 
 
 @dataclass(frozen=True)
-class _Table:
+class Table:
     """The records read from a table's file, their lines, and whether that is all of them."""
 
     records: Sequence[Record] = ()
@@ -177,33 +222,49 @@ def _adapter(record: type[Record]) -> TypeAdapter[list[Record]]:
     return TypeAdapter(list[record])  # type: ignore[valid-type]
 
 
-def _read_table(folder: Path, spec: TableSpec, errors: list[ScenarioError]) -> _Table:
+def _read_table(folder: Path, spec: TableSpec, errors: list[ScenarioError]) -> Table:
     path = folder / spec.file
     problem = path_problem(path)
     if problem == "missing":
         if spec.required:
             errors.append(ScenarioError(spec.file, 0, "", f"file not found ({spec.doc})"))
-        return _Table(whole=not spec.required)
+        return Table(whole=not spec.required)
     if problem is not None:
         errors.append(ScenarioError(spec.file, 0, "", problem))
-        return _Table(whole=False)
+        return Table(whole=False)
     found = len(errors)
     text = read_text(path, errors)
     if spec.name == "demand":
         if text is None:
-            return _Table(DemandTable.of(()), (), whole=False)
-        cells = read_renamed(_text_columns(text, spec, errors), spec.name, spec.file, LINE)
-        demand = read_demand(cells, spec.file)
-        errors.extend(demand.errors)
-        return _Table(demand.table, demand.lines, whole=len(errors) == found)
-    rows, lines = _read_rows(text, spec, errors) if text is not None else ([], [])
+            return Table(DemandTable.of(()), (), whole=False)
+        table = demand_of(_text_columns(text, spec, errors), spec.file, errors)
+    else:
+        rows, lines = _read_rows(text, spec, errors) if text is not None else ([], [])
+        table = records_of(spec, rows, lines, errors)
+    return replace(table, whole=len(errors) == found)
+
+
+def records_of(
+    spec: TableSpec, rows: list[dict[str, str]], lines: Sequence[int], errors: list[ScenarioError]
+) -> Table:
+    """The table of `rows` (a row's text cells by column, empty ones left out) read from
+    `lines`; each row with a problem is left out, and the problem added to `errors`."""
     records, bad = _records(spec, rows, lines, errors)
     kept = tuple(line for n, line in enumerate(lines) if n not in bad)
-    return _Table(records, kept, whole=len(errors) == found)
+    return Table(records, kept, whole=not bad)
+
+
+def demand_of(cells: pl.DataFrame, where: str, errors: list[ScenarioError]) -> Table:
+    """The demand table of `cells` (text columns and `LINE`, as `read_demand` takes them);
+    `where` names the place in the note on an old name (`FormatChange`)."""
+    cells = read_renamed(cells, "demand", where, LINE)
+    demand = read_demand(cells, TABLE_BY_NAME["demand"].file)
+    errors.extend(demand.errors)
+    return Table(demand.table, demand.lines, whole=not demand.errors)
 
 
 def _records(
-    spec: TableSpec, rows: list[dict[str, str]], lines: list[int], errors: list[ScenarioError]
+    spec: TableSpec, rows: list[dict[str, str]], lines: Sequence[int], errors: list[ScenarioError]
 ) -> tuple[tuple[Record, ...], set[int]]:
     """The records of the rows that are valid, and the indices of those that are not."""
     try:
@@ -239,7 +300,7 @@ def _read_rows(
     if header is None:
         return [], []
     columns = [column.strip() for column in header.cells]
-    if not _header_ok(columns, spec, errors):
+    if not header_ok(columns, spec, errors):
         return [], []
     numbers = _number_columns(spec) if delimiter == ";" else frozenset()
     rows: list[dict[str, str]] = []
@@ -279,7 +340,7 @@ def _text_columns(text: str, spec: TableSpec, errors: list[ScenarioError]) -> pl
     cells = None
     if _plain(text):
         header = [cell.strip() for cell in first.split(delimiter)]
-        if not _header_ok(header, spec, errors):
+        if not header_ok(header, spec, errors):
             return empty
         cells = _plain_cells(text, delimiter, header, spec.file, errors)
     if cells is None:  # quoted cells, which may span lines: the csv module reads them
@@ -379,7 +440,9 @@ def _number_columns(spec: TableSpec) -> frozenset[str]:
     )
 
 
-def _header_ok(columns: list[str], spec: TableSpec, errors: list[ScenarioError]) -> bool:
+def header_ok(columns: list[str], spec: TableSpec, errors: list[ScenarioError]) -> bool:
+    """Whether the header `columns` names each column of `spec` at most once, its required
+    ones all, and no other; each problem added to `errors` (at line 1 of the table's file)."""
     found = len(errors)
     seen: set[str] = set()
     for position, column in enumerate(columns, start=1):
@@ -416,19 +479,27 @@ def write_scenario(scenario: Scenario, folder: str | Path) -> Path:
     folder = Path(folder)
     _refuse_foreign_folder(folder)
     with atomic_directory(folder, keep=lambda name: name not in SCENARIO_FILES) as staging:
-        header = {
-            "name": scenario.name,
-            "notes": scenario.notes,
-            "calendar": scenario.calendar.model_dump(mode="json", by_alias=True),
-        }
         (staging / SCENARIO_FILE).write_text(
-            yaml.safe_dump(header, sort_keys=False, allow_unicode=True), encoding="utf-8"
+            yaml.safe_dump(header_data(scenario), sort_keys=False, allow_unicode=True),
+            encoding="utf-8",
         )
-        for spec in TABLES:
-            records = scenario.table(spec.name)
-            if len(records) or spec.required:
-                _write_table(staging / spec.file, spec, records)
+        for spec in written_tables(scenario):
+            _write_table(staging / spec.file, spec, scenario.table(spec.name))
     return folder
+
+
+def header_data(scenario: Scenario) -> dict[str, Any]:
+    """scenario.yaml's mapping of `scenario`: name, notes, calendar (dates as ISO text)."""
+    return {
+        "name": scenario.name,
+        "notes": scenario.notes,
+        "calendar": scenario.calendar.model_dump(mode="json", by_alias=True),
+    }
+
+
+def written_tables(scenario: Scenario) -> list[TableSpec]:
+    """The tables a scenario's files hold: the required ones and those with rows."""
+    return [spec for spec in TABLES if spec.required or len(scenario.table(spec.name))]
 
 
 SCENARIO_FILES = frozenset({SCENARIO_FILE, *(spec.file for spec in TABLES)})
@@ -449,29 +520,42 @@ def _refuse_foreign_folder(folder: Path) -> None:
 
 
 def _write_table(path: Path, spec: TableSpec, records: Sequence[Record]) -> None:
-    """One row per record; an optional column where every record has the default is left out,
-    so that files stay as small as their data and do not change when the format gains a field."""
-    if isinstance(records, DemandTable):
-        _write_columns(path, spec, records.frame)
+    """One row per record, in the columns `written_columns` keeps."""
+    columns = written_columns(spec, records)
+    if isinstance(records, DemandTable):  # written by polars, not a row at a time
+        records.frame.select(columns).write_csv(path, date_format="%Y-%m-%d")
         return
-    rows = [record.model_dump(by_alias=True) for record in records]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in dumped_rows(records):
+            writer.writerow(_cells({column: row[column] for column in columns}))
+
+
+def dumped_rows(records: Sequence[Record]) -> Iterator[dict[str, Any]]:
+    """Each record's values by column (Python values: dates as dates)."""
+    return (record.model_dump(by_alias=True) for record in records)
+
+
+def written_columns(spec: TableSpec, records: Sequence[Record]) -> list[str]:
+    """The columns a table is written with: the required ones, and each optional one where
+    some record is not at the default, so that files stay as small as their data and do not
+    change when the format gains a field."""
+    if isinstance(records, DemandTable):
+        return _frame_columns(spec, records.frame)
+    rows = list(dumped_rows(records))
     defaults = {
         field.alias or name: field.default for name, field in spec.record.model_fields.items()
     }
-    columns = [
+    return [
         column
         for column in spec.columns
         if column in spec.required_columns or any(row[column] != defaults[column] for row in rows)
     ]
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(_cells({column: row[column] for column in columns}))
 
 
-def _write_columns(path: Path, spec: TableSpec, frame: pl.DataFrame) -> None:
-    """`_write_table` of a table held as columns: written by polars, not a row at a time."""
+def _frame_columns(spec: TableSpec, frame: pl.DataFrame) -> list[str]:
+    """`written_columns` of a table held as columns: found by polars, not a row at a time."""
     fields = spec.record.model_fields
     columns = []
     for name in frame.columns:
@@ -482,7 +566,7 @@ def _write_columns(path: Path, spec: TableSpec, frame: pl.DataFrame) -> None:
         differs = column.is_not_null() if default is None else column.ne_missing(default)
         if frame.select(differs.any()).item():
             columns.append(name)
-    frame.select(columns).write_csv(path, date_format="%Y-%m-%d")
+    return columns
 
 
 def _cells(values: Mapping[str, Any]) -> Iterator[str]:

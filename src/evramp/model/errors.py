@@ -10,19 +10,26 @@ from evramp.model.ranges import short_number
 
 @dataclass(frozen=True, order=True)
 class ScenarioError:
-    """One problem in a scenario: `file:row: field: message`.
+    """One problem in a scenario: `file:row: field: message`, or in a workbook
+    `BOOK.xlsx: SHEET!C14: field: message`.
 
-    `row` is the line number in the file (the CSV header is line 1); 0 when the problem concerns
-    the file as a whole.
+    `row` is the line number in the file (the CSV header is line 1), or the row of a workbook's
+    sheet (its header is row 1 too); 0 when the problem concerns the file or sheet as a whole.
     """
 
     file: str
     row: int
     field: str
     message: str
+    cell: str = ""
+    """Where in a workbook's sheet (`file` is then `BOOK.xlsx: SHEET`): a cell as Excel names
+    it (`C14`), or a whole row (`14:14`); empty in a file, whose place is `file:row`."""
 
     def __str__(self) -> str:
-        place = f"{self.file}:{self.row}" if self.row else self.file
+        if self.cell:
+            place = f"{self.file}!{self.cell}"
+        else:
+            place = f"{self.file}:{self.row}" if self.row else self.file
         return (
             f"{place}: {self.field}: {self.message}" if self.field else f"{place}: {self.message}"
         )
