@@ -7,11 +7,12 @@ workspace keeps what-ifs of one scenario.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evramp.app.errors import BadInput
+from evramp.io import FolderRefused, check_out
 
 if TYPE_CHECKING:
     from evramp.analysis.compare import Comparison
@@ -19,6 +20,33 @@ if TYPE_CHECKING:
     from evramp.plan import PlanResult
 
 COMPARE_REPORT = "compare.html"
+
+
+def compare_out(out: Path | None) -> Path:
+    """The folder the compare report goes in (default `out/compare`), absolute. Raises
+    `BadInput` before any work if it cannot take the report (a file in the way, read-only)."""
+    target = (out or Path("out") / "compare").resolve()
+    if (target / COMPARE_REPORT).is_dir():
+        raise BadInput(f"--out {target}: {target / COMPARE_REPORT} is a folder; nothing written")
+    try:
+        check_out(target.parent, target.name)
+    except FolderRefused as refused:
+        raise BadInput(f"{refused}; nothing written") from None
+    return target
+
+
+def plan_names(folders: Sequence[Path]) -> list[str]:
+    """A name for each scenario folder's plan: the folder's name, or its path where two
+    folders share a name; the same folder given twice is `NAME (2)` the second time."""
+    names = [folder.name for folder in folders]
+    if len(set(names)) < len(names):
+        names = [str(folder) for folder in folders]
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return unique
 
 
 def compare_plans(
@@ -57,4 +85,11 @@ def kpi_table(comparison: Comparison) -> list[list[str]]:
     return [header, *kpi_cells(comparison)]
 
 
-__all__ = ["COMPARE_REPORT", "compare_plans", "kpi_table", "write_compare_report"]
+__all__ = [
+    "COMPARE_REPORT",
+    "compare_out",
+    "compare_plans",
+    "kpi_table",
+    "plan_names",
+    "write_compare_report",
+]
