@@ -36,10 +36,10 @@ def write_compare_report(comparison: Comparison, path: Path) -> Path:
 def render_compare_report(comparison: Comparison) -> str:
     constraints = _constraint_rows(comparison)
     shown = [(row["kind"], row["name"]) for row in constraints]
-    charts = [
-        Chart("ramps", compare_charts.ramp_figure(comparison)),
-        Chart("builds", compare_charts.builds_figure(comparison)),
-    ]
+    builds = compare_charts.builds_figure(comparison)
+    charts = [Chart("ramps", compare_charts.ramp_figure(comparison))]
+    if builds["data"]:  # a chart of no bars is no chart: the plans build alike
+        charts.append(Chart("builds", builds))
     if shown:
         charts.append(Chart("binding-strip", compare_charts.binding_figure(comparison, shown)))
     plans = list(comparison.plans)
@@ -60,6 +60,7 @@ def render_compare_report(comparison: Comparison) -> str:
         constraints=constraints,
         changes=_change_rows(comparison),
         has_binding=bool(shown),
+        has_builds=bool(builds["data"]),
         only_differences=comparison.only_differences,
         bucket=comparison.bucket,
     )
@@ -69,8 +70,8 @@ def _meta(comparison: Comparison) -> str:
     count = len(comparison.plans)
     view = " · only the rows that differ" if comparison.only_differences else ""
     return (
-        f"{count} plans, each against the first ({comparison.base}, the base): its figures "
-        f"and their change{view}"
+        f"{count} plans; the others' figures are given with their change against the first, "
+        f"{comparison.base}{view}"
     )
 
 
