@@ -46,13 +46,17 @@ from evramp.app import (
     RiskOptions,
     calibrate,
     checked_model_file,
+    compare_out,
+    compare_plans,
     explain,
     explain_order,
     kept_words,
+    kpi_table,
     mrp,
     objective_words,
     out_folder,
     plan,
+    plan_names,
     prepare_risk,
     read_scenario,
     replan,
@@ -61,6 +65,7 @@ from evramp.app import (
     validate,
     value_words,
     with_ramp,
+    write_compare_report,
     write_mrp,
     write_plan,
     write_replan,
@@ -74,6 +79,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from evramp.analysis.calibrate import Calibration, ShopFit
+    from evramp.analysis.compare import Comparison
     from evramp.plan import PlanResult, Progress
     from evramp.risk.summary import RiskResult
 
@@ -376,6 +382,72 @@ def _print_change(replanned: Replanned) -> None:
             f"    {moved.constraint}: binding {moved.before} -> {moved.after} buckets "
             f"({moved.moved} changed)"
         )
+
+
+@app.command("compare")
+@_exit_codes
+def compare_command(
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SCENARIO...",
+            help="Scenario folders (or built-in names) to plan and compare; the first is the base.",
+            show_default=False,
+        ),
+    ],
+    only_differences: Annotated[
+        bool,
+        typer.Option(
+            "--only-differences", help="Leave out the key figures on which every plan agrees."
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for compare.html. [default: out/compare]",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Plan scenarios (as `evramp plan` does, without options) and compare their plans: key
+    figures side by side, and compare.html with the ramps, builds and what binds."""
+    if len(scenarios) < 2:
+        raise BadInput("compare needs two scenarios or more; nothing planned")
+    folders = [scenario_folder(name) for name in scenarios]
+    target = compare_out(out)
+    loaded = [read_scenario(folder, _step) for folder in folders]
+    names = plan_names(folders)
+    results = {
+        name: plan(scenario, steps=_step, say=_say).result
+        for name, scenario in zip(names, loaded, strict=True)
+    }
+    comparison = compare_plans(results, only_differences, dict(zip(names, loaded, strict=True)))
+    _print_comparison(comparison)
+    path = _step(
+        "Writing compare report",
+        lambda: write_compare_report(comparison, target / "compare.html"),
+    )
+    _heading("Files written")
+    console.print(f"  {path}", markup=False)
+
+
+def _print_comparison(comparison: Comparison) -> None:
+    rows = kpi_table(comparison)
+    _heading(f"Plans compared (base {comparison.base})")
+    if len(rows) == 1:
+        console.print("  the plans agree on every key figure")
+        return
+    table = Table()
+    for n, column in enumerate(rows[0]):
+        table.add_column(column, justify="left" if n == 0 else "right")
+    for row in rows[1:]:
+        table.add_row(*row)
+    console.print(table)
+    for change in comparison.inputs:
+        values = ", ".join(f"{plan} {value or '–'}" for plan, value in change.values.items())
+        console.print(f"  {change.address}: {values}")
 
 
 @app.command("mrp")

@@ -7,6 +7,8 @@ return typed results; writing a result folder is a use case step too.
 - `plan(scenario, PlanOptions)` -> `Planned`; `write_plan(planned, out)`.
 - `explain(scenario, PlanOptions, top)` -> `Explanation`;
   `explain_order(scenario, order_id, PlanOptions)` -> `OrderExplanation`.
+- `compare_plans(named plans, only_differences)` -> `Comparison` (the first the base);
+  `write_compare_report(comparison, path)`; `kpi_table(comparison)`: its key figures as text.
 - `replan(scenario, PlanOptions, ReplanOptions)` -> `Replanned` (the plan and how it changed);
   `write_replan(replanned, out)`.
 - `mrp(scenario, PlanOptions)` -> `PurchaseOrders`; `write_mrp(orders, out)`.
@@ -31,6 +33,13 @@ from evramp.app.calibrating import (
     kept_words,
     value_words,
     with_ramp,
+)
+from evramp.app.comparing import (
+    compare_out,
+    compare_plans,
+    kpi_table,
+    plan_names,
+    write_compare_report,
 )
 from evramp.app.errors import BadInput, NoPlan, ScenarioRejected, UseCaseError
 from evramp.app.explaining import (
@@ -99,16 +108,20 @@ __all__ = [
     "calibrate",
     "check_order",
     "checked_model_file",
+    "compare_out",
+    "compare_plans",
     "explain",
     "explain_order",
     "fitted_scenario",
     "fitted_words",
     "horizon_words",
     "kept_words",
+    "kpi_table",
     "mrp",
     "objective_words",
     "out_folder",
     "plan",
+    "plan_names",
     "planning_label",
     "prepare_risk",
     "read_scenario",
@@ -120,6 +133,7 @@ __all__ = [
     "validate",
     "value_words",
     "with_ramp",
+    "write_compare_report",
     "write_mrp",
     "write_plan",
     "write_replan",
