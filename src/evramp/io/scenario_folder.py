@@ -521,15 +521,22 @@ def _refuse_foreign_folder(folder: Path) -> None:
 
 def _write_table(path: Path, spec: TableSpec, records: Sequence[Record]) -> None:
     """One row per record, in the columns `written_columns` keeps."""
-    columns = written_columns(spec, records)
+    path.write_text(table_csv(spec, records), encoding="utf-8", newline="")
+
+
+def table_csv(spec: TableSpec, records: Sequence[Record], *, every_column: bool = False) -> str:
+    """The CSV text `write_scenario` writes for a table; `every_column`: with the optional
+    columns at their defaults too (the workspace's form, where one table's rows always have
+    the same columns)."""
+    columns = list(spec.columns) if every_column else written_columns(spec, records)
     if isinstance(records, DemandTable):  # written by polars, not a row at a time
-        records.frame.select(columns).write_csv(path, date_format="%Y-%m-%d")
-        return
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for row in dumped_rows(records):
-            writer.writerow(_cells({column: row[column] for column in columns}))
+        return records.frame.select(columns).write_csv(date_format="%Y-%m-%d")
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(columns)
+    for row in dumped_rows(records):
+        writer.writerow(_cells({column: row[column] for column in columns}))
+    return text.getvalue()
 
 
 def dumped_rows(records: Sequence[Record]) -> Iterator[dict[str, Any]]:

@@ -80,6 +80,15 @@ def _feather(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+def evramp_version() -> str:
+    """The installed evramp's version (the package's metadata: the store comes before the
+    package's public API, which says it too)."""
+    try:
+        return version("evramp")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def highs_version() -> str:
     """The HiGHS that solved: highspy's version (it ships the solver)."""
     try:

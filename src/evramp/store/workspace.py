@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine, RowMapping, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from evramp import __version__
 from evramp.store import schema
 from evramp.store.engine import (
     StoreUnavailable,
@@ -31,7 +30,7 @@ from evramp.store.engine import (
     workspace_url,
     writing,
 )
-from evramp.store.plans import PlanParts
+from evramp.store.plans import PlanParts, evramp_version
 from evramp.store.rows import Content, Line, TableRows, delta, delta_size, header_text, overlay
 
 NAME = re.compile(r"[^\W][\w.\-+]*")
@@ -294,7 +293,7 @@ class Workspace:
                     objective=objective,
                     result=parts.result,
                     created=_now(),
-                    evramp_version=__version__,
+                    evramp_version=evramp_version(),
                     highs_version=highs_version,
                 )
                 .returning(schema.plan.c.id)
@@ -374,7 +373,7 @@ class Workspace:
                 rows=content.rows,
                 stored_rows=delta_size(changes),
                 created=_now(),
-                evramp_version=__version__,
+                evramp_version=evramp_version(),
             )
             .returning(schema.revision.c.id)
         ).scalar_one()
