@@ -18,6 +18,7 @@ import os
 import sys
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -48,20 +49,33 @@ from evramp.app import (
     checked_model_file,
     compare_out,
     compare_plans,
+    copy_scenario,
+    diff_revisions,
     explain,
     explain_order,
+    export_scenario,
+    import_scenario,
     kept_words,
     kpi_table,
+    list_scenarios,
     mrp,
     objective_words,
     out_folder,
     plan,
     plan_names,
     prepare_risk,
+    read_changes,
+    read_plan,
     read_scenario,
+    read_stored,
     replan,
     run_risk,
     scenario_folder,
+    scenario_log,
+    show,
+    store_plan,
+    stored,
+    stored_plans,
     validate,
     value_words,
     with_ramp,
@@ -80,8 +94,10 @@ if TYPE_CHECKING:
 
     from evramp.analysis.calibrate import Calibration, ShopFit
     from evramp.analysis.compare import Comparison
+    from evramp.app import StoredPlan
     from evramp.plan import PlanResult, Progress
     from evramp.risk.summary import RiskResult
+    from evramp.store import PlanInfo, RevisionInfo
 
 # pandas, the planner and the reports are imported by the use cases that need them: `validate`
 # and `schema` start without them (0.5 s of a 1 s start).
@@ -214,12 +230,24 @@ def _say(text: str) -> None:
     console.print(text)
 
 
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        help="The workspace: an SQLite file, or a URL such as "
+        "postgresql+psycopg://user@host/evramp. Default: $EVRAMP_DB, else "
+        "~/.local/share/evramp/workspace.sqlite.",
+        show_default=False,
+    ),
+]
+
 ScenarioArgument = Annotated[
     str | None,
     typer.Argument(
         metavar="SCENARIO",
-        help="Scenario folder, workbook (.xlsx), or the name of a built-in scenario. Default: "
-        "the built-in 'yizhuang' plant.",
+        help="Scenario folder, workbook (.xlsx), a scenario stored in the workspace (NAME or "
+        "NAME@N), or the name of a built-in scenario. Default: the built-in 'yizhuang' plant.",
         show_default=False,
     ),
 ]
@@ -254,14 +282,15 @@ def plan_command(
             "a column per week (slower: some seconds for the default plan).",
         ),
     ] = False,
+    db: DbOption = None,
 ) -> None:
-    """Plan a scenario: write the plan (CSV files) and an HTML report.
+    """Plan a scenario: write the plan (CSV files) and an HTML report. A scenario stored in
+    the workspace (`evramp db`) keeps the plan too, with the options and versions it came from.
 
     Ctrl-C in integer mode keeps the best integer plan found so far: it is printed and written,
     marked as stopped (status 'Stopped by Ctrl-C' with its gap), and the exit code is 130.
     """
-    folder = scenario_folder(scenario)
-    target = out_folder(out, folder, "plan")
+    revision = stored(scenario, db)
     options = PlanOptions(
         time_limit,
         integer,
@@ -270,11 +299,26 @@ def plan_command(
         level_weight,
         max_rate_change,
     )
-    loaded = with_ramp(read_scenario(folder, _step), ramp, steps=_step, say=_say)
+    if revision is None:
+        folder = scenario_folder(scenario)
+        target = out_folder(out, folder, "plan")
+        found = read_scenario(folder, _step)
+    else:
+        target = out_folder(out, Path(revision.scenario), "plan")
+        ref = revision.ref
+        revision, found = _step(f"Reading {ref}", lambda: read_stored(ref, db))
+    loaded = with_ramp(found, ramp, steps=_step, say=_say)
     planned = plan(loaded, options, steps=_step, say=_say, progress=_MipProgress())
     if planned.stopped:
         errors.print(planned.stopped_words())
     _print_plan(planned.result, planned.binding)
+    if revision is not None:
+        kept = revision
+        info = _step(
+            "Keeping the plan in the workspace",
+            lambda: store_plan(kept, planned.result, options, ramp.value, db),
+        )
+        console.print(f"kept as {info.ref}", markup=False)
     _print_written(write_plan(planned, target, _step, workbook=xlsx))
     if planned.stopped:
         errors.print(f"interrupted: {planned.stopped_words()}; written, marked as stopped")
@@ -464,18 +508,32 @@ def mrp_command(
     level_weight: LevelWeightOption = None,
     max_rate_change: MaxRateChangeOption = None,
     top: Annotated[int, typer.Option(help="How many orders and suppliers to list.", min=1)] = 10,
+    db: DbOption = None,
 ) -> None:
     """Purchase orders: what to buy, from whom, when to release it.
 
-    The scenario is planned again: give the planning options of the `evramp plan` whose plan
+    A scenario stored in the workspace gives the orders of its newest stored plan, as it was
+    made. Any other is planned again: give the planning options of the `evramp plan` whose plan
     the orders are to follow (--time-limit, --integer, --priorities, --level-weight,
     --max-rate-change).
     """
-    folder = scenario_folder(scenario)
-    target = out_folder(out, folder, "mrp")
-    loaded = read_scenario(folder, _step)
+    kept = _stored_plan(scenario, db)
+    if kept is None:
+        folder = scenario_folder(scenario)
+        target = out_folder(out, folder, "mrp")
+        loaded = read_scenario(folder, _step)
+    else:
+        target = out_folder(out, Path(kept.info.revision.scenario), "mrp")
+        loaded = kept.scenario
     options = PlanOptions(time_limit, integer, priorities, None, level_weight, max_rate_change)
-    orders = mrp(loaded, options, steps=_step, say=_say, progress=_MipProgress())
+    orders = mrp(
+        loaded,
+        options,
+        steps=_step,
+        say=_say,
+        progress=_MipProgress(),
+        result=None if kept is None else kept.result,
+    )
     _print_orders(orders, top)
     _print_written(write_mrp(orders, target, _step))
 
@@ -515,6 +573,18 @@ def _print_orders(purchase_orders: PurchaseOrders, top: int) -> None:
     console.print(_frame_table(f"Top {top} suppliers by value", by_supplier.to_frame("value")))
 
 
+def _stored_plan(scenario: str | None, db: str | None) -> StoredPlan | None:
+    """The newest stored plan of `scenario` when it names a stored scenario (said, with the
+    options it was made with), else None."""
+    revision = stored(scenario, db)
+    if revision is None:
+        return None
+    kept = _step(f"Reading the plan of {revision.ref}", lambda: read_plan(revision.ref, db=db))
+    options = ", ".join(f"{key} {value}" for key, value in sorted(kept.info.options.items()))
+    console.print(f"the stored {kept.info.ref} ({options}), as it was made", markup=False)
+    return kept
+
+
 @app.command("explain")
 @_exit_codes
 def explain_command(
@@ -529,7 +599,10 @@ def explain_command(
     scenario: Annotated[
         str | None,
         typer.Option(
-            "--scenario", "-s", help="Scenario folder or built-in name.", show_default=False
+            "--scenario",
+            "-s",
+            help="Scenario folder, workbook, stored scenario (NAME or NAME@N) or built-in name.",
+            show_default=False,
         ),
     ] = None,
     time_limit: TimeLimitOption = None,
@@ -540,28 +613,33 @@ def explain_command(
     top: Annotated[
         int, typer.Option(help="How many constraints and problems to list.", min=1)
     ] = 10,
+    db: DbOption = None,
 ) -> None:
     """Why the plan is what it is, or why one order is late.
 
     Without ORDER_ID: the binding shop-weeks and part-weeks with their value, and the problems
     (late and short orders, shops and parts that held demand back).
 
-    The scenario is planned again: give the planning options of the `evramp plan` whose plan
+    A scenario stored in the workspace is explained from its newest stored plan, as it was
+    made. Any other is planned again: give the planning options of the `evramp plan` whose plan
     is to be explained (--time-limit, --integer, --priorities, --level-weight,
     --max-rate-change).
     """
-    folder = scenario_folder(scenario)
-    loaded = read_scenario(folder, _step)
+    kept = _stored_plan(scenario, db)
+    loaded = read_scenario(scenario_folder(scenario), _step) if kept is None else kept.scenario
+    result = None if kept is None else kept.result
     options = PlanOptions(time_limit, integer, priorities, None, level_weight, max_rate_change)
     if order_id is not None:  # checked before the solve: a typo costs no planning time
         order = explain_order(
-            loaded, order_id, options, steps=_step, say=_say, progress=_MipProgress()
+            loaded, order_id, options, steps=_step, say=_say, progress=_MipProgress(), result=result
         )
         console.print()
         for line in order.lines():
             console.print(line)
         return
-    explanation = explain(loaded, options, top, steps=_step, say=_say, progress=_MipProgress())
+    explanation = explain(
+        loaded, options, top, steps=_step, say=_say, progress=_MipProgress(), result=result
+    )
     console.print(
         f"\n[bold]Binding constraints[/bold] (the three most valuable "
         f"{explanation.result.noun(3)} of each)",
@@ -844,6 +922,239 @@ def schema_command() -> None:
     from evramp.model.schema_doc import schema_markdown
 
     print(schema_markdown(), end="")
+
+
+# --- the workspace ---------------------------------------------------------------------------
+
+db_app = typer.Typer(
+    help="The workspace: scenarios, their revisions (what-if copies kept as the rows that "
+    "differ) and their plans, in a database (SQLite by default, PostgreSQL by URL). A stored "
+    "scenario is NAME (its newest revision) or NAME@N; `evramp plan NAME` plans one and keeps "
+    "the plan with it.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(db_app, name="db")
+
+RefArgument = Annotated[
+    str, typer.Argument(metavar="NAME", help="A stored scenario: NAME or NAME@N (revision N).")
+]
+
+
+@db_app.command("import")
+@_exit_codes
+def db_import_command(
+    source: Annotated[
+        Path, typer.Argument(metavar="FOLDER|WORKBOOK", help="A scenario folder or workbook.")
+    ],
+    name: Annotated[
+        str | None,
+        typer.Option(help="The stored scenario's name. [default: the folder's or workbook's]"),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Store a scenario (validated whole; nothing is stored when it has a problem). Into an
+    existing name it becomes a new revision, kept as the rows that differ from the last."""
+    imported = import_scenario(source, name, db, _step)
+    revision = imported.revision
+    if not imported.new:
+        console.print(f"unchanged: {source} equals {revision.ref} ({revision.hash[:12]})")
+        return
+    console.print(
+        f"stored {revision.ref}: {revision.rows:,} rows, {revision.stored_rows:,} of them "
+        f"stored in this revision, hash {revision.hash[:12]}"
+    )
+
+
+@db_app.command("list")
+@_exit_codes
+def db_list_command(db: DbOption = None) -> None:
+    """The stored scenarios."""
+    found = list_scenarios(db)
+    if not found:
+        console.print("the workspace holds no scenario yet (evramp db import FOLDER)")
+        return
+    table = Table()
+    for column in ("scenario", "revisions", "plans", "rows", "newest", "from"):
+        table.add_column(
+            column, justify="right" if column in ("revisions", "plans", "rows") else "left"
+        )
+    for revision, revisions, plans in found:
+        table.add_row(
+            revision.scenario,
+            str(revisions),
+            str(plans),
+            f"{revision.rows:,}",
+            revision.created,
+            revision.source,
+        )
+    console.print(table)
+
+
+@db_app.command("show")
+@_exit_codes
+def db_show_command(ref: RefArgument, db: DbOption = None) -> None:
+    """A revision: where it came from, its tables, its plans."""
+    shown = show(ref, db)
+    _print_revision(shown.revision)
+    console.print(
+        f"  stores {shown.revision.stored_rows:,} of its {shown.revision.rows:,} rows "
+        f"({shown.stored_bytes:,} bytes){' (whole)' if shown.revision.full else ''}"
+    )
+    tables = ", ".join(f"{name} {count:,}" for name, count in shown.tables.items() if count)
+    console.print(f"  tables: {tables}", markup=False)
+    for stored_plan in shown.plans:
+        _print_stored_plan(stored_plan)
+
+
+@db_app.command("log")
+@_exit_codes
+def db_log_command(name: RefArgument, db: DbOption = None) -> None:
+    """Every revision of a scenario, oldest first, with the plans made of it."""
+    for revision, plans in scenario_log(name, db):
+        _print_revision(revision)
+        for stored_plan in plans:
+            _print_stored_plan(stored_plan)
+
+
+def _print_revision(revision: RevisionInfo) -> None:
+    parent = f", from {revision.parent}" if revision.parent else ""
+    console.print(
+        f"[bold]{escape(revision.ref)}[/bold] {revision.created}{escape(parent)}: "
+        f"{escape(revision.source)}; {revision.rows:,} rows ({revision.stored_rows:,} stored), "
+        f"hash {revision.hash[:12]}, evramp {revision.evramp_version}",
+        markup=True,
+    )
+
+
+def _print_stored_plan(info: PlanInfo) -> None:
+    options = ", ".join(f"{key} {value}" for key, value in sorted(info.options.items()))
+    console.print(
+        f"  plan {info.number} {info.created}: {info.status}, objective "
+        f"{objective_words(info.objective)}; {options}; evramp {info.evramp_version}, "
+        f"HiGHS {info.highs_version}",
+        markup=False,
+    )
+
+
+@db_app.command("export")
+@_exit_codes
+def db_export_command(
+    ref: RefArgument,
+    target: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FOLDER|WORKBOOK",
+            help="A new or scenario folder, or a workbook (.xlsx) to write.",
+        ),
+    ],
+    db: DbOption = None,
+) -> None:
+    """Write a stored scenario as a folder of CSV files, or a workbook."""
+    revision = _step(f"Writing {target}", lambda: export_scenario(ref, target, db))
+    console.print(f"{revision.ref} written to {target}", markup=False)
+
+
+@db_app.command("copy")
+@_exit_codes
+def db_copy_command(
+    base: Annotated[str, typer.Argument(metavar="BASE", help="The stored scenario to copy.")],
+    name: Annotated[str, typer.Argument(metavar="NEW", help="The what-if copy's name.")],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="TABLE.ROW.FIELD=VALUE",
+            help="A value to change, e.g. shops.paint.rate=56 or "
+            "suppliers.CATL:CELL-NCM-612.capacity=4000 (repeat for several).",
+            show_default=False,
+        ),
+    ] = None,
+    changes: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="A CSV file of changes, with the columns address and value.",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """A what-if copy: BASE with some values changed, validated whole, kept as the rows that
+    differ from BASE."""
+    parsed = read_changes(set_ or [], changes)
+    revision = copy_scenario(base, name, parsed, db, _step)
+    console.print(
+        f"stored {revision.ref} from {revision.parent}: {revision.stored_rows:,} of its "
+        f"{revision.rows:,} rows stored, hash {revision.hash[:12]}"
+    )
+
+
+@db_app.command("diff")
+@_exit_codes
+def db_diff_command(
+    old: Annotated[str, typer.Argument(metavar="A", help="A stored scenario (NAME or NAME@N).")],
+    new: Annotated[str, typer.Argument(metavar="B", help="Another one.")],
+    db: DbOption = None,
+) -> None:
+    """The input rows A and B differ in: added, removed, and changed field by field."""
+    changes = diff_revisions(old, new, db)
+    if not changes:
+        console.print(f"{old} and {new} hold the same scenario", markup=False)
+        return
+    for change in changes:
+        where = f"{change.table} {change.key}".strip()
+        if change.change != "changed":
+            console.print(f"{change.change:>8} {where}", markup=False)
+            continue
+        fields = "; ".join(f"{field}: {was} -> {now}" for field, was, now in change.fields)
+        console.print(f" changed {where}: {fields}", markup=False)
+    counts = Counter(change.change for change in changes)
+    console.print(", ".join(f"{count:,} {kind}" for kind, count in counts.items()))
+
+
+@db_app.command("compare")
+@_exit_codes
+def db_compare_command(
+    refs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="NAME...", help="Stored scenarios (NAME or NAME@N); the first is the base."
+        ),
+    ],
+    only_differences: Annotated[
+        bool,
+        typer.Option(
+            "--only-differences", help="Leave out the key figures on which every plan agrees."
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for compare.html. [default: out/compare]",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Compare the stored plans (each revision's newest) side by side: key figures, what
+    binds and how it changed, and compare.html with the ramps overlaid."""
+    target = compare_out(out)
+    found = _step("Reading plans", lambda: stored_plans(refs, db))
+    comparison = compare_plans(
+        {name: stored.result for name, stored in found.items()},
+        only_differences,
+        {name: stored.scenario for name, stored in found.items()},
+    )
+    _print_comparison(comparison)
+    path = _step(
+        "Writing compare report",
+        lambda: write_compare_report(comparison, target / "compare.html"),
+    )
+    _heading("Files written")
+    console.print(f"  {path}", markup=False)
 
 
 @app.callback(invoke_without_command=True)

@@ -1,5 +1,6 @@
 """The explain use case: why the plan is what it is (what binds, the problems), or why one
-order is late. The scenario is planned again with the options of the plan to explain."""
+order is late. The scenario is planned again with the options of the plan to explain, unless
+the plan is given (a plan stored in the workspace)."""
 
 from __future__ import annotations
 
@@ -76,13 +77,16 @@ def explain(
     steps: StepRunner = run_step,
     say: Say = say_nothing,
     progress: ProgressReport | None = None,
+    result: PlanResult | None = None,
 ) -> Explanation:
     """Plan `scenario` with `options` (as the step `Planning ...`) and explain the plan: the
-    `top` most binding constraints, each with its most valuable buckets, and the problems."""
+    `top` most binding constraints, each with its most valuable buckets, and the problems.
+    Given `result` (a stored plan of `scenario`), that plan is explained, not a new one."""
     from evramp.analysis.explain import binding_weeks, problems
     from evramp.report import binding_constraints
 
-    result = plan_again(scenario, options, steps, say, progress)
+    if result is None:
+        result = plan_again(scenario, options, steps, say, progress)
     weeks = binding_weeks(result, scenario)
     binding = tuple(
         BindingExplained(
@@ -106,12 +110,15 @@ def explain_order(
     steps: StepRunner = run_step,
     say: Say = say_nothing,
     progress: ProgressReport | None = None,
+    result: PlanResult | None = None,
 ) -> OrderExplanation:
     """Why the order `order_id` is late: checked before the solve (an unknown id raises
     `BadInput` at once, naming the closest ids), then the scenario planned with `options` and
-    the order traced to the shop-weeks and part-weeks that held it back."""
+    the order traced to the shop-weeks and part-weeks that held it back (in `result`, a stored
+    plan, when given)."""
     from evramp.analysis.explain import peg
 
     check_order(scenario, order_id)
-    result = plan_again(scenario, options, steps, say, progress)
+    if result is None:
+        result = plan_again(scenario, options, steps, say, progress)
     return OrderExplanation(result, peg(scenario, result, order_id))

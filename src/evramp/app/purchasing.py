@@ -54,12 +54,15 @@ def mrp(
     steps: StepRunner = run_step,
     say: Say = say_nothing,
     progress: ProgressReport | None = None,
+    result: PlanResult | None = None,
 ) -> PurchaseOrders:
-    """Plan `scenario` with `options` (as the step `Planning ...`) and turn its purchases into
-    orders rounded to each supplier's MOQ and lot multiple."""
+    """Plan `scenario` with `options` (as the step `Planning ...`), or take `result` (a stored
+    plan of it), and turn its purchases into orders rounded to each supplier's MOQ and lot
+    multiple."""
     from evramp.analysis.mrp import purchase_orders
 
-    result = plan_again(scenario, options, steps, say, progress)
+    if result is None:
+        result = plan_again(scenario, options, steps, say, progress)
     return PurchaseOrders(result, purchase_orders(scenario, result))
 
 

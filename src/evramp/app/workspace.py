@@ -26,6 +26,7 @@ from evramp.model.errors import ScenarioError, ScenarioInvalid
 if TYPE_CHECKING:
     from evramp.plan import PlanResult
     from evramp.store import PlanInfo, RevisionInfo, Workspace
+    from evramp.store.diff import RowChange
     from evramp.store.rows import Content
 
 WORKBOOK = ".xlsx"
@@ -326,3 +327,36 @@ def show(ref: str, db: str | None = None) -> Shown:
         )
         tables = {name: len(table.live) for name, table in content.tables.items()}
         return Shown(revision, tables, workspace.stored_bytes(revision.ref), plans)
+
+
+# --- differences -----------------------------------------------------------------------------
+
+
+def diff_revisions(old: str, new: str, db: str | None = None) -> list[RowChange]:
+    """The input rows (and scenario.yaml fields) the revisions `old` and `new` differ in."""
+    from evramp.store.diff import diff
+
+    workspace = open_workspace(db)
+    with _store_errors():
+        _, before = workspace.content(old)
+        _, after = workspace.content(new)
+    return diff(before, after)
+
+
+def stored_plans(refs: Sequence[str], db: str | None = None) -> dict[str, StoredPlan]:
+    """The newest plan of each revision in `refs`, named by the revision (`NAME@N`); every
+    revision without a plan is said at once."""
+    plans: dict[str, StoredPlan] = {}
+    missing: list[str] = []
+    for ref in refs:
+        try:
+            found = read_plan(ref, db=db)
+        except BadInput as refused:
+            missing.append(refused.message)
+            continue
+        plans[found.info.revision.ref] = found
+    if missing:
+        raise BadInput(f"{len(missing)} of the scenarios cannot be compared", "\n".join(missing))
+    if len(plans) < 2:
+        raise BadInput("compare needs two revisions or more (a revision given twice counts once)")
+    return plans
