@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint browser bench bench-default bench-pulp clean
+.PHONY: demo test lint browser postgres bench bench-default bench-pulp clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,16 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -q
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
-test: lint browser
+# The workspace store's tests start a throwaway PostgreSQL cluster of their own (tests/postgres.py)
+# with Debian's initdb and pg_ctl, which live in /usr/lib/postgresql/VERSION/bin, not on PATH.
+# Installed only when neither place has initdb.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; \
+	fi
+
+test: lint browser postgres
 	$(BIN)/pytest
 
 # Plant-scale cases (default, S, M, L; PuLP baseline on S and M): one table row each.

@@ -1,8 +1,10 @@
-"""Shared fixtures: the built-in default scenario is loaded and planned once per test session."""
+"""Shared fixtures: the built-in default scenario, loaded and planned once per test session, and a
+real PostgreSQL server (tests/postgres.py) with a fresh database per test."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
@@ -10,6 +12,7 @@ from hypothesis import settings
 import evramp
 from evramp.model import Scenario
 from evramp.plan import PlanResult
+from tests import postgres
 
 # CI runs a fixed set of examples (the same on every run, so a landing never depends on luck);
 # a developer's runs keep exploring new ones, and what they find becomes a test of its own.
@@ -26,3 +29,35 @@ def default_scenario() -> Scenario:
 @pytest.fixture(scope="session")
 def default_plan(default_scenario: Scenario) -> PlanResult:
     return evramp.plan(default_scenario)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server started for this session (tests/postgres.py); its SQLAlchemy URL.
+
+    Fails rather than skips when PostgreSQL is not installed: a skip would let CI pass without
+    ever testing the store on it.
+    """
+    try:
+        cluster = postgres.start_cluster()
+    except (postgres.PostgresNotFoundError, postgres.PostgresStartError) as error:
+        failure = str(error)
+    else:
+        failure = ""
+    if failure:
+        # Outside the except block: the message alone, without the exception chain around it.
+        pytest.fail(failure, pytrace=False)
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_database(postgres_url: str) -> Iterator[str]:
+    """A new empty database on the session's server for one test, dropped after it; its URL."""
+    url = postgres.create_database(postgres_url)
+    try:
+        yield url
+    finally:
+        postgres.drop_database(postgres_url, url)
