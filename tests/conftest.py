@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -61,3 +62,26 @@ def postgres_database(postgres_url: str) -> Iterator[str]:
         yield url
     finally:
         postgres.drop_database(postgres_url, url)
+
+
+@pytest.fixture(autouse=True)
+def _workspace_of_the_test(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test's default workspace is a file of its own: a user's workspace is never read
+    or written by the tests."""
+    old = os.environ.get("EVRAMP_DB")
+    os.environ["EVRAMP_DB"] = str(tmp_path_factory.mktemp("workspace") / "workspace.sqlite")
+    yield
+    if old is None:
+        os.environ.pop("EVRAMP_DB", None)
+    else:
+        os.environ["EVRAMP_DB"] = old
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def workspace_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty workspace database: an SQLite file, and a database on the session's real
+    PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "workspace.sqlite")
+    url: str = request.getfixturevalue("postgres_database")
+    return url

@@ -140,6 +140,12 @@ def head_revision() -> str:
     return head
 
 
+def known_versions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+
+
 def schema_version(connection: Connection) -> str | None:
     """The schema version recorded in the database (None before the first migration)."""
     if not inspect(connection).has_table("alembic_version"):
@@ -164,6 +170,11 @@ def migrate(engine: Engine) -> str:
         found = schema_version(connection)
         if found == head:
             return head
+        if found is not None and found not in known_versions():
+            raise StoreUnavailable(
+                f"the workspace has schema version {found}, which this evramp does not know "
+                f"(it knows up to {head}): it was made by a newer evramp; upgrade evramp"
+            )
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = connection

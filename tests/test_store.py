@@ -1,0 +1,142 @@
+"""The workspace on SQLite and on a real PostgreSQL server: revisions read back whole, copies
+store only what differs, bad input stores nothing, plans read back as they were made."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from evramp.app import BadInput, copy_scenario, read_changes, read_plan, read_stored, store_plan
+from evramp.model import Scenario
+from evramp.plan import PlanResult
+from evramp.store import NameTaken, NotInWorkspace, Workspace
+from evramp.store.diff import diff
+from evramp.store.engine import head_revision, reading, schema_version
+from evramp.store.rows import content_of
+from evramp.store.schema import metadata
+
+
+def test_the_migrations_make_the_schema_the_code_declares(workspace_db: str) -> None:
+    workspace = Workspace.open(workspace_db)
+    with reading(workspace.engine) as connection:
+        assert schema_version(connection) == head_revision()
+        found = inspect(connection)
+        for table in metadata.sorted_tables:
+            columns = {column["name"] for column in found.get_columns(table.name)}
+            assert columns == {column.name for column in table.columns}, table.name
+
+
+def test_an_imported_scenario_reads_back_equal(
+    workspace_db: str, default_scenario: Scenario
+) -> None:
+    workspace = Workspace.open(workspace_db)
+    added = workspace.add("yizhuang", content_of(default_scenario), "test")
+    assert added.new and added.revision.ref == "yizhuang@1" and added.revision.full
+    revision, content = workspace.content("yizhuang")
+    assert content.scenario("yizhuang") == default_scenario
+    assert content.hash() == content_of(default_scenario).hash() == revision.hash
+    again = workspace.add("yizhuang", content_of(default_scenario), "test")
+    assert not again.new and again.revision.number == 1
+
+
+def test_a_copy_stores_only_the_rows_that_differ(
+    workspace_db: str, default_scenario: Scenario
+) -> None:
+    workspace = Workspace.open(workspace_db)
+    workspace.add("yizhuang", content_of(default_scenario), "test")
+    changes = read_changes(["shops.paint.rate=45", "suppliers.CATL:CELL-NCM-612.capacity=4000"])
+    copy = copy_scenario("yizhuang", "paint45", changes, workspace_db)
+    assert copy.parent == "yizhuang@1" and copy.stored_rows == 2 and not copy.full
+    expected = default_scenario.with_changes(changes)
+    assert read_stored("paint45", workspace_db)[1] == expected
+    assert workspace.stored_bytes("paint45") < 0.01 * workspace.stored_bytes("yizhuang")
+    changed = {
+        (c.table, c.key) for c in diff(*(workspace.content(r)[1] for r in ("yizhuang", "paint45")))
+    }
+    assert changed == {("shops", "paint"), ("suppliers", "CATL:CELL-NCM-612")}
+
+
+def test_a_revision_of_a_copy_overlays_every_delta_of_its_chain(
+    workspace_db: str, default_scenario: Scenario
+) -> None:
+    workspace = Workspace.open(workspace_db)
+    workspace.add("base", content_of(default_scenario), "test")
+    first = default_scenario.with_changes({"shops.paint.rate": 45})
+    workspace.copy("base", "what-if", content_of(first), "test")
+    fewer = dataclasses.replace(first, inventory=first.inventory[:-2])  # two rows removed
+    second = workspace.add("what-if", content_of(fewer), "test").revision
+    assert second.ref == "what-if@2" and second.parent == "what-if@1" and second.stored_rows == 2
+    assert workspace.content("what-if@2")[1].scenario("x") == fewer
+    assert workspace.content("what-if@1")[1].scenario("x") == first  # immutable
+    assert workspace.content("base")[1].scenario("x") == default_scenario
+
+
+def test_bad_changes_store_nothing_and_say_every_problem(
+    workspace_db: str, default_scenario: Scenario
+) -> None:
+    workspace = Workspace.open(workspace_db)
+    workspace.add("yizhuang", content_of(default_scenario), "test")
+    with pytest.raises(BadInput) as refused:
+        copy_scenario("yizhuang", "bad", read_changes(["shops.paint.rate=-5"]), workspace_db)
+    assert refused.value.details is not None and "must be > 0, got -5" in refused.value.details
+    with pytest.raises(BadInput) as unknown:
+        read_changes(["shops.nope", "shops.paint.rate=1"])
+    assert unknown.value.details is not None and "--set shops.nope" in unknown.value.details
+    assert [entry[0].scenario for entry in workspace.scenarios()] == ["yizhuang"]
+    with pytest.raises(NotInWorkspace):
+        workspace.revision("bad")
+
+
+def test_names_are_checked_and_never_taken_twice(
+    workspace_db: str, default_scenario: Scenario
+) -> None:
+    workspace = Workspace.open(workspace_db)
+    workspace.add("a", content_of(default_scenario), "test")
+    with pytest.raises(NameTaken):
+        workspace.copy("a", "a", content_of(default_scenario), "test")
+    with pytest.raises(NameTaken):
+        workspace.add("with space", content_of(default_scenario), "test")
+    with pytest.raises(NotInWorkspace, match="no revision 9"):
+        workspace.revision("a@9")
+
+
+def test_a_stored_plan_reads_back_as_it_was_made(
+    workspace_db: str, default_scenario: Scenario, default_plan: PlanResult
+) -> None:
+    workspace = Workspace.open(workspace_db)
+    revision = workspace.add("yizhuang", content_of(default_scenario), "test").revision
+    info = store_plan(revision, default_plan, db=workspace_db)
+    assert info.ref == "yizhuang@1 plan 1" and info.options["ramp"] == "assumed"
+    assert info.highs_version and info.evramp_version
+    kept = read_plan("yizhuang", db=workspace_db)
+    for name in ("builds", "orders", "capacity", "supply", "backlog"):
+        pd.testing.assert_frame_equal(getattr(kept.result, name), getattr(default_plan, name))
+    assert kept.result.objective == default_plan.objective
+    assert kept.result.costs == default_plan.costs and kept.result.size == default_plan.size
+    assert kept.result.levelling == default_plan.levelling
+    assert default_plan.bases.first is not None and kept.result.bases.first is not None
+    assert (kept.result.bases.first.columns == default_plan.bases.first.columns).all()
+    assert kept.scenario == default_scenario
+
+
+def test_a_revision_without_a_plan_says_how_to_make_one(
+    workspace_db: str, default_scenario: Scenario
+) -> None:
+    Workspace.open(workspace_db).add("yizhuang", content_of(default_scenario), "test")
+    with pytest.raises(BadInput, match="has no plan yet"):
+        read_plan("yizhuang", db=workspace_db)
+
+
+def test_a_database_newer_than_evramp_is_refused_not_downgraded(tmp_path: object) -> None:
+    url = f"sqlite:///{tmp_path}/w.sqlite"
+    Workspace.open(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    from evramp.store import StoreUnavailable
+
+    with pytest.raises(StoreUnavailable, match="9999"):
+        Workspace.open(url)
