@@ -945,7 +945,10 @@ RefArgument = Annotated[
 @_exit_codes
 def db_import_command(
     source: Annotated[
-        Path, typer.Argument(metavar="FOLDER|WORKBOOK", help="A scenario folder or workbook.")
+        str,
+        typer.Argument(
+            metavar="FOLDER|WORKBOOK", help="A scenario folder, workbook or built-in name."
+        ),
     ],
     name: Annotated[
         str | None,

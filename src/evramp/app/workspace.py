@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from evramp.app.errors import BadInput
 from evramp.app.planning import DEFAULT_PLAN_OPTIONS, PlanOptions
-from evramp.app.scenarios import rejected
+from evramp.app.scenarios import rejected, scenario_folder
 from evramp.app.steps import StepRunner, run_step
 from evramp.io import load_scenario, write_scenario
 from evramp.io.atomic import FolderRefused
@@ -80,11 +80,14 @@ class Imported:
 
 
 def import_scenario(
-    source: Path, name: str | None = None, db: str | None = None, steps: StepRunner = run_step
+    given: str | Path, name: str | None = None, db: str | None = None, steps: StepRunner = run_step
 ) -> Imported:
-    """Read `source` (a folder or a workbook), validate it, and store it as a new revision of
-    `name` (default: the folder's or workbook's name). Refused whole with every problem."""
+    """Read `given` (a folder, a workbook or a built-in name), validate it, and store it as a
+    new revision of `name` (default: the folder's or workbook's name). Refused whole with every
+    problem."""
     from evramp.store.rows import content_of
+
+    source = scenario_folder(str(given))
 
     scenario = steps("Reading scenario", lambda: _load(source))
     workspace = open_workspace(db)

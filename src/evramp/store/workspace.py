@@ -40,6 +40,11 @@ FULL_SHARE = 0.5
 reading never overlays long chains of large deltas."""
 
 
+MAX_CHAIN = 16
+"""A revision whose parent is this many deltas from a full revision is stored whole: reading
+any revision overlays at most this many deltas."""
+
+
 class NotInWorkspace(LookupError):
     """A name, revision or plan the workspace does not hold: the message says what it has."""
 
@@ -344,7 +349,8 @@ class Workspace:
         changes = None
         if parent is not None:
             changes = delta(self._content(connection, parent.id), content)
-            if delta_size(changes) > FULL_SHARE * max(content.rows, 1):
+            long_chain = len(self._chain(connection, parent.id)) >= MAX_CHAIN
+            if long_chain or delta_size(changes) > FULL_SHARE * max(content.rows, 1):
                 changes = None
         full = changes is None
         if changes is None:
@@ -400,16 +406,7 @@ class Workspace:
 
     def _content(self, connection: Connection, revision_id: int) -> Content:
         """The revision's rows: its nearest full ancestor's, each delta overlaid in order."""
-        chain: list[RowMapping] = []
-        current: int | None = revision_id
-        while current is not None:
-            row = (
-                connection.execute(select(schema.revision).where(schema.revision.c.id == current))
-                .mappings()
-                .one()
-            )
-            chain.append(row)
-            current = None if row["full"] else row["parent_id"]
+        chain = self._chain(connection, revision_id)
         lines: dict[str, list[Line]] = {}
         for row in reversed(chain):
             stored = connection.execute(
@@ -434,6 +431,20 @@ class Workspace:
         )
         tables = {name: TableRows(columns[name], lines.get(name, [])) for name in columns}
         return Content(json.loads(chain[0]["header"]), tables)
+
+    def _chain(self, connection: Connection, revision_id: int) -> list[RowMapping]:
+        """The revision and its ancestors up to the nearest full one, newest first."""
+        chain: list[RowMapping] = []
+        current: int | None = revision_id
+        while current is not None:
+            row = (
+                connection.execute(select(schema.revision).where(schema.revision.c.id == current))
+                .mappings()
+                .one()
+            )
+            chain.append(row)
+            current = None if row["full"] else row["parent_id"]
+        return chain
 
     def _resolve(self, connection: Connection, ref: str) -> RevisionInfo:
         name, number = parse_ref(ref)

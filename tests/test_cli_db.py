@@ -1,0 +1,151 @@
+"""`evramp db` as a user runs it (real processes, a real workspace file), a kill -9 in the
+middle of an import, and eight writers at once on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import evramp
+from evramp.app import read_stored
+from evramp.cli import EXIT_BAD_INPUT
+from evramp.io import load_scenario, write_scenario
+from evramp.model import Scenario
+from evramp.store import Workspace
+from evramp.store.plans import parts_of
+from evramp.store.rows import content_of
+from tests import factory
+
+EVRAMP = str(Path(sys.executable).with_name("evramp"))
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([EVRAMP, *args], capture_output=True, text=True, check=False)
+
+
+def test_import_copy_diff_export(tmp_path: Path, default_scenario: Scenario) -> None:
+    folder = write_scenario(default_scenario, tmp_path / "yizhuang")
+    assert run("db", "import", str(folder)).returncode == 0
+    copied = run("db", "copy", "yizhuang", "paint45", "--set", "shops.paint.rate=45")
+    assert copied.returncode == 0, copied.stderr
+    assert "1 of its 4,828 rows stored" in copied.stdout
+    listed = run("db", "list")
+    assert "paint45" in listed.stdout and "yizhuang" in listed.stdout
+    diffed = run("db", "diff", "yizhuang", "paint45")
+    assert "changed shops paint: rate: 50.0 -> 45.0" in diffed.stdout
+    assert diffed.stdout.strip().endswith("1 changed")
+    assert run("db", "export", "yizhuang", str(tmp_path / "back")).returncode == 0
+    for path in folder.iterdir():
+        assert (tmp_path / "back" / path.name).read_bytes() == path.read_bytes(), path.name
+    assert run("db", "export", "paint45", str(tmp_path / "paint45.xlsx")).returncode == 0
+    expected = default_scenario.with_changes({"shops.paint.rate": 45})
+    assert load_scenario(tmp_path / "paint45.xlsx") == expected
+
+
+def test_a_bad_scenario_is_refused_whole(tmp_path: Path, default_scenario: Scenario) -> None:
+    folder = write_scenario(default_scenario, tmp_path / "bad")
+    demand = folder / "demand.csv"
+    lines = demand.read_text().splitlines()
+    fields = lines[5].split(",")
+    fields[2] = "-2"
+    lines[5] = ",".join(fields)
+    demand.write_text("\n".join(lines) + "\n")
+    imported = run("db", "import", str(folder))
+    assert imported.returncode == EXIT_BAD_INPUT
+    assert "demand.csv:6: quantity: must be > 0, got -2" in imported.stderr
+    assert "Traceback" not in imported.stderr
+    assert "holds no scenario" in run("db", "list").stdout
+    unknown = run("db", "show", "nothing")
+    assert unknown.returncode == EXIT_BAD_INPUT and "no scenario named 'nothing'" in unknown.stderr
+
+
+def test_explain_and_mrp_read_the_stored_plan(tmp_path: Path) -> None:
+    assert run("db", "import", "yizhuang").returncode == 0
+    planned = run("plan", "yizhuang", "-o", str(tmp_path / "out"))
+    assert planned.returncode == 0, planned.stderr
+    assert "kept as yizhuang@1 plan 1" in planned.stdout
+    explained = run("explain", "-s", "yizhuang")
+    assert explained.returncode == 0, explained.stderr
+    assert "Planning" not in explained.stdout  # read, not solved again
+    assert "the stored yizhuang@1 plan 1" in explained.stdout
+    assert "Binding constraints" in explained.stdout
+    ordered = run("mrp", "yizhuang", "-o", str(tmp_path / "mrp"))
+    assert ordered.returncode == 0 and "Planning" not in ordered.stdout
+    logged = run("db", "log", "yizhuang")
+    assert "plan 1" in logged.stdout and "HiGHS" in logged.stdout
+    assert run("db", "copy", "yizhuang", "slow", "--set", "shops.paint.rate=40").returncode == 0
+    assert run("plan", "slow", "-o", str(tmp_path / "slow")).returncode == 0
+    compared = run("db", "compare", "yizhuang", "slow", "-o", str(tmp_path / "compare"))
+    assert compared.returncode == 0, compared.stderr
+    assert (tmp_path / "compare" / "compare.html").is_file()
+    assert "delivered total" in compared.stdout
+
+
+def test_kill_9_during_an_import_leaves_the_store_whole(tmp_path: Path) -> None:
+    """Killed at several moments of an import of plant S: the workspace afterwards holds the
+    old state (nothing) or the new one whole, and stays writable."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from generate import generate
+
+    scenario = generate("S")
+    folder = write_scenario(scenario, tmp_path / "S")
+    outcomes = set()
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.6, 2.2):
+        db = str(tmp_path / f"w{delay}.sqlite")
+        process = subprocess.Popen(
+            [EVRAMP, "db", "import", str(folder), "--db", db],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        workspace = Workspace.existing(db)
+        found = [] if workspace is None else workspace.scenarios()
+        if found:
+            assert read_stored("S", db)[1] == scenario
+        outcomes.add(bool(found))
+        Workspace.open(db).add("after", content_of(factory.one_car_one_shop()), "test")
+    assert outcomes  # each kill left one whole state; which ones depends on timing
+
+
+WRITER = """
+import sys
+from evramp.store import Workspace
+workspace = Workspace.open(sys.argv[1])
+info, parts = workspace.plan("shared@1")
+_, content = workspace.content("shared@1")
+for n in range(int(sys.argv[3])):
+    header = dict(content.header, notes=f"writer {sys.argv[2]} revision {n}")
+    mine = type(content)(header, content.tables)
+    revision = workspace.add("shared", mine, f"writer {sys.argv[2]}").revision
+    workspace.add_plan(revision.ref, parts, {"writer": sys.argv[2]}, "Optimal", 0.0, "x")
+"""
+
+
+def test_eight_writers_at_once_lose_nothing(workspace_db: str) -> None:
+    scenario = factory.one_car_one_shop()
+    workspace = Workspace.open(workspace_db)
+    revision = workspace.add("shared", content_of(scenario), "test").revision
+    result = evramp.plan(scenario)
+    workspace.add_plan(revision.ref, parts_of(result), {}, result.status, result.objective, "x")
+    writers, each = 8, 50
+    processes = [
+        subprocess.Popen([sys.executable, "-c", WRITER, workspace_db, str(n), str(each)])
+        for n in range(writers)
+    ]
+    assert [process.wait(timeout=600) for process in processes] == [0] * writers
+    log = workspace.log("shared")
+    assert [entry.number for entry, _ in log] == list(range(1, writers * each + 2))
+    assert all(len(plans) == 1 for _, plans in log)
+    notes = set()
+    for entry, _ in log[1:]:
+        _, content = workspace.content(entry.ref)
+        assert content.hash() == entry.hash
+        notes.add(content.header["notes"])
+        assert content.scenario("x") == dataclasses.replace(scenario, notes=content.header["notes"])
+    assert len(notes) == writers * each
