@@ -27,7 +27,8 @@ def test_the_benchmark_prints_rows_for_s_and_the_baseline_and_full_model_agree(
     )
     assert rows_count > 1000 and columns > rows_count and free_parts > 100 and classes > 10
     stages = [float(cells[f"{stage} s"]) for stage in ("load", "build", "solve", "write", "total")]
-    assert abs(sum(stages[:4]) - stages[4]) < 0.02
+    # Five figures printed to 0.01 s, each off by up to 0.005: their sums differ by 0.025 at most.
+    assert abs(sum(stages[:4]) - stages[4]) <= 0.025 + 1e-9
     assert float(cells["peak MiB"].replace(",", "")) > 50  # the child: Python, numpy, HiGHS
     baseline = [cell.strip() for cell in baseline_row.strip("|").split("|")]
     assert baseline[-1] == "yes", baseline_row  # the PuLP model has the same optimum
