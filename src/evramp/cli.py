@@ -284,8 +284,10 @@ def plan_command(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Plan a scenario: write the plan (CSV files) and an HTML report. A scenario stored in
-    the workspace (`evramp db`) keeps the plan too, with the options and versions it came from.
+    """Plan a scenario: write the plan (CSV files) and an HTML report.
+
+    A scenario stored in the workspace (`evramp db`) keeps the plan too, with the options and
+    versions it came from.
 
     Ctrl-C in integer mode keeps the best integer plan found so far: it is printed and written,
     marked as stopped (status 'Stopped by Ctrl-C' with its gap), and the exit code is 130.
@@ -455,8 +457,10 @@ def compare_command(
         ),
     ] = None,
 ) -> None:
-    """Plan scenarios (as `evramp plan` does, without options) and compare their plans: key
-    figures side by side, and compare.html with the ramps, builds and what binds."""
+    """Plan scenarios and compare their plans side by side.
+
+    Each is planned as `evramp plan` does without options; the key figures are printed side by
+    side, and compare.html shows the ramps, the builds and what binds."""
     if len(scenarios) < 2:
         raise BadInput("compare needs two scenarios or more; nothing planned")
     folders = [scenario_folder(name) for name in scenarios]
@@ -934,7 +938,9 @@ db_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(db_app, name="db")
+app.add_typer(
+    db_app, name="db", short_help="The workspace: stored scenarios, what-if copies, plans."
+)
 
 RefArgument = Annotated[
     str, typer.Argument(metavar="NAME", help="A stored scenario: NAME or NAME@N (revision N).")
