@@ -931,16 +931,14 @@ def schema_command() -> None:
 # --- the workspace ---------------------------------------------------------------------------
 
 db_app = typer.Typer(
-    help="The workspace: scenarios, their revisions (what-if copies kept as the rows that "
-    "differ) and their plans, in a database (SQLite by default, PostgreSQL by URL). A stored "
-    "scenario is NAME (its newest revision) or NAME@N; `evramp plan NAME` plans one and keeps "
-    "the plan with it.",
+    help="The workspace: stored scenarios, what-if copies, plans.\n\nScenarios, their "
+    "revisions (what-if copies kept as the rows that differ) and their plans, in a database "
+    "(SQLite by default, PostgreSQL by URL). A stored scenario is NAME (its newest revision) or "
+    "NAME@N; `evramp plan NAME` plans one and keeps the plan with it.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.add_typer(
-    db_app, name="db", short_help="The workspace: stored scenarios, what-if copies, plans."
-)
+app.add_typer(db_app, name="db")
 
 RefArgument = Annotated[
     str, typer.Argument(metavar="NAME", help="A stored scenario: NAME or NAME@N (revision N).")
@@ -962,8 +960,10 @@ def db_import_command(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Store a scenario (validated whole; nothing is stored when it has a problem). Into an
-    existing name it becomes a new revision, kept as the rows that differ from the last."""
+    """Store a scenario, validated whole.
+
+    Nothing is stored when it has a problem. Into an existing name it becomes a new revision,
+    kept as the rows that differ from the last."""
     imported = import_scenario(source, name, db, _step)
     revision = imported.revision
     if not imported.new:
