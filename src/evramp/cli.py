@@ -430,6 +430,20 @@ def _print_change(replanned: Replanned) -> None:
         )
 
 
+OnlyDifferencesOption = Annotated[
+    bool,
+    typer.Option(
+        "--only-differences", help="Leave out the key figures on which every plan agrees."
+    ),
+]
+CompareOutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", "-o", help="Folder for compare.html. [default: out/compare]", show_default=False
+    ),
+]
+
+
 @app.command("compare")
 @_exit_codes
 def compare_command(
@@ -441,21 +455,8 @@ def compare_command(
             show_default=False,
         ),
     ],
-    only_differences: Annotated[
-        bool,
-        typer.Option(
-            "--only-differences", help="Leave out the key figures on which every plan agrees."
-        ),
-    ] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Folder for compare.html. [default: out/compare]",
-            show_default=False,
-        ),
-    ] = None,
+    only_differences: OnlyDifferencesOption = False,
+    out: CompareOutOption = None,
 ) -> None:
     """Plan scenarios and compare their plans side by side.
 
@@ -472,6 +473,11 @@ def compare_command(
         for name, scenario in zip(names, loaded, strict=True)
     }
     comparison = compare_plans(results, only_differences, dict(zip(names, loaded, strict=True)))
+    _show_comparison(comparison, target)
+
+
+def _show_comparison(comparison: Comparison, target: Path) -> None:
+    """Print the key figures side by side and write `target/compare.html`."""
     _print_comparison(comparison)
     path = _step(
         "Writing compare report",
@@ -1131,21 +1137,8 @@ def db_compare_command(
             metavar="NAME...", help="Stored scenarios (NAME or NAME@N); the first is the base."
         ),
     ],
-    only_differences: Annotated[
-        bool,
-        typer.Option(
-            "--only-differences", help="Leave out the key figures on which every plan agrees."
-        ),
-    ] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Folder for compare.html. [default: out/compare]",
-            show_default=False,
-        ),
-    ] = None,
+    only_differences: OnlyDifferencesOption = False,
+    out: CompareOutOption = None,
     db: DbOption = None,
 ) -> None:
     """Compare the stored plans (each revision's newest) side by side: key figures, what
@@ -1157,13 +1150,7 @@ def db_compare_command(
         only_differences,
         {name: stored.scenario for name, stored in found.items()},
     )
-    _print_comparison(comparison)
-    path = _step(
-        "Writing compare report",
-        lambda: write_compare_report(comparison, target / "compare.html"),
-    )
-    _heading("Files written")
-    console.print(f"  {path}", markup=False)
+    _show_comparison(comparison, target)
 
 
 @app.callback(invoke_without_command=True)

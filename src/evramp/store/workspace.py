@@ -348,8 +348,9 @@ class Workspace:
     ) -> RevisionInfo:
         changes = None
         if parent is not None:
-            changes = delta(self._content(connection, parent.id), content)
-            long_chain = len(self._chain(connection, parent.id)) >= MAX_CHAIN
+            chain = self._chain(connection, parent.id)
+            changes = delta(self._overlaid(connection, chain), content)
+            long_chain = len(chain) >= MAX_CHAIN
             if long_chain or delta_size(changes) > FULL_SHARE * max(content.rows, 1):
                 changes = None
         full = changes is None
@@ -406,7 +407,11 @@ class Workspace:
 
     def _content(self, connection: Connection, revision_id: int) -> Content:
         """The revision's rows: its nearest full ancestor's, each delta overlaid in order."""
-        chain = self._chain(connection, revision_id)
+        return self._overlaid(connection, self._chain(connection, revision_id))
+
+    def _overlaid(self, connection: Connection, chain: list[RowMapping]) -> Content:
+        """The content of `chain[0]` (`_chain`'s revision and ancestors, newest first)."""
+        revision_id = chain[0]["id"]
         lines: dict[str, list[Line]] = {}
         for row in reversed(chain):
             stored = connection.execute(
