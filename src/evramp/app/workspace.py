@@ -109,10 +109,15 @@ def _load(source: Path) -> Scenario:
 
 def read_stored(ref: str, db: str | None = None) -> tuple[RevisionInfo, Scenario]:
     """The stored revision `ref` and its scenario."""
+    revision, scenario, _ = _read_stored(ref, db)
+    return revision, scenario
+
+
+def _read_stored(ref: str, db: str | None) -> tuple[RevisionInfo, Scenario, Content]:
     workspace = open_workspace(db)
     with _store_errors():
         revision, content = workspace.content(ref)
-    return revision, _scenario_of(content, revision.ref)
+    return revision, _scenario_of(content, revision.ref), content
 
 
 def _scenario_of(content: Content, ref: str) -> Scenario:
@@ -201,7 +206,7 @@ def copy_scenario(
 
     with _store_errors():
         check_name(name)
-    parent, scenario = steps(f"Reading {base}", lambda: read_stored(base, db))
+    parent, scenario, content = steps(f"Reading {base}", lambda: _read_stored(base, db))
     try:
         changed = scenario.with_changes(changes)
     except ScenarioInvalid as invalid:
@@ -210,7 +215,10 @@ def copy_scenario(
     workspace = open_workspace(db)
     with _store_errors():
         return steps(
-            f"Storing {name}", lambda: workspace.copy(parent.ref, name, content_of(changed), source)
+            f"Storing {name}",
+            lambda: workspace.copy(
+                parent.ref, name, content_of(changed, (scenario, content)), source
+            ),
         )
 
 

@@ -80,9 +80,11 @@ def header_text(header: Mapping[str, Any]) -> str:
     return json.dumps(header, sort_keys=True, ensure_ascii=False)
 
 
-def content_of(scenario: Scenario) -> Content:
+def content_of(scenario: Scenario, unchanged: tuple[Scenario, Content] | None = None) -> Content:
     """The stored form of `scenario`: every column of every table, defaults written out, so
-    that one changed value changes one line."""
+    that one changed value changes one line. With `unchanged` (a scenario and its content,
+    such as the parent of a copy), a table `scenario` shares with that scenario is taken from
+    that content, not written again (a what-if copy of plant L changes one table of twelve)."""
     header = {
         "name": scenario.name,
         "notes": scenario.notes,
@@ -90,7 +92,12 @@ def content_of(scenario: Scenario) -> Content:
     }
     tables = {}
     for spec in TABLES:
-        columns, lines = _records_of(table_csv(spec, scenario.table(spec.name), every_column=True))
+        rows = scenario.table(spec.name)
+        if unchanged is not None and unchanged[0].table(spec.name) is rows:
+            kept = unchanged[1].tables[spec.name]
+            tables[spec.name] = TableRows(kept.columns, kept.live)
+            continue
+        columns, lines = _records_of(table_csv(spec, rows, every_column=True))
         tables[spec.name] = TableRows(columns, lines)
     return Content(header, tables)
 
