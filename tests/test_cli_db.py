@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import evramp
@@ -42,6 +43,7 @@ def test_import_copy_diff_export(tmp_path: Path, default_scenario: Scenario) -> 
     for path in folder.iterdir():
         assert (tmp_path / "back" / path.name).read_bytes() == path.read_bytes(), path.name
     assert run("db", "export", "paint45", str(tmp_path / "paint45.xlsx")).returncode == 0
+    assert zipfile.is_zipfile(tmp_path / "paint45.xlsx")  # a workbook, not a folder so named
     expected = default_scenario.with_changes({"shops.paint.rate": 45})
     assert load_scenario(tmp_path / "paint45.xlsx") == expected
 

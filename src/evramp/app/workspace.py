@@ -129,10 +129,15 @@ def _scenario_of(content: Content, ref: str) -> Scenario:
 
 def export_scenario(ref: str, target: Path, db: str | None = None) -> RevisionInfo:
     """Write the stored revision `ref` as a scenario folder, or a workbook (`.xlsx`)."""
+    from evramp.io.workbook import write_workbook
+
     revision, scenario = read_stored(ref, db)
     try:
-        write_scenario(scenario, target)
-    except (FolderRefused, OSError) as refused:
+        if target.suffix.lower() == WORKBOOK:
+            write_workbook(scenario, target)
+        else:
+            write_scenario(scenario, target)
+    except (FolderRefused, OSError) as refused:  # a WorkbookRefused is a FolderRefused
         raise BadInput(f"{refused}; nothing written") from None
     return revision
 
@@ -217,7 +222,7 @@ def copy_scenario(
         return steps(
             f"Storing {name}",
             lambda: workspace.copy(
-                parent.ref, name, content_of(changed, (scenario, content)), source
+                parent.ref, name, content_of(changed, (scenario, content)), source, content
             ),
         )
 

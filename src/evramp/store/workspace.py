@@ -256,16 +256,26 @@ class Workspace:
             revision = self._insert_revision(connection, scenario_id, parent, content, source)
         return Added(revision, new=True)
 
-    def copy(self, base: str, name: str, content: Content, source: str) -> RevisionInfo:
+    def copy(
+        self,
+        base: str,
+        name: str,
+        content: Content,
+        source: str,
+        base_content: Content | None = None,
+    ) -> RevisionInfo:
         """A new scenario `name` whose first revision is `content`, stored as what differs
-        from the revision `base`."""
+        from the revision `base`. `base_content`: that revision's content if the caller read
+        it already (revisions never change, so it is not read again: 0.7 s on plant L)."""
         check_name(name)
         with self._writing() as connection:
             parent = self._resolve(connection, base)
             if self._scenario_id(connection, name, missing_ok=True) is not None:
                 raise NameTaken(f"a scenario named {name!r} already exists; choose another name")
             scenario_id = self._new_scenario(connection, name)
-            return self._insert_revision(connection, scenario_id, parent, content, source)
+            return self._insert_revision(
+                connection, scenario_id, parent, content, source, base_content
+            )
 
     def add_plan(
         self,
@@ -345,11 +355,14 @@ class Workspace:
         parent: RevisionInfo | None,
         content: Content,
         source: str,
+        parent_content: Content | None = None,
     ) -> RevisionInfo:
         changes = None
         if parent is not None:
             chain = self._chain(connection, parent.id)
-            changes = delta(self._overlaid(connection, chain), content)
+            if parent_content is None:
+                parent_content = self._overlaid(connection, chain)
+            changes = delta(parent_content, content)
             long_chain = len(chain) >= MAX_CHAIN
             if long_chain or delta_size(changes) > FULL_SHARE * max(content.rows, 1):
                 changes = None
