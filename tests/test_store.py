@@ -4,6 +4,7 @@ store only what differs, bad input stores nothing, plans read back as they were 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -140,3 +141,44 @@ def test_a_database_newer_than_evramp_is_refused_not_downgraded(tmp_path: object
 
     with pytest.raises(StoreUnavailable, match="9999"):
         Workspace.open(url)
+
+
+def _write_changes(file: Path, rows: list[list[object]]) -> None:
+    if file.suffix == ".csv":
+        file.write_text("\n".join(",".join(str(cell) for cell in row) for row in rows) + "\n")
+        return
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(file))
+    sheet = book.add_worksheet()
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, row)
+    book.close()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_changes_file_as_csv_or_workbook(tmp_path: Path, suffix: str) -> None:
+    """The same changes from a CSV file and a workbook's first sheet; a bad row is located as
+    `changes.csv:3` or `changes.xlsx: Sheet1!A3`, with every problem at once."""
+    rows: list[list[object]] = [
+        ["address", "value"],
+        ["shops.paint.rate", 56],
+        ["shops.nope", 1],
+        ["", 2],
+        ["suppliers.CATL:CELL-NCM-612.capacity", 4000.5],
+    ]
+    file = tmp_path / f"changes{suffix}"
+    _write_changes(file, rows)
+    with pytest.raises(BadInput) as refused:
+        read_changes([], file)
+    where = "changes.csv:" if suffix == ".csv" else "changes.xlsx: Sheet1!A"
+    details = refused.value.details or ""
+    assert f"{where}3: address:" in details and f"{where}4: address: required" in details
+    good = tmp_path / f"good{suffix}"
+    _write_changes(good, [rows[0], rows[1], rows[4]])
+    changes = read_changes(["shops.body.rate=40"], good)
+    assert [(change.address, change.value) for change in changes] == [
+        ("shops.body.rate", "40"),
+        ("shops.paint.rate", "56"),
+        ("suppliers.CATL:CELL-NCM-612.capacity", "4000.5"),
+    ]

@@ -1089,7 +1089,7 @@ def db_copy_command(
         Path | None,
         typer.Option(
             metavar="FILE",
-            help="A CSV file of changes, with the columns address and value.",
+            help="A CSV file or workbook (.xlsx) of changes, with the columns address and value.",
             show_default=False,
         ),
     ] = None,

@@ -156,13 +156,13 @@ def read_changes(sets: Sequence[str], file: Path | None = None) -> list[Change]:
         except ScenarioInvalid as invalid:
             problems.extend(_as_set(invalid, text))
     if file is not None:
-        for line, address, value in _change_rows(file, problems):
+        place, rows = _change_rows(file, problems)
+        for line, address, value in rows:
             try:
                 changes.append(Change.parse(address, value))
             except ScenarioInvalid as invalid:
                 problems.extend(
-                    ScenarioError(file.name, line, "address", error.message)
-                    for error in invalid.errors
+                    place.error(line, "address", error.message) for error in invalid.errors
                 )
     if problems:
         raise rejected("the changes", ScenarioInvalid(problems))
@@ -175,26 +175,83 @@ def _as_set(invalid: ScenarioInvalid, text: str) -> list[ScenarioError]:
     return [ScenarioError(f"--set {text}", 0, "", error.message) for error in invalid.errors]
 
 
-def _change_rows(file: Path, problems: list[ScenarioError]) -> list[tuple[int, str, str]]:
-    """(line, address, value) of a changes file; its problems go to `problems`."""
-    rows: list[tuple[int, str, str]] = []
+@dataclass(frozen=True)
+class _ChangesFile:
+    """Where a changes file's rows are: `file:row` in a CSV file, `BOOK.xlsx: SHEET!A3` in a
+    workbook (its first sheet)."""
+
+    file: Path
+    sheet: str = ""
+    letters: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def error(self, line: int, column: str, message: str) -> ScenarioError:
+        if not self.sheet:
+            return ScenarioError(self.file.name, line, column, message)
+        cell = f"{self.letters.get(column, 'A')}{line}" if line else ""
+        return ScenarioError(f"{self.file.name}: {self.sheet}", line, column, message, cell)
+
+
+def _change_rows(
+    file: Path, problems: list[ScenarioError]
+) -> tuple[_ChangesFile, list[tuple[int, str, str]]]:
+    """Where the changes file's rows are, and their (line, address, value); its problems go
+    to `problems`."""
+    place = _ChangesFile(file)
     try:
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            table = list(enumerate(csv.DictReader(handle), start=2))
-    except (OSError, UnicodeDecodeError) as failed:
-        problems.append(ScenarioError(file.name, 0, "", f"cannot read it: {failed}"))
-        return rows
+        place, table = _workbook_rows(file) if file.suffix.lower() == WORKBOOK else _csv_rows(file)
+    except (OSError, UnicodeDecodeError, ValueError) as failed:
+        problems.append(place.error(0, "", f"cannot read it: {failed}"))
+        return place, []
+    rows: list[tuple[int, str, str]] = []
     for line, row in table:
         address, value = (row.get("address") or "").strip(), (row.get("value") or "").strip()
         if not address:
-            problems.append(ScenarioError(file.name, line, "address", "required: TABLE.ROW.FIELD"))
+            problems.append(place.error(line, "address", "required: TABLE.ROW.FIELD"))
             continue
         rows.append((line, address, value))
-    if not table and not problems:
-        problems.append(
-            ScenarioError(file.name, 0, "", "no changes: expected the columns address and value")
-        )
-    return rows
+    if not table:
+        problems.append(place.error(0, "", "no changes: expected the columns address and value"))
+    return place, rows
+
+
+def _csv_rows(file: Path) -> tuple[_ChangesFile, list[tuple[int, dict[str, str]]]]:
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        return _ChangesFile(file), list(enumerate(csv.DictReader(handle), start=2))
+
+
+def _workbook_rows(file: Path) -> tuple[_ChangesFile, list[tuple[int, dict[str, str]]]]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(file))
+        sheet = book.sheet_names[0]
+        cells = book.get_sheet_by_index(0).to_python()
+    except (CalamineError, IndexError) as failed:
+        raise ValueError(f"not a workbook evramp can read ({failed})") from None
+    header = [str(cell).strip() for cell in cells[0]] if cells else []
+    letters = {name: _column_letter(index) for index, name in enumerate(header)}
+    rows = [
+        (line, {name: _cell_text(cell) for name, cell in zip(header, row, strict=False)})
+        for line, row in enumerate(cells[1:], start=2)
+        if any(_cell_text(cell) for cell in row)
+    ]
+    return _ChangesFile(file, sheet, letters), rows
+
+
+def _cell_text(cell: object) -> str:
+    """A cell as the text a CSV file would hold (56.0 as 56: Excel keeps every number a float)."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return "" if cell is None else str(cell)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def copy_scenario(
