@@ -13,6 +13,8 @@ import time
 import zipfile
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import evramp
@@ -89,6 +91,31 @@ def test_explain_and_mrp_read_the_stored_plan(tmp_path: Path) -> None:
     assert compared.returncode == 0, compared.stderr
     assert (tmp_path / "compare" / "compare.html").is_file()
     assert "delivered total" in compared.stdout
+    assert "Output per variant and year" in compared.stdout
+    assert "What binds, against the base" in compared.stdout
+    _check_output_table(tmp_path / "compare", only_differences=False)
+    differing = run("db", "compare", "yizhuang", "slow", "--only-differences", "-o", str(tmp_path))
+    assert differing.returncode == 0, differing.stderr
+    _check_output_table(tmp_path, only_differences=True)
+
+
+def _check_output_table(folder: Path, only_differences: bool) -> None:
+    """compare_output.csv holds each stored plan's output per variant and week (the weeks
+    where they differ only, with --only-differences)."""
+    table = pd.read_csv(folder / "compare_output.csv", parse_dates=["week"])
+    assert list(table.columns) == ["variant", "week", "yizhuang@1", "slow@1"]
+    for ref in ("yizhuang", "slow"):
+        output = read_plan(ref).result.output.groupby(["variant", "week"])["quantity"].sum()
+        column = table.set_index(["variant", "week"])[f"{ref}@1"]
+        assert np.allclose(
+            column.loc[output.index.intersection(column.index)],
+            output.loc[output.index.intersection(column.index)],
+            rtol=1e-5,
+        )
+        if not only_differences:
+            assert output.index.isin(column.index).all()
+    differs = ~np.isclose(table["yizhuang@1"], table["slow@1"], rtol=1e-5, atol=1e-6)
+    assert differs.all() if only_differences else differs.any() and not differs.all()
 
 
 def test_kill_9_during_an_import_leaves_the_store_whole(tmp_path: Path) -> None:

@@ -35,6 +35,8 @@ from rich.text import Text
 
 from evramp import __version__
 from evramp.app import (
+    COMPARE_REPORT,
+    OUTPUT_TABLE,
     BadInput,
     NoPlan,
     PlanOptions,
@@ -81,9 +83,11 @@ from evramp.app import (
     with_ramp,
     write_compare_report,
     write_mrp,
+    write_output_table,
     write_plan,
     write_replan,
     write_risk,
+    yearly_output_table,
 )
 from evramp.io import WrittenResult
 from evramp.io.atomic import InterruptedAfterWriting
@@ -477,14 +481,49 @@ def compare_command(
 
 
 def _show_comparison(comparison: Comparison, target: Path) -> None:
-    """Print the key figures side by side and write `target/compare.html`."""
+    """Print the key figures, the output per year and what binds side by side; write
+    `target/compare.html` and the weekly output per variant (`compare_output.csv`)."""
     _print_comparison(comparison)
-    path = _step(
+    _print_rows("Output per variant and year", yearly_output_table(comparison))
+    _print_binding_changes(comparison)
+    report = _step(
         "Writing compare report",
-        lambda: write_compare_report(comparison, target / "compare.html"),
+        lambda: write_compare_report(comparison, target / COMPARE_REPORT),
     )
+    table = write_output_table(comparison, target / OUTPUT_TABLE)
     _heading("Files written")
-    console.print(f"  {path}", markup=False)
+    for path in (report, table):
+        console.print(f"  {path}", markup=False)
+
+
+def _print_rows(heading: str, rows: list[list[str]]) -> None:
+    _heading(heading)
+    if len(rows) == 1:
+        console.print("  the plans agree on every row")
+        return
+    table = Table()
+    for n, column in enumerate(rows[0]):
+        table.add_column(column, justify="left" if n < 2 else "right")
+    for row in rows[1:]:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _print_binding_changes(comparison: Comparison, top: int = 10) -> None:
+    changes = comparison.binding_changes()
+    _heading("What binds, against the base")
+    if not changes:
+        console.print("  the same constraints bind in the same weeks")
+        return
+    for change in changes[:top]:
+        console.print(
+            f"  {change.plan}: {change.kind} {change.name} {change.change} "
+            f"({change.base_weeks} -> {change.weeks} weeks, +{change.weeks_added} "
+            f"-{change.weeks_removed})",
+            markup=False,
+        )
+    if len(changes) > top:
+        console.print(f"  ... {len(changes) - top} more in {COMPARE_REPORT}")
 
 
 def _print_comparison(comparison: Comparison) -> None:

@@ -40,11 +40,15 @@ from evramp.app.calibrating import (
     with_ramp,
 )
 from evramp.app.comparing import (
+    COMPARE_REPORT,
+    OUTPUT_TABLE,
     compare_out,
     compare_plans,
     kpi_table,
     plan_names,
     write_compare_report,
+    write_output_table,
+    yearly_output_table,
 )
 from evramp.app.errors import BadInput, NoPlan, ScenarioRejected, UseCaseError
 from evramp.app.explaining import (
@@ -108,6 +112,8 @@ from evramp.app.workspace import (
 )
 
 __all__ = [
+    "COMPARE_REPORT",
+    "OUTPUT_TABLE",
     "BadInput",
     "BindingExplained",
     "Explanation",
@@ -178,7 +184,9 @@ __all__ = [
     "with_ramp",
     "write_compare_report",
     "write_mrp",
+    "write_output_table",
     "write_plan",
     "write_replan",
     "write_risk",
+    "yearly_output_table",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from evramp.app.errors import BadInput
 from evramp.io import FolderRefused, check_out
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from evramp.plan import PlanResult
 
 COMPARE_REPORT = "compare.html"
+OUTPUT_TABLE = "compare_output.csv"
+"""Vehicles completed per variant and week, one column per plan (the rows that differ only,
+with --only-differences): the weekly output a planner pivots."""
 
 
 def compare_out(out: Path | None) -> Path:
@@ -85,11 +88,57 @@ def kpi_table(comparison: Comparison) -> list[list[str]]:
     return [header, *kpi_cells(comparison)]
 
 
+def yearly_output_table(comparison: Comparison) -> list[list[str]]:
+    """Vehicles completed per variant and year as text, a header row first: variant, year,
+    each plan (and its change against the base); the rows where every plan agrees left out of
+    the only-differences view."""
+    import pandas as pd
+
+    from evramp.analysis.compare import agree
+
+    output = comparison.output
+    years = pd.DatetimeIndex(output.index.get_level_values("week")).year
+    yearly = output.groupby([output.index.get_level_values("variant"), years]).sum(min_count=1)
+    if comparison.only_differences:
+        yearly = yearly[~agree(yearly)]
+    header = ["variant", "year", comparison.base]
+    for plan in comparison.plans[1:]:
+        header += [plan, "vs base"]
+    rows = [header]
+    for key, values in yearly.iterrows():
+        variant, year = cast(tuple[str, int], key)
+        base = values[comparison.base]
+        row = [str(variant), str(year), _count(base)]
+        for plan in comparison.plans[1:]:
+            row += [_count(values[plan]), _count(values[plan] - base, signed=True)]
+        rows.append(row)
+    return rows
+
+
+def _count(value: float, signed: bool = False) -> str:
+    if value != value:  # NaN: outside that plan's horizon
+        return "–"
+    return f"{value:+,.0f}" if signed else f"{value:,.0f}"
+
+
+def write_output_table(comparison: Comparison, path: Path) -> Path:
+    """`compare_output.csv` at `path`: variant, week, one column per plan (replaced
+    atomically)."""
+    from evramp.io import write_text_atomic
+
+    frame = comparison.output.reset_index()
+    frame["week"] = frame["week"].dt.date
+    return write_text_atomic(path, frame.to_csv(index=False, float_format="%.6g"))
+
+
 __all__ = [
     "COMPARE_REPORT",
+    "OUTPUT_TABLE",
     "compare_out",
     "compare_plans",
     "kpi_table",
     "plan_names",
     "write_compare_report",
+    "write_output_table",
+    "yearly_output_table",
 ]
