@@ -222,6 +222,8 @@ def _csv_rows(file: Path) -> tuple[_ChangesFile, list[tuple[int, dict[str, str]]
 def _workbook_rows(file: Path) -> tuple[_ChangesFile, list[tuple[int, dict[str, str]]]]:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    from evramp.io.workbook import column_letters
+
     try:
         book = CalamineWorkbook.from_path(str(file))
         sheet = book.sheet_names[0]
@@ -229,7 +231,7 @@ def _workbook_rows(file: Path) -> tuple[_ChangesFile, list[tuple[int, dict[str, 
     except (CalamineError, IndexError) as failed:
         raise ValueError(f"not a workbook evramp can read ({failed})") from None
     header = [str(cell).strip() for cell in cells[0]] if cells else []
-    letters = {name: _column_letter(index) for index, name in enumerate(header)}
+    letters = {name: column_letters(index) for index, name in enumerate(header)}
     rows = [
         (line, {name: _cell_text(cell) for name, cell in zip(header, row, strict=False)})
         for line, row in enumerate(cells[1:], start=2)
@@ -243,15 +245,6 @@ def _cell_text(cell: object) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return "" if cell is None else str(cell)
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def copy_scenario(
