@@ -11,13 +11,16 @@ import pytest
 from sqlalchemy import create_engine, inspect
 
 from evramp.app import BadInput, copy_scenario, read_changes, read_plan, read_stored, store_plan
+from evramp.app.scenarios import rejected
 from evramp.model import Scenario
+from evramp.model.errors import ScenarioInvalid
 from evramp.plan import PlanResult
 from evramp.store import NameTaken, NotInWorkspace, Workspace
 from evramp.store.diff import diff
 from evramp.store.engine import head_revision, reading, schema_version
 from evramp.store.rows import content_of
 from evramp.store.schema import metadata
+from evramp.store.workspace import MAX_CHAIN
 
 
 def test_the_migrations_make_the_schema_the_code_declares(workspace_db: str) -> None:
@@ -89,6 +92,72 @@ def test_bad_changes_store_nothing_and_say_every_problem(
     assert [entry[0].scenario for entry in workspace.scenarios()] == ["yizhuang"]
     with pytest.raises(NotInWorkspace):
         workspace.revision("bad")
+
+
+def test_a_copy_refuses_what_validating_the_whole_scenario_refuses(
+    workspace_db: str, default_scenario: Scenario
+) -> None:
+    """A copy reads and checks only what its changes can break, yet says every problem the
+    whole scenario's validation says, in the same words."""
+    Workspace.open(workspace_db).add("yizhuang", content_of(default_scenario), "test")
+    changes = read_changes(
+        [
+            "suppliers.CATL:CELL-NCM-612.item=NOPE",  # an unknown item
+            "shops.paint.id=body",  # a duplicate, and routings to a shop that is gone
+            "calendar.horizon_weeks=60",  # orders after the end
+        ]
+    )
+    with pytest.raises(ScenarioInvalid) as whole:
+        default_scenario.with_changes(changes)
+    with pytest.raises(BadInput) as refused:
+        copy_scenario("yizhuang", "bad", changes, workspace_db)
+    assert len(whole.value.errors) > 10
+    assert refused.value.details == rejected("yizhuang", whole.value).details
+
+
+def test_copies_of_copies_read_back_whole_past_the_longest_chain(
+    workspace_db: str, default_scenario: Scenario
+) -> None:
+    """Each copy stores its delta over its parent, but the copy of a parent `MAX_CHAIN - 1`
+    deltas from a full revision is stored whole (its parent's tables and its own), and every
+    one reads back as the scenario with all the changes made."""
+    workspace = Workspace.open(workspace_db)
+    workspace.add("w0", content_of(default_scenario), "test")
+    expected = default_scenario
+    for n in range(1, MAX_CHAIN + 3):
+        change = read_changes([f"shops.paint.rate={40 + n}"])
+        revision = copy_scenario(f"w{n - 1}", f"w{n}", change, workspace_db)
+        expected = expected.with_changes(change)
+        assert revision.full == (n == MAX_CHAIN) and revision.rows == content_of(expected).rows
+        assert revision.hash == content_of(expected).hash()
+        assert read_stored(f"w{n}", workspace_db)[1] == expected
+
+
+def test_a_workspace_from_before_table_hashes_is_hashed_again_on_open(
+    workspace_db: str, default_scenario: Scenario
+) -> None:
+    """Migration 0002 adds each table's hash and hashes every stored revision by the new
+    rule (a full revision, a delta and a delta of a delta)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from evramp.store.engine import MIGRATIONS, writing
+
+    workspace = Workspace.open(workspace_db)
+    workspace.add("a", content_of(default_scenario), "test")
+    copy_scenario("a", "b", read_changes(["shops.paint.rate=45"]), workspace_db)
+    copy_scenario("b", "c", read_changes(["suppliers.CATL:CELL-NCM-612.capacity=1"]), workspace_db)
+    expected = {ref: workspace.revision(ref).hash for ref in "abc"}
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with writing(workspace.engine) as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+        connection.exec_driver_sql("UPDATE revision SET hash = 'old'")
+    again = Workspace.open(workspace_db)  # migrates
+    assert {ref: again.revision(ref).hash for ref in "abc"} == expected
+    for ref in "abc":
+        assert again.revision(ref).hash == again.content(ref)[1].hash()
 
 
 def test_names_are_checked_and_never_taken_twice(

@@ -41,6 +41,7 @@ from evramp.io.scenario_folder import (
     header_of,
     header_ok,
     records_of,
+    without_gc,
     written_columns,
     written_tables,
 )
@@ -238,7 +239,8 @@ def read_workbook(path: str | Path, as_of: dt.date | None = None) -> Scenario:
     places = _Places(path.name)
     sheets = _Sheets(book, path.name, errors)
     header = _read_header(sheets, places, errors)
-    tables = {spec.name: _read_table(sheets, spec, places, errors) for spec in TABLES}
+    with without_gc():
+        tables = {spec.name: _read_table(sheets, spec, places, errors) for spec in TABLES}
     errors.extend(sheets.unknown())
     try:
         return assemble(header, tables, errors, as_of)

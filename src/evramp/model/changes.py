@@ -31,7 +31,7 @@ from evramp.model.columns import DemandTable
 from evramp.model.errors import ScenarioError, ScenarioInvalid, describe
 from evramp.model.records import Calendar
 from evramp.model.scenario import SCENARIO_FILE, TABLE_BY_NAME, TABLES, Scenario, TableSpec
-from evramp.model.validate import ensure_valid
+from evramp.model.validate import check_changes, checks_reading, ensure_valid
 
 CALENDAR = "calendar"
 KEY_SEPARATOR = ":"
@@ -94,15 +94,47 @@ def _parsed(
 
 def apply_changes(scenario: Scenario, changes: Mapping[str, object] | Iterable[Change]) -> Scenario:
     """`scenario` with `changes` made, validated; `ScenarioInvalid` with every problem."""
+    return ensure_valid(_made(scenario, changes))
+
+
+def apply_changes_to_valid(scenario: Scenario, changes: Sequence[Change]) -> Scenario:
+    """`scenario`, a valid scenario or the part of one that `tables_to_read` names, with
+    `changes` made: each changed row validated, then only the checks that read a changed table
+    run (a change elsewhere cannot alter what the others found: nothing). `ScenarioInvalid`
+    with every problem, as `apply_changes` would raise on the whole scenario."""
+    changed = _made(scenario, changes)
+    problems = check_changes(changed, changed_tables(changes))
+    if problems:
+        raise ScenarioInvalid(problems)
+    return changed
+
+
+def changed_tables(changes: Iterable[Change]) -> frozenset[str]:
+    """The tables (and `calendar`) that `changes` change."""
+    return frozenset(change.table for change in changes)
+
+
+def tables_to_read(changes: Iterable[Change], empty: frozenset[str]) -> frozenset[str]:
+    """What `apply_changes_to_valid` must be given of a scenario whose `empty` tables hold no
+    rows: the changed tables and every table a check of them reads."""
+    changed = changed_tables(changes)
+    return changed.union(*(check.reads for check in checks_reading(changed, empty)))
+
+
+def _made(scenario: Scenario, changes: Mapping[str, object] | Iterable[Change]) -> Scenario:
+    """`scenario` with `changes` made, each changed row validated; not checked across rows."""
     problems: list[ScenarioError] = []
     parsed = _parsed(changes, problems)  # bad addresses are reported with the rest
     by_row: dict[tuple[str, int], list[Change]] = defaultdict(list)
     calendar: list[Change] = []
+    keys: dict[str, list[tuple[str, ...]]] = {}  # per table, made once for all its changes
     for change in parsed:
         if change.table == CALENDAR:
             calendar.append(change)
             continue
-        index = _find_row(scenario, change, problems)
+        if change.table not in keys:
+            keys[change.table] = _keys(scenario, TABLE_BY_NAME[change.table])
+        index = _find_row(scenario, change, keys[change.table], problems)
         if index is not None:
             by_row[(change.table, index)].append(change)
     replaced: dict[str, dict[int, Any]] = defaultdict(dict)
@@ -119,7 +151,7 @@ def apply_changes(scenario: Scenario, changes: Mapping[str, object] | Iterable[C
         )
     if problems:
         raise ScenarioInvalid(problems)
-    return ensure_valid(dataclasses.replace(scenario, **updates))
+    return dataclasses.replace(scenario, **updates)
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -187,9 +219,14 @@ def _with_rows(rows: Sequence[Any], replaced: Mapping[int, Any]) -> Sequence[Any
     return tuple(replaced.get(index, record) for index, record in enumerate(rows))
 
 
-def _find_row(scenario: Scenario, change: Change, problems: list[ScenarioError]) -> int | None:
+def _find_row(
+    scenario: Scenario,
+    change: Change,
+    keys: Sequence[tuple[str, ...]],
+    problems: list[ScenarioError],
+) -> int | None:
+    """The index of the row `change` names among the table's `keys`."""
     spec = TABLE_BY_NAME[change.table]
-    keys = _keys(scenario, spec)
     width = len(change.key)
     found = [index for index, key in enumerate(keys) if key[:width] == change.key]
     if len(found) == 1:

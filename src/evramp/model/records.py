@@ -53,7 +53,8 @@ class Record(BaseModel):
     def _booleans_are_not_numbers(cls, data: Any) -> Any:
         # No field is a yes/no, and pydantic would take True as the number 1 (YAML reads `yes`
         # as True): hand booleans on as text, so that they are refused as what they are.
-        if isinstance(data, dict) and any(isinstance(v, bool) for v in data.values()):
+        # (the types as a set: a generator per row cost 0.3 s of reading plant L)
+        if isinstance(data, dict) and bool in set(map(type, data.values())):
             return {k: str(v).lower() if isinstance(v, bool) else v for k, v in data.items()}
         return data
 

@@ -32,10 +32,20 @@ class Check:
     """
 
     run: CheckRun
+    reads: frozenset[str]
+    """Every table it looks at (and `calendar`): a change to any other cannot change what it
+    finds, so a what-if copy of a valid scenario runs only the checks that read what changed."""
     needs: frozenset[str] = frozenset()
     rows: str | None = None
     """The optional table whose rows it checks: with none, it has nothing to check, and is
     neither run nor counted as waiting."""
+    kind: str = ""
+    """What it checks, when one check is run per table (`duplicates`): the kinds of checks
+    waiting are what a user is told, not their parts."""
+
+    @property
+    def said(self) -> str:
+        return self.kind or self.run.__name__
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,8 @@ def check_scenario(
     errors = [error for check in runnable for error in check.run(scenario)]
     if as_of is not None:
         errors.extend(check_actual_dates(scenario, as_of))
-    return Findings(sorted(errors), len(relevant) - len(runnable))
+    waiting = {check.said for check in relevant} - {check.said for check in runnable}
+    return Findings(sorted(errors), len(waiting))
 
 
 def check_actual_dates(scenario: Scenario, as_of: dt.date) -> Iterator[ScenarioError]:
@@ -132,11 +143,12 @@ _KEYS: dict[str, tuple[str, ...]] = {
 }  # actuals may repeat: two receipts of a line on one day add up
 
 
-def check_duplicates(scenario: Scenario) -> Iterator[ScenarioError]:
-    yield from _duplicate_demand(scenario)
-    for table, key in _KEYS.items():
-        if table == "demand":
-            continue
+def _duplicates_in(table: str) -> CheckRun:
+    if table == "demand":
+        return _duplicate_demand
+    key = _KEYS[table]
+
+    def duplicates(scenario: Scenario) -> Iterator[ScenarioError]:
         first_line: dict[tuple[object, ...], int] = {}
         for index, record in _rows(scenario, table):
             value = tuple(getattr(record, k) for k in key)
@@ -152,6 +164,8 @@ def check_duplicates(scenario: Scenario) -> Iterator[ScenarioError]:
                 )
             else:
                 first_line[value] = line
+
+    return duplicates
 
 
 def _duplicate_demand(scenario: Scenario) -> Iterator[ScenarioError]:
@@ -188,38 +202,48 @@ _SHOP_REFERENCES = (
 )
 
 
-def _check_item_references(scenario: Scenario) -> Iterator[ScenarioError]:
-    items = {item.id for item in scenario.items}
-    for table, field in _ITEM_REFERENCES:
-        rows = (
-            _demand_where(~pl.col(field).is_in(list(items)), scenario, field)
-            if table == "demand"
-            else ((index, getattr(record, field)) for index, record in _rows(scenario, table))
-        )
-        for index, value in rows:
-            if value not in items:
-                yield _error(
-                    scenario,
-                    table,
-                    index,
-                    field,
-                    f"unknown item {value!r}; expected an id from items.csv",
-                )
+def _item_references_in(table: str) -> CheckRun:
+    fields = [field for name, field in _ITEM_REFERENCES if name == table]
+
+    def references(scenario: Scenario) -> Iterator[ScenarioError]:
+        items = {item.id for item in scenario.items}
+        for field in fields:
+            rows = (
+                _demand_where(~pl.col(field).is_in(list(items)), scenario, field)
+                if table == "demand"
+                else ((index, getattr(record, field)) for index, record in _rows(scenario, table))
+            )
+            for index, value in rows:
+                if value not in items:
+                    yield _error(
+                        scenario,
+                        table,
+                        index,
+                        field,
+                        f"unknown item {value!r}; expected an id from items.csv",
+                    )
+
+    return references
 
 
-def _check_shop_references(scenario: Scenario) -> Iterator[ScenarioError]:
-    shops = {shop.id for shop in scenario.shops}
-    for table, field in _SHOP_REFERENCES:
-        for index, record in _rows(scenario, table):
-            shop = getattr(record, field)
-            if shop not in shops and not (table == "ramps" and shop == "*"):
-                yield _error(
-                    scenario,
-                    table,
-                    index,
-                    field,
-                    f"unknown shop {shop!r}; expected an id from shops.csv",
-                )
+def _shop_references_in(table: str) -> CheckRun:
+    fields = [field for name, field in _SHOP_REFERENCES if name == table]
+
+    def references(scenario: Scenario) -> Iterator[ScenarioError]:
+        shops = {shop.id for shop in scenario.shops}
+        for field in fields:
+            for index, record in _rows(scenario, table):
+                shop = getattr(record, field)
+                if shop not in shops and not (table == "ramps" and shop == "*"):
+                    yield _error(
+                        scenario,
+                        table,
+                        index,
+                        field,
+                        f"unknown shop {shop!r}; expected an id from shops.csv",
+                    )
+
+    return references
 
 
 def _check_capacity_lines(scenario: Scenario) -> Iterator[ScenarioError]:
@@ -636,29 +660,90 @@ def _vehicles_exist(scenario: Scenario) -> Iterator[ScenarioError]:
         yield ScenarioError("items.csv", 0, "kind", "no vehicle; a plan needs at least one")
 
 
-def _needs(*tables: str) -> frozenset[str]:
-    return frozenset(tables)
+def _tables(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+def _per_table_checks() -> list[Check]:
+    """Duplicates and references, one check per table: a change to suppliers.csv checks its
+    rows against items.csv, not demand.csv's hundred thousand against it too."""
+    checks = [Check(_duplicates_in(table), _tables(table), kind="duplicates") for table in _KEYS]
+    checks += [
+        Check(_item_references_in(table), _tables("items", table), _tables("items"), kind="items")
+        for table in dict.fromkeys(name for name, _ in _ITEM_REFERENCES)
+    ]
+    checks += [
+        Check(_shop_references_in(table), _tables("shops", table), _tables("shops"), kind="shops")
+        for table in dict.fromkeys(name for name, _ in _SHOP_REFERENCES)
+    ]
+    return checks
 
 
 CHECKS: tuple[Check, ...] = (
-    Check(check_duplicates),
-    Check(_check_item_references, _needs("items")),
-    Check(_check_shop_references, _needs("shops")),
-    Check(_check_capacity_lines, _needs("suppliers")),
-    Check(_check_shutdown_shops, _needs("calendar", "shops")),
-    Check(_check_item_roles),  # kinds of the items read; an item not read has none
-    Check(_check_parents_built, _needs("routings")),
-    Check(_check_sources, _needs("routings", "suppliers", "inventory", "receipts")),
-    Check(check_bom_cycles),
-    Check(_check_item_units),
-    Check(_check_bom_units),
-    Check(check_horizon, _needs("calendar")),
-    Check(check_bucket, _needs("calendar")),
-    Check(check_shift_hours, _needs("calendar")),
-    Check(check_shares),
-    Check(check_disruptions, _needs("shops", "suppliers", "ramps")),
-    Check(_vehicles_exist, _needs("items")),
-    Check(check_actual_references, _needs("items", "routings", "suppliers", "demand"), "actuals"),
+    *_per_table_checks(),
+    Check(
+        _check_capacity_lines,
+        _tables("suppliers", "supplier_capacity"),
+        _tables("suppliers"),
+    ),
+    Check(_check_shutdown_shops, _tables("calendar", "shops"), _tables("calendar", "shops")),
+    # kinds of the items read; an item not read has none
+    Check(_check_item_roles, _tables("items", "bom", "demand")),
+    Check(_check_parents_built, _tables("items", "routings", "bom"), _tables("routings")),
+    Check(
+        _check_sources,
+        _tables("items", "routings", "suppliers", "inventory", "receipts"),
+        _tables("routings", "suppliers", "inventory", "receipts"),
+    ),
+    Check(check_bom_cycles, _tables("bom")),
+    Check(_check_item_units, _tables("items")),
+    Check(_check_bom_units, _tables("items", "bom")),
+    Check(check_horizon, _tables("calendar", "demand", "receipts"), _tables("calendar")),
+    Check(check_bucket, _tables("calendar"), _tables("calendar")),
+    Check(check_shift_hours, _tables("calendar", "shops", "shifts"), _tables("calendar")),
+    Check(check_shares, _tables("suppliers")),
+    Check(
+        check_disruptions,
+        _tables("shops", "suppliers", "ramps", "disruptions"),
+        _tables("shops", "suppliers", "ramps"),
+    ),
+    Check(_vehicles_exist, _tables("items"), _tables("items")),
+    Check(
+        check_actual_references,
+        _tables("items", "routings", "suppliers", "demand", "actuals"),
+        _tables("items", "routings", "suppliers", "demand"),
+        "actuals",
+    ),
 )
 
-__all__ = ["CHECKS", "Check", "Findings", "check_scenario", "ensure_valid", "validate"]
+
+def checks_reading(changed: frozenset[str], empty: frozenset[str] = frozenset()) -> list[Check]:
+    """The checks whose findings a change to the tables `changed` (or `calendar`) can alter:
+    those that read one of them, less those with rows to check in a table that is `empty`."""
+    return [
+        check
+        for check in CHECKS
+        if check.reads & changed and (check.rows is None or check.rows not in empty)
+    ]
+
+
+def check_changes(scenario: Scenario, changed: frozenset[str]) -> list[ScenarioError]:
+    """What the checks that read the `changed` tables find in `scenario`, sorted. Of a scenario
+    that was valid before the change, these are all its problems; `scenario` need hold only the
+    tables those checks read (`Check.reads`)."""
+    empty = frozenset(spec.name for spec in TABLE_BY_NAME.values() if not scenario.table(spec.name))
+    return sorted(
+        error for check in checks_reading(changed, empty) for error in check.run(scenario)
+    )
+
+
+__all__ = [
+    "CHECKS",
+    "Check",
+    "Findings",
+    "check_changes",
+    "check_scenario",
+    "checks_reading",
+    "ensure_valid",
+    "validate",
+]

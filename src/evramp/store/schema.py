@@ -58,6 +58,8 @@ revision_table = Table(
     Column("name", String(40), primary_key=True),
     Column("columns", Text, nullable=False),
     Column("rows", Integer, nullable=False),
+    # SHA-256 of the table's rows (`TableRows.digest`); the revision's hash is made of these.
+    Column("hash", String(64), nullable=False),
 )
 
 revision_row = Table(

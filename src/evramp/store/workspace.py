@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +31,17 @@ from evramp.store.engine import (
     writing,
 )
 from evramp.store.plans import PlanParts, evramp_version
-from evramp.store.rows import Content, Line, TableRows, delta, delta_size, header_text, overlay
+from evramp.store.rows import (
+    Content,
+    Delta,
+    Line,
+    TableRows,
+    content_hash,
+    delta,
+    delta_size,
+    header_text,
+    overlay,
+)
 
 NAME = re.compile(r"[^\W][\w.\-+]*")
 """A scenario's name: letters, digits, `.`, `-`, `_`, `+`; not `@`, which starts a revision."""
@@ -196,10 +206,22 @@ class Workspace:
             revisions = [self._revision_by_id(connection, id_) for id_ in ids]
             return [(revision, self._plans_of(connection, revision)) for revision in revisions]
 
-    def content(self, ref: str) -> tuple[RevisionInfo, Content]:
+    def content(
+        self, ref: str, tables: Collection[str] | None = None
+    ) -> tuple[RevisionInfo, Content]:
+        """The revision `ref` and its content: every table, or only `tables`."""
         with reading(self.engine) as connection:
             revision = self._resolve(connection, ref)
-            return revision, self._content(connection, revision.id)
+            chain = self._chain(connection, revision.id)
+            return revision, self._overlaid(connection, chain, tables)
+
+    def table_rows(self, ref: str) -> dict[str, int]:
+        """How many rows each table of the revision `ref` has (without reading them)."""
+        with reading(self.engine) as connection:
+            revision = self._resolve(connection, ref)
+            return {
+                name: rows for name, (_, rows, _) in self._tables(connection, revision.id).items()
+            }
 
     def stored_bytes(self, ref: str) -> int:
         """The bytes of the row lines the revision itself stores (not its ancestors')."""
@@ -264,9 +286,10 @@ class Workspace:
         source: str,
         base_content: Content | None = None,
     ) -> RevisionInfo:
-        """A new scenario `name` whose first revision is `content`, stored as what differs
-        from the revision `base`. `base_content`: that revision's content if the caller read
-        it already (revisions never change, so it is not read again: 0.7 s on plant L)."""
+        """A new scenario `name` whose first revision is the revision `base` with the tables of
+        `content` (and its header): a table `content` does not hold is the base's. It stores
+        what differs from `base`. `base_content`: those tables of `base` if the caller read
+        them already (revisions never change, so they are not read again)."""
         check_name(name)
         with self._writing() as connection:
             parent = self._resolve(connection, base)
@@ -357,21 +380,21 @@ class Workspace:
         source: str,
         parent_content: Content | None = None,
     ) -> RevisionInfo:
-        changes = None
-        if parent is not None:
-            chain = self._chain(connection, parent.id)
-            if parent_content is None:
-                parent_content = self._overlaid(connection, chain)
-            changes = delta(parent_content, content)
-            long_chain = len(chain) >= MAX_CHAIN
-            if long_chain or delta_size(changes) > FULL_SHARE * max(content.rows, 1):
-                changes = None
+        """A new revision: `content` holds the header and every table, or (with a `parent`)
+        the tables that may differ from the parent's; the others are the parent's."""
+        tables = {} if parent is None else self._tables(connection, parent.id)
+        tables.update(
+            (name, (table.columns, len(table.live), table.digest))
+            for name, table in content.tables.items()
+        )
+        changes = self._changes(connection, parent, content, tables, parent_content)
         full = changes is None
         if changes is None:
-            changes = {
-                name: [(position, line) for position, line in enumerate(table.live)]
-                for name, table in content.tables.items()
-            }
+            whole = content
+            if parent is not None and set(content.tables) != set(tables):
+                above = self._overlaid(connection, self._chain(connection, parent.id))
+                whole = Content(content.header, {**above.tables, **content.tables})
+            changes = {name: list(enumerate(table.live)) for name, table in whole.tables.items()}
         number = (
             connection.execute(
                 select(func.coalesce(func.max(schema.revision.c.number), 0)).where(
@@ -380,6 +403,7 @@ class Workspace:
             ).scalar_one()
             + 1
         )
+        digests = {name: (columns, digest) for name, (columns, _, digest) in tables.items()}
         revision_id = connection.execute(
             schema.revision.insert()
             .values(
@@ -387,10 +411,10 @@ class Workspace:
                 number=number,
                 parent_id=None if parent is None else parent.id,
                 full=full,
-                hash=content.hash(),
+                hash=content_hash(content.header, digests),
                 header=header_text(content.header),
                 source=source,
-                rows=content.rows,
+                rows=sum(rows for _, rows, _ in tables.values()),
                 stored_rows=delta_size(changes),
                 created=_now(),
                 evramp_version=evramp_version(),
@@ -403,10 +427,11 @@ class Workspace:
                 {
                     "revision_id": revision_id,
                     "name": name,
-                    "columns": table.columns,
-                    "rows": len(table.live),
+                    "columns": columns,
+                    "rows": rows,
+                    "hash": digest,
                 }
-                for name, table in content.tables.items()
+                for name, (columns, rows, digest) in tables.items()
             ],
         )
         rows = [
@@ -418,37 +443,65 @@ class Workspace:
             connection.execute(schema.revision_row.insert(), rows)
         return self._revision_by_id(connection, revision_id)
 
-    def _content(self, connection: Connection, revision_id: int) -> Content:
-        """The revision's rows: its nearest full ancestor's, each delta overlaid in order."""
-        return self._overlaid(connection, self._chain(connection, revision_id))
+    def _changes(
+        self,
+        connection: Connection,
+        parent: RevisionInfo | None,
+        content: Content,
+        tables: Mapping[str, tuple[str, int, str]],
+        parent_content: Content | None,
+    ) -> Delta | None:
+        """What a revision of `content` stores over `parent`; None: store it whole (no
+        parent, a long chain, or more than `FULL_SHARE` of its rows changed)."""
+        if parent is None:
+            return None
+        chain = self._chain(connection, parent.id)
+        if len(chain) >= MAX_CHAIN:
+            return None
+        if parent_content is None or not set(content.tables) <= set(parent_content.tables):
+            parent_content = self._overlaid(connection, chain, set(content.tables))
+        changes = delta(parent_content, content)
+        total = sum(rows for _, rows, _ in tables.values())
+        return None if delta_size(changes) > FULL_SHARE * max(total, 1) else changes
 
-    def _overlaid(self, connection: Connection, chain: list[RowMapping]) -> Content:
-        """The content of `chain[0]` (`_chain`'s revision and ancestors, newest first)."""
+    def _tables(self, connection: Connection, revision_id: int) -> dict[str, tuple[str, int, str]]:
+        """Each table of the revision: its columns, rows and digest."""
+        rows = connection.execute(
+            select(
+                schema.revision_table.c.name,
+                schema.revision_table.c.columns,
+                schema.revision_table.c.rows,
+                schema.revision_table.c.hash,
+            ).where(schema.revision_table.c.revision_id == revision_id)
+        ).all()
+        return {name: (columns, count, digest) for name, columns, count, digest in rows}
+
+    def _overlaid(
+        self, connection: Connection, chain: list[RowMapping], tables: Collection[str] | None = None
+    ) -> Content:
+        """The content of `chain[0]` (`_chain`'s revision and ancestors, newest first): every
+        table, or only `tables`."""
         revision_id = chain[0]["id"]
         lines: dict[str, list[Line]] = {}
-        for row in reversed(chain):
-            stored = connection.execute(
-                select(
-                    schema.revision_row.c.table_name,
-                    schema.revision_row.c.position,
-                    schema.revision_row.c.content,
-                )
-                .where(schema.revision_row.c.revision_id == row["id"])
-                .order_by(schema.revision_row.c.table_name, schema.revision_row.c.position)
-            ).all()
+        row = schema.revision_row.c
+        for link in reversed(chain):
+            query = select(row.table_name, row.position, row.content).where(
+                row.revision_id == link["id"]
+            )
+            if tables is not None:
+                query = query.where(row.table_name.in_(sorted(tables)))
+            stored = connection.execute(query.order_by(row.table_name, row.position)).all()
             changes: dict[str, list[tuple[int, Line]]] = {}
             for table, position, line in stored:
                 changes.setdefault(table, []).append((position, line))
             overlay(lines, changes)
-        columns = dict(
-            connection.execute(
-                select(schema.revision_table.c.name, schema.revision_table.c.columns).where(
-                    schema.revision_table.c.revision_id == revision_id
-                )
-            ).all()
-        )
-        tables = {name: TableRows(columns[name], lines.get(name, [])) for name in columns}
-        return Content(json.loads(chain[0]["header"]), tables)
+        columns = {
+            name: value[0]
+            for name, value in self._tables(connection, revision_id).items()
+            if tables is None or name in tables
+        }
+        kept = {name: TableRows(columns[name], lines.get(name, [])) for name in columns}
+        return Content(json.loads(chain[0]["header"]), kept)
 
     def _chain(self, connection: Connection, revision_id: int) -> list[RowMapping]:
         """The revision and its ancestors up to the nearest full one, newest first."""
