@@ -6,6 +6,7 @@ their history; a revision stores only the lines that differ from its parent's (`
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 import hashlib
 import io
@@ -23,20 +24,19 @@ from evramp.model import SCENARIO_FILE, TABLES, Scenario, TableSpec
 from evramp.model.columns import DemandTable
 
 Line = str | None
-"""A table's row as a CSV line; None where a parent's row was removed."""
+"""A table's row as a CSV line; None: a parent's row removed."""
 
 
 @dataclass(frozen=True)
 class TableRows:
-    """A table's header line and its rows' lines (None: a removed row, kept so that the
-    positions of the others stay what a child revision's delta refers to)."""
+    """A table's header line and its rows' lines in order, and where each row is stored: its
+    position, ascending with room between them (`GAP`), so that a row inserted or removed
+    later is one stored line, not a shift of every line after it."""
 
     columns: str
-    lines: Sequence[Line]
-
-    @property
-    def live(self) -> list[str]:
-        return [line for line in self.lines if line is not None]
+    live: Sequence[str]
+    positions: Sequence[int] | None = None
+    """None: not stored yet (a revision stored whole places the k-th row at k * `GAP`)."""
 
     @functools.cached_property
     def digest(self) -> str:
@@ -127,11 +127,11 @@ def content_of(
         if unchanged is not None and spec.name in unchanged[1].tables:
             before, kept = unchanged[0].table(spec.name), unchanged[1].tables[spec.name]
             if before is rows:
-                tables[spec.name] = TableRows(kept.columns, kept.live)
+                tables[spec.name] = kept
                 continue
             lines = _lines_changed(spec, before, rows, kept)
             if lines is not None:
-                tables[spec.name] = TableRows(kept.columns, lines)
+                tables[spec.name] = TableRows(kept.columns, lines, kept.positions)
                 continue
         columns, written = _records_of(table_csv(spec, rows, every_column=True))
         tables[spec.name] = TableRows(columns, written)
@@ -144,7 +144,7 @@ def _lines_changed(
     """`kept`'s lines with those of the records of `rows` that are not `before`'s written
     again; None when the rows do not line up one to one (then the table is written whole).
     Each row's line depends on that row alone (every column is written)."""
-    live = kept.live
+    live = list(kept.live)
     if isinstance(rows, DemandTable) or not len(before) == len(rows) == len(live):
         return None
     changed = [n for n, (old, new) in enumerate(zip(before, rows, strict=True)) if old is not new]
@@ -177,36 +177,134 @@ def _records_of(text: str) -> tuple[str, list[str]]:
 Delta = dict[str, list[tuple[int, Line]]]
 """Per table, the (position, line) pairs a child revision stores over its parent's lines."""
 
+GAP = 256
+"""Room left between the positions of a table's rows when it is stored whole: up to 255
+rows fit between two (eight times over at one place, halving the room each time) before
+a delta must place rows again. Positions stay below 2**31 up to 8 million rows."""
+
+
+def stored_whole(table: TableRows) -> list[tuple[int, Line]]:
+    """The (position, line) pairs of a table stored whole (room before the first row too)."""
+    gap = _gap(len(table.live))
+    return [((n + 1) * gap, line) for n, line in enumerate(table.live)]
+
+
+def _gap(rows: int) -> int:
+    return max(1, min(GAP, (2**31 - 1) // (rows + 2)))  # positions are 32-bit on Postgres
+
 
 def delta(parent: Content, child: Content) -> Delta:
-    """What `child` stores over `parent`: the k-th live line of the child against the k-th
-    live line of the parent; lines beyond the parent's appended, those beyond the child's
-    removed."""
+    """What `child` stores over `parent`, table by table: the rows of the child are matched
+    to the parent's (`difflib.SequenceMatcher`, when the counts differ); a matched row keeps
+    its position and is stored only if its line changed, an unmatched one is placed between
+    its neighbours, and each parent row left unmatched is stored as removed (None)."""
     changes: Delta = {}
     for name, table in child.tables.items():
-        old = parent.tables[name].lines if name in parent.tables else ()
-        live = [position for position, line in enumerate(old) if line is not None]
-        new = table.live
-        pairs: list[tuple[int, Line]] = [
-            (position, line)
-            for position, line in zip(live, new, strict=False)
-            if old[position] != line
-        ]
-        pairs.extend((len(old) + n, line) for n, line in enumerate(new[len(live) :]))
-        pairs.extend((position, None) for position in live[len(new) :])
+        before = parent.tables.get(name, TableRows(table.columns, ()))
+        pairs = _table_delta(before, table.live)
         if pairs:
             changes[name] = pairs
     return changes
 
 
-def overlay(base: dict[str, list[Line]], changes: Mapping[str, list[tuple[int, Line]]]) -> None:
+def _table_delta(before: TableRows, new: Sequence[str]) -> list[tuple[int, Line]]:
+    old = before.live
+    at = list(before.positions) if before.positions is not None else [n for n in range(len(old))]
+    placed: list[int | None] = [None] * len(new)
+    if len(old) == len(new) and _differing(old, new) <= ROW_FOR_ROW:  # a copy's --set changes
+        placed = list(at)
+    else:
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag in ("equal", "replace"):
+                width = min(i2 - i1, j2 - j1)
+                placed[j1 : j1 + width] = at[i1 : i1 + width]
+    positions = _fill(placed, _gap(len(new)))
+    line_at = dict(zip(at, old, strict=True))
+    pairs: list[tuple[int, Line]] = [
+        (position, line)
+        for position, line in zip(positions, new, strict=True)
+        if line_at.get(position) != line
+    ]
+    kept = set(positions)
+    pairs.extend((position, None) for position in at if position not in kept)
+    return pairs
+
+
+ROW_FOR_ROW = 16
+"""Up to this many lines differing between tables of one length, rows are matched row for
+row (what a copy's `--set` changes are) without running the matcher."""
+
+
+def _differing(old: Sequence[str], new: Sequence[str]) -> int:
+    return sum(1 for a, b in zip(old, new, strict=True) if a != b)
+
+
+def _fill(placed: list[int | None], gap: int) -> list[int]:
+    """Positions for every row: those `placed` kept, each run of unplaced rows spread between
+    its neighbours. Where a run does not fit, the window around it widens (by 1, 2, 4, ...
+    rows on each side, whose rows are placed again) until it is at most half full, so that
+    rows inserted at one place revision after revision cost a few lines each, not a shift of
+    the table (the list-labelling of order-maintenance structures, written here because no
+    library keeps positions in a table of stored rows)."""
+    at = list(placed)
+    j = 0
+    while j < len(at):
+        if at[j] is not None:
+            j += 1
+            continue
+        start = j
+        while j < len(at) and at[j] is None:
+            j += 1
+        j = _spread(at, start, j, gap)
+    return [position for position in at if position is not None]
+
+
+def _spread(at: list[int | None], start: int, end: int, gap: int) -> int:
+    """Place the rows `at[start:end]` (a run of unplaced ones, at first) between the rows
+    around them, widening the window until they fit; returns the window's end. The k-th
+    widening asks for a window at most 1 - k / (2 * levels) full (full at first, half full
+    when it spans the table), which keeps the rows placed again few on average."""
+    width, level, levels = 1, 0, max(1, len(at).bit_length())
+    while True:
+        low = _position(at, start - 1, -1)
+        if end == len(at):  # after the last row there is always room
+            for k in range(start, end):
+                at[k] = low + gap * (k - start + 1)
+            return end
+        high = _position(at, end, 0)
+        rows = end - start
+        if rows <= (1 - level / (2 * levels)) * (high - low - 1):
+            for k in range(start, end):
+                at[k] = low + (high - low) * (k - start + 1) // (rows + 1)
+            return end
+        start, end = max(0, start - width), min(len(at), end + width)
+        width, level = 2 * width, level + 1
+
+
+def _position(at: list[int | None], index: int, default: int) -> int:
+    if index < 0:
+        return default
+    position = at[index]
+    assert position is not None  # the rows around a window are placed
+    return position
+
+
+def overlay(base: dict[str, dict[int, Line]], changes: Delta) -> None:
     """Apply a revision's stored lines to its parent's (in place)."""
     for name, pairs in changes.items():
-        lines = base.setdefault(name, [])
-        for position, line in sorted(pairs, key=lambda pair: pair[0]):
-            if position >= len(lines):
-                lines.extend([None] * (position + 1 - len(lines)))
-            lines[position] = line
+        lines = base.setdefault(name, {})
+        for position, line in pairs:
+            if line is None:
+                lines.pop(position, None)
+            else:
+                lines[position] = line
+
+
+def in_order(columns: str, lines: Mapping[int, Line]) -> TableRows:
+    """The table of the lines `overlay` left, in the order of their positions."""
+    positions = sorted(position for position, line in lines.items() if line is not None)
+    return TableRows(columns, [lines[position] or "" for position in positions], positions)
 
 
 def delta_size(changes: Delta) -> int:

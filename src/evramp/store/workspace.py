@@ -35,12 +35,13 @@ from evramp.store.rows import (
     Content,
     Delta,
     Line,
-    TableRows,
     content_hash,
     delta,
     delta_size,
     header_text,
+    in_order,
     overlay,
+    stored_whole,
 )
 
 NAME = re.compile(r"[^\W][\w.\-+]*")
@@ -394,7 +395,7 @@ class Workspace:
             if parent is not None and set(content.tables) != set(tables):
                 above = self._overlaid(connection, self._chain(connection, parent.id))
                 whole = Content(content.header, {**above.tables, **content.tables})
-            changes = {name: list(enumerate(table.live)) for name, table in whole.tables.items()}
+            changes = {name: stored_whole(table) for name, table in whole.tables.items()}
         number = (
             connection.execute(
                 select(func.coalesce(func.max(schema.revision.c.number), 0)).where(
@@ -482,7 +483,7 @@ class Workspace:
         """The content of `chain[0]` (`_chain`'s revision and ancestors, newest first): every
         table, or only `tables`."""
         revision_id = chain[0]["id"]
-        lines: dict[str, list[Line]] = {}
+        lines: dict[str, dict[int, Line]] = {}
         row = schema.revision_row.c
         for link in reversed(chain):
             query = select(row.table_name, row.position, row.content).where(
@@ -500,7 +501,7 @@ class Workspace:
             for name, value in self._tables(connection, revision_id).items()
             if tables is None or name in tables
         }
-        kept = {name: TableRows(columns[name], lines.get(name, [])) for name in columns}
+        kept = {name: in_order(columns[name], lines.get(name, {})) for name in columns}
         return Content(json.loads(chain[0]["header"]), kept)
 
     def _chain(self, connection: Connection, revision_id: int) -> list[RowMapping]:

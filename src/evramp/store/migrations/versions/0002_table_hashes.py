@@ -53,7 +53,7 @@ def upgrade() -> None:
         sa.select(_revision.c.id, _revision.c.parent_id, _revision.c.full, _revision.c.header)
     ).all()
     waiting = Counter(row.parent_id for row in revisions if not row.full)
-    lines: dict[int, dict[str, list[str | None]]] = {}
+    lines: dict[int, dict[str, dict[int, str]]] = {}
     for row in sorted(revisions, key=lambda row: row.id):  # a parent is older than its child
         lines[row.id] = _lines(connection, row, lines)
         _rehash(connection, row, lines[row.id])
@@ -68,31 +68,33 @@ def upgrade() -> None:
 
 
 def _lines(
-    connection: sa.Connection, row: Any, known: dict[int, dict[str, list[str | None]]]
-) -> dict[str, list[str | None]]:
-    """The revision's lines per table: its parent's with its own stored lines overlaid."""
-    base = {} if row.full else {name: list(t) for name, t in known[row.parent_id].items()}
+    connection: sa.Connection, row: Any, known: dict[int, dict[str, dict[int, str]]]
+) -> dict[str, dict[int, str]]:
+    """The revision's lines per table by position: its parent's with its own overlaid."""
+    base = {} if row.full else {name: dict(t) for name, t in known[row.parent_id].items()}
     stored = connection.execute(
-        sa.select(_row.c.table_name, _row.c.position, _row.c.content)
-        .where(_row.c.revision_id == row.id)
-        .order_by(_row.c.table_name, _row.c.position)
+        sa.select(_row.c.table_name, _row.c.position, _row.c.content).where(
+            _row.c.revision_id == row.id
+        )
     ).all()
     for name, position, content in stored:
-        table = base.setdefault(name, [])
-        if position >= len(table):
-            table.extend([None] * (position + 1 - len(table)))
-        table[position] = content
+        table = base.setdefault(name, {})
+        if content is None:
+            table.pop(position, None)
+        else:
+            table[position] = content
     return base
 
 
-def _rehash(connection: sa.Connection, row: Any, lines: dict[str, list[str | None]]) -> None:
+def _rehash(connection: sa.Connection, row: Any, lines: dict[str, dict[int, str]]) -> None:
     header = json.dumps(json.loads(row.header), sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(header.encode())
     tables = connection.execute(
         sa.select(_table.c.name, _table.c.columns).where(_table.c.revision_id == row.id)
     ).all()
     for name, columns in sorted(tables):
-        live = [line for line in lines.get(name, []) if line is not None]
+        table = lines.get(name, {})
+        live = [table[position] for position in sorted(table)]
         table_digest = hashlib.sha256("\n".join(live).encode()).hexdigest()
         digest.update(f"\0{name}\0{columns}\0{table_digest}".encode())
         connection.execute(
