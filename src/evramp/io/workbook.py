@@ -489,12 +489,13 @@ class _Places:
     ) -> ScenarioError:
         """`error` at `column` of `row` of `sheet`, said to be about `name` (the column's)."""
         place, name = f"{self.book}: {sheet}", column if name is None else name
+        message = _in_sheets(error.message)
         if not row:
-            return ScenarioError(place, 0, name, error.message)
+            return ScenarioError(place, 0, name, message)
         cell = f"{row}:{row}"
         if column in columns:
             cell = f"{column_letters(columns.index(column))}{row}"
-        return ScenarioError(place, row, name, error.message, cell)
+        return ScenarioError(place, row, name, message, cell)
 
     def _in_header(self, error: ScenarioError) -> ScenarioError:
         """`calendar.first_week` is the row of the key `first_week`; `calendar.shutdowns.2.start`
@@ -510,6 +511,17 @@ class _Places:
         key = ".".join(parts)
         row = self.keys.get(key, 0)
         return self._at(SCENARIO_SHEET, list(KEY_COLUMNS), row, "value", error, key)
+
+
+_TABLE_FILES = re.compile(r"\b(" + "|".join(re.escape(spec.file) for spec in TABLES) + r")\b")
+
+
+def _in_sheets(message: str) -> str:
+    """A message of the checks, which name the tables by their files ("expected an id from
+    items.csv"), as said of a workbook ("from the items sheet")."""
+    return _TABLE_FILES.sub(
+        lambda found: f"the {found.group(1).removesuffix('.csv')} sheet", message
+    )
 
 
 def column_letters(index: int) -> str:
