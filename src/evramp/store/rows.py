@@ -279,6 +279,8 @@ def _spread(at: list[int | None], start: int, end: int, gap: int) -> int:
                 at[k] = low + (high - low) * (k - start + 1) // (rows + 1)
             return end
         start, end = max(0, start - width), min(len(at), end + width)
+        while end < len(at) and at[end] is None:  # a run of unplaced rows joins the window
+            end += 1
         width, level = 2 * width, level + 1
 
 
