@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from evramp.io.tables import write_tables
 from evramp.io.workbook import read_workbook, write_plan_workbook, write_workbook
 from evramp.model import Scenario
 from generate import generate
+from timing import best_of
 
 
 @dataclass(frozen=True)
@@ -36,15 +35,6 @@ class Row:
     xlsx_seconds: float
     csv_bytes: int
     xlsx_bytes: int
-
-
-def seconds(action: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def size_of(path: Path) -> int:
@@ -61,10 +51,10 @@ def scenario_of(case: str) -> Scenario:
 
 def scenario_rows(case: str, scenario: Scenario, folder: Path, repeat: int) -> list[Row]:
     plant, book = folder / case, folder / f"{case}.xlsx"
-    write_csv = seconds(lambda: write_scenario(scenario, plant), repeat)
-    write_xlsx = seconds(lambda: write_workbook(scenario, book), repeat)
-    read_csv = seconds(lambda: load_scenario(plant), repeat)
-    read_xlsx = seconds(lambda: read_workbook(book), repeat)
+    write_csv = best_of(lambda: write_scenario(scenario, plant), repeat)
+    write_xlsx = best_of(lambda: write_workbook(scenario, book), repeat)
+    read_csv = best_of(lambda: load_scenario(plant), repeat)
+    read_xlsx = best_of(lambda: read_workbook(book), repeat)
     sizes = size_of(plant), size_of(book)
     return [
         Row(case, "scenario write", write_csv, write_xlsx, *sizes),
@@ -77,8 +67,8 @@ def plan_row(case: str, scenario: Scenario, folder: Path, repeat: int) -> Row:
 
     tables = plan(scenario).tables()
     plan_folder, book = folder / f"{case}-plan" / "plan", folder / f"{case}-plan.xlsx"
-    write_csv = seconds(lambda: write_tables(plan_folder, tables), repeat)
-    write_xlsx = seconds(lambda: write_plan_workbook(tables, book), repeat)
+    write_csv = best_of(lambda: write_tables(plan_folder, tables), repeat)
+    write_xlsx = best_of(lambda: write_plan_workbook(tables, book), repeat)
     return Row(case, "plan write", write_csv, write_xlsx, size_of(plan_folder), size_of(book))
 
 

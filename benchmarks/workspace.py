@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +46,7 @@ from evramp.app.workspace import (
 from evramp.io import builtin_scenario_path, load_scenario
 from evramp.store import Workspace
 from generate import write
+from timing import best_of
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # the throwaway Postgres cluster of the test setup
@@ -60,15 +61,6 @@ class Row:
     seconds: float
     note: str = ""
     target: str = ""
-
-
-def best(action: Callable[[], object], repeat: int) -> float:
-    fastest = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        fastest = min(fastest, time.perf_counter() - started)
-    return fastest
 
 
 def plant(case: str) -> Path:
@@ -97,7 +89,7 @@ def stored_bytes(db: str, ref: str) -> int:
 
 def measure(backend: str, db: str, repeat: int, plan_case: str, work: Path) -> list[Row]:
     rows: list[Row] = []
-    default = best(lambda: import_scenario("yizhuang", f"default-{time.time_ns()}", db), repeat)
+    default = best_of(lambda: import_scenario("yizhuang", f"default-{time.time_ns()}", db), repeat)
     rows.append(Row(backend, "import default", default, target="< 0.5 s"))
     large = plant("L")
     count = 0
@@ -107,7 +99,7 @@ def measure(backend: str, db: str, repeat: int, plan_case: str, work: Path) -> l
         count += 1
         import_scenario(large, f"L{count}", db)
 
-    rows.append(Row(backend, "import L", best(import_large, repeat), target="< 10 s"))
+    rows.append(Row(backend, "import L", best_of(import_large, repeat), target="< 10 s"))
     parent = Workspace.open(db).revision("L1")
     changes = read_changes(ten_changes(large))
     copies = 0
@@ -117,7 +109,7 @@ def measure(backend: str, db: str, repeat: int, plan_case: str, work: Path) -> l
         copies += 1
         copy_scenario("L1", f"L-whatif{copies}", changes, db)
 
-    copied = best(copy, repeat)
+    copied = best_of(copy, repeat)
     copy_bytes = stored_bytes(db, "L-whatif1")
     share = copy_bytes / stored_bytes(db, parent.ref)
     rows.append(
@@ -137,7 +129,7 @@ def measure(backend: str, db: str, repeat: int, plan_case: str, work: Path) -> l
     rows.append(Row(backend, f"full copy of L ({how})", seconds, note))
     rows.append(plan_read(backend, db, plan_case, repeat))
     book = work / f"{backend}-L.xlsx"
-    exported = best(lambda: export_scenario("L1", book, db), repeat)
+    exported = best_of(lambda: export_scenario("L1", book, db), repeat)
     rows.append(Row(backend, "export L .xlsx", exported, f"{book.stat().st_size / 1e6:.1f} MB"))
     books = 0
 
@@ -146,7 +138,7 @@ def measure(backend: str, db: str, repeat: int, plan_case: str, work: Path) -> l
         books += 1
         import_scenario(book, f"L-book{books}", db)
 
-    rows.append(Row(backend, "import L .xlsx", best(import_book, repeat)))
+    rows.append(Row(backend, "import L .xlsx", best_of(import_book, repeat)))
     return rows
 
 
@@ -156,7 +148,7 @@ def plan_read(backend: str, db: str, case: str, repeat: int) -> Row:
     folder = builtin_scenario_path() if case == "default" else plant(case)
     revision = import_scenario(folder, f"{case}-planned", db).revision
     store_plan(revision, plan(load_scenario(folder)), db=db)
-    seconds = best(lambda: read_plan(revision.ref, db=db), repeat)
+    seconds = best_of(lambda: read_plan(revision.ref, db=db), repeat)
     return Row(backend, f"read plan {case}", seconds, target="< 1 s" if case == "M" else "")
 
 
@@ -177,7 +169,7 @@ def full_copy(
             with sqlite3.connect(file) as source, sqlite3.connect(work / "copy.sqlite") as copy:
                 source.backup(copy)
 
-        seconds = best(backup, repeat)
+        seconds = best_of(backup, repeat)
         return seconds, "SQLite backup", (work / "copy.sqlite").stat().st_size
     bin_dir = postgres.find_binaries().initdb.parent
     alone = postgres.create_database(postgres_server(db))
@@ -191,7 +183,7 @@ def full_copy(
         run([str(bin_dir / "pg_dump"), *connect, "-Fc", "-f", str(dump), str(url.database)])
         run([str(bin_dir / "pg_restore"), *connect, "-d", str(restored), str(dump)])
 
-    seconds = best(dump_and_restore, repeat)
+    seconds = best_of(dump_and_restore, repeat)
     with sa.create_engine(alone).connect() as connection:
         size = connection.execute(sa.text("SELECT pg_database_size(current_database())")).scalar()
     return seconds, "pg_dump + pg_restore", int(size or 0)
