@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -209,6 +210,27 @@ def test_the_command_refuses_bad_actuals_with_exit_2_and_writes_nothing(tmp_path
     assert "actuals.csv:3: quantity: must be >= 0, got -5" in run.stderr
     assert "actuals.csv:4: date:" in run.stderr
     assert not (out / "plan").exists()
+
+
+def test_bad_actuals_in_a_workbook_are_refused_at_their_sheet_and_cell(tmp_path: Path) -> None:
+    """The overdraw is found in re-planning, after the workbook was read: it is still said at
+    the actuals sheet's cell, not at a line of actuals.csv."""
+    from evramp.io.workbook import write_workbook
+
+    scenario = plant(0, built("CAR", "GA", 0, 50), built("BODY", "BODYSHOP", 0, 50))
+    overdrawn = dataclasses.replace(scenario, actuals=(*scenario.actuals, delivered("O1", 0, 80)))
+    book = write_workbook(overdrawn, tmp_path / "plant.xlsx")
+    run = subprocess.run(
+        [EVRAMP, "replan", str(book), "--as-of", str(week(3)), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert re.search(r"plant\.xlsx: actuals![A-Z]+4: quantity: CAR is overdrawn", run.stderr), (
+        run.stderr
+    )
+    assert "actuals.csv" not in run.stderr
 
 
 def test_the_command_replans_from_the_plan_it_wrote_and_reports_the_change(

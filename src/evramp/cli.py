@@ -387,7 +387,7 @@ def replan_command(
     target = out_folder(out, folder, "plan")
     if previous is None and (target / "plan" / "builds.csv").is_file():
         previous = target / "plan"
-    options = ReplanOptions(as_of.date(), frozen, previous, alpha)
+    options = ReplanOptions(as_of.date(), frozen, previous, alpha, source=folder)
     plan_options = PlanOptions(
         time_limit, level_weight=level_weight, max_rate_change=max_rate_change
     )

@@ -18,7 +18,7 @@ from evramp.app.planning import (
     planning_label,
     write_step,
 )
-from evramp.app.scenarios import rejected
+from evramp.app.scenarios import located, rejected
 from evramp.app.steps import Say, StepRunner, run_step, say_nothing
 from evramp.io import WrittenResult, write_result
 from evramp.io.plan_folder import PlanFiles, PlanFolderInvalid, read_plan_folder
@@ -41,6 +41,9 @@ class ReplanOptions:
     """The plan folder re-planned; None: no previous plan (nothing frozen, a cold start)."""
     alpha: float = 0.9
     """Weight of each later bucket in the weighted instability."""
+    source: Path | None = None
+    """The folder or workbook the scenario was read from (the problems the re-plan finds in
+    its actuals are located in a workbook's sheets and cells)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def replan(
                 warm=warm,
             )
         except ScenarioInvalid as invalid:
-            raise rejected(scenario.name, invalid) from None
+            raise rejected(scenario.name, located(options.source, invalid)) from None
         except PlanFailed as failed:
             raise NoPlan(f"{failed}; no plan written") from None
 

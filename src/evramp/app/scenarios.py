@@ -65,6 +65,16 @@ def _read(folder: Path, as_of: dt.date | None = None) -> Scenario:
     return scenario
 
 
+def located(source: Path | None, invalid: ScenarioInvalid) -> ScenarioInvalid:
+    """`invalid`, found after the scenario was read from `source`, at its sheets and cells
+    when `source` is a workbook (such problems name a table's file and line)."""
+    if source is None or not is_workbook(source):
+        return invalid
+    from evramp.io.workbook import locate_errors
+
+    return ScenarioInvalid(locate_errors(source, invalid.errors), skipped=invalid.skipped)
+
+
 def horizon_words(scenario: Scenario) -> str:
     """`178 weeks`, `1,246 days`, `41 months`: what is planned."""
     count = len(scenario.calendar.buckets)

@@ -249,6 +249,21 @@ def read_workbook(path: str | Path, as_of: dt.date | None = None) -> Scenario:
         raise ScenarioInvalid(located, skipped=invalid.skipped) from None
 
 
+def locate_errors(path: str | Path, errors: Sequence[ScenarioError]) -> list[ScenarioError]:
+    """`errors` found in a scenario read from the workbook `path` after it was read (a re-plan's
+    checks of its actuals), which name a table's file and line, at their sheets and cells:
+    `actuals.csv:7: quantity` is `BOOK.xlsx: actuals!F7: quantity`."""
+    path = Path(path)
+    book = _open(path)
+    places = _Places(path.name)
+    for spec in TABLES:
+        name = sheet_name(spec)
+        if name in book.sheet_names and any(error.file == spec.file for error in errors):
+            header = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=1)
+            places.sheets[spec.file] = (name, [cell_text(value) for value in header[0]])
+    return [places.locate(error) for error in errors]
+
+
 def _open(path: Path) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_path(str(path))
