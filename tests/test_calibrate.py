@@ -328,6 +328,29 @@ def test_a_learning_curve_with_3_percent_noise(seed: int) -> None:
     assert fit.forecast.fitted == pytest.approx(ahead, rel=0.02)
 
 
+def test_no_estimator_finds_the_start_volume_within_2_percent_at_this_noise() -> None:
+    """Why the start volume (and the full volume) have no 2 % test: the Cramer-Rao bound. On
+    the weeks of the noisy tests that are on the curve, with 3 % noise on log output, any
+    unbiased estimate of the start volume has a standard deviation of at least 30 % of it, of
+    the full volume at least 7 %, of the learning rate under 1 % (2 % is two of them): only the
+    learning rate, and the capacity ahead, can be held to 2 %. Computed from the model's
+    derivatives at the truth: log share = b log(start + experience) - b log(full)."""
+    rate, full, start = TRUE_LEARNING
+    slope = -math.log2(rate)
+    output = learning_output(learning(*TRUE_LEARNING), 25)
+    experience = start + np.concatenate([[0.0], np.cumsum(output)[:-1]])
+    on_curve = np.concatenate([[False], np.diff(output) > 1e-9]) & (np.arange(25) >= 2)
+    n = experience[on_curve]
+    derivatives = np.column_stack(  # by the slope, log(full) and start
+        [np.log(n / full), np.full(len(n), -slope), slope / n]
+    )
+    deviation = np.sqrt(np.diag(NOISE**2 * np.linalg.inv(derivatives.T @ derivatives)))
+    assert on_curve.sum() >= 20
+    assert deviation[2] / start > 0.30  # start volume: 34 %
+    assert deviation[1] > 0.07  # full volume, relative: 7.8 %
+    assert deviation[0] * math.log(2) < 0.01  # learning rate, relative: 0.93 %
+
+
 COVERAGE_SEEDS = range(1, 21)
 
 
