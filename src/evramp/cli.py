@@ -1365,6 +1365,95 @@ def _frame_table(title: str, frame: pd.DataFrame) -> Table:
     return table
 
 
+# --- the web dashboard and the REST API -------------------------------------------------------
+
+token_app = typer.Typer(
+    help="Tokens for the web dashboard and the REST API.\n\nA token has a name and a role: "
+    "reader (reads scenarios and plans) or planner (also uploads, copies and plans). Its secret "
+    "is shown once; the workspace keeps only its hash.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(token_app, name="token")
+
+
+class TokenRole(StrEnum):
+    reader = "reader"
+    planner = "planner"
+
+
+@token_app.command("create")
+@_exit_codes
+def token_create_command(
+    name: Annotated[str, typer.Argument(help="Who or what the token is for.")],
+    role: Annotated[TokenRole, typer.Option(help="What it may do.")] = TokenRole.reader,
+    db: DbOption = None,
+) -> None:
+    """Make a token and print its secret (shown this once)."""
+    from evramp.app.tokens import create_token
+
+    secret = create_token(name, role.value, db)
+    console.print(f"token {name} ({role.value}): {secret}")
+    console.print("keep it: it is not shown again (evramp token revoke NAME to end it)")
+
+
+@token_app.command("list")
+@_exit_codes
+def token_list_command(db: DbOption = None) -> None:
+    """The tokens: names, roles, when made (never their secrets)."""
+    from evramp.app.tokens import list_tokens
+
+    found = list_tokens(db)
+    if not found:
+        console.print("no token yet (evramp token create NAME --role planner)")
+        return
+    table = Table()
+    for column in ("token", "role", "created"):
+        table.add_column(column)
+    for token in found:
+        table.add_row(token.name, token.role, token.created)
+    console.print(table)
+
+
+@token_app.command("revoke")
+@_exit_codes
+def token_revoke_command(name: str, db: DbOption = None) -> None:
+    """End a token: requests with it are refused from now on."""
+    from evramp.app.tokens import revoke_token
+
+    revoke_token(name, db)
+    console.print(f"token {name} revoked")
+
+
+@app.command("serve")
+@_exit_codes
+def serve_command(
+    db: DbOption = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 127.0.0.1: this machine only.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the web dashboard and the REST API.
+
+    The dashboard (scenarios, plans) at http://HOST:PORT/, the REST API under /api, its docs at
+    /docs; everything is served from here and works offline. Every page and call needs a token
+    (evramp token create); when the workspace has none, a planner's token named `first` is made
+    and a link that logs in with it is printed. Ctrl-C stops the server."""
+    import uvicorn
+
+    from evramp.api import create_app
+    from evramp.app.tokens import create_token, list_tokens
+
+    where = f"http://{host}:{port}"
+    if not list_tokens(db):
+        secret = create_token("first", "planner", db)
+        console.print(f"made the planner's token 'first'; log in: {where}/login?token={secret}")
+    else:
+        console.print(f"serving {where}/ (log in with a token: evramp token create NAME)")
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point: no traceback reaches a user unless EVRAMP_DEBUG is set."""
     try:

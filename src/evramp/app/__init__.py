@@ -50,7 +50,7 @@ from evramp.app.comparing import (
     write_output_table,
     yearly_output_table,
 )
-from evramp.app.errors import BadInput, NoPlan, ScenarioRejected, UseCaseError
+from evramp.app.errors import BadInput, NoPlan, NotFound, ScenarioRejected, UseCaseError
 from evramp.app.explaining import (
     BindingExplained,
     Explanation,
@@ -119,6 +119,7 @@ __all__ = [
     "Explanation",
     "Imported",
     "NoPlan",
+    "NotFound",
     "OrderExplanation",
     "PlanOptions",
     "Planned",

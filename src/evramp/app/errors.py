@@ -1,11 +1,18 @@
 """What a use case refuses or cannot do, in words a front end shows as they are.
 
-The CLI turns `BadInput` into exit code 2 and `NoPlan` into exit code 1; the coming REST API
-will turn them into its own status codes. Ctrl-C stays a `KeyboardInterrupt` (or a subclass
-holding what was kept), so that every caller can stop a use case the way it stops Python.
+The CLI turns `BadInput` into exit code 2 and `NoPlan` into exit code 1; the REST API turns
+them into status codes (`NotFound` 404, `ScenarioRejected` 422, other `BadInput` 400, `NoPlan`
+409). Ctrl-C stays a `KeyboardInterrupt` (or a subclass holding what was kept), so that every
+caller can stop a use case the way it stops Python.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from evramp.model.errors import ScenarioError
 
 
 class UseCaseError(Exception):
@@ -25,7 +32,19 @@ class BadInput(UseCaseError):
 
 class ScenarioRejected(BadInput):
     """A scenario that is missing or has problems: `message` names it and counts them,
-    `details` has one `file:line: field: message` line per problem."""
+    `details` has one `file:line: field: message` line per problem, `problems` the problems
+    themselves (the REST API lists them as records)."""
+
+    def __init__(
+        self, message: str, details: str | None = None, problems: Sequence[ScenarioError] = ()
+    ) -> None:
+        super().__init__(message, details)
+        self.problems = tuple(problems)
+
+
+class NotFound(BadInput):
+    """A stored scenario, revision or plan that the workspace does not hold (the message says
+    what it has)."""
 
 
 class NoPlan(UseCaseError):

@@ -29,7 +29,9 @@ def rejected(scenario: str, invalid: ScenarioInvalid) -> ScenarioRejected:
     """`scenario rejected (N problems):` and one line per problem."""
     count = len(invalid.errors)
     return ScenarioRejected(
-        f"scenario {scenario} rejected ({count} problem{'s' * (count != 1)}):", invalid.summary()
+        f"scenario {scenario} rejected ({count} problem{'s' * (count != 1)}):",
+        invalid.summary(),
+        invalid.errors,
     )
 
 

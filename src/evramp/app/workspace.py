@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evramp.app.errors import BadInput
+from evramp.app.errors import BadInput, NotFound
 from evramp.app.planning import DEFAULT_PLAN_OPTIONS, PlanOptions
 from evramp.app.scenarios import rejected, scenario_folder
 from evramp.app.steps import StepRunner, run_step
@@ -34,22 +34,24 @@ WORKBOOK = ".xlsx"
 
 
 @contextmanager
-def _store_errors() -> Iterator[None]:
+def store_errors() -> Iterator[None]:
     """The workspace's refusals as `BadInput`: an unknown name, a name taken, a database that
     cannot be opened."""
     from evramp.store import NameTaken, NotInWorkspace, StoreUnavailable
 
     try:
         yield
-    except (NotInWorkspace, NameTaken, StoreUnavailable) as refused:
-        raise BadInput(str(refused).strip("'\"")) from None
+    except NotInWorkspace as missing:
+        raise NotFound(str(missing)) from None
+    except (NameTaken, StoreUnavailable) as refused:
+        raise BadInput(str(refused)) from None
 
 
 def open_workspace(db: str | None = None) -> Workspace:
     """The workspace (`--db`, `$EVRAMP_DB`, or the default file), created when new."""
     from evramp.store import Workspace
 
-    with _store_errors():
+    with store_errors():
         return Workspace.open(db)
 
 
@@ -60,7 +62,7 @@ def stored(name: str | None, db: str | None = None) -> RevisionInfo | None:
 
     if name is None or Path(name).exists():
         return None
-    with _store_errors():
+    with store_errors():
         workspace = Workspace.existing(db)
         if workspace is None:
             return None
@@ -93,7 +95,7 @@ def import_scenario(
     scenario = steps("Reading scenario", lambda: _load(source))
     workspace = open_workspace(db)
     target = name or source.stem
-    with _store_errors():
+    with store_errors():
         added = steps(
             f"Storing {target}",
             lambda: workspace.add(target, content_of(scenario), f"import of {source.name}"),
@@ -116,7 +118,7 @@ def read_stored(ref: str, db: str | None = None) -> tuple[RevisionInfo, Scenario
 
 def _read_stored(ref: str, db: str | None) -> tuple[RevisionInfo, Scenario, Content]:
     workspace = open_workspace(db)
-    with _store_errors():
+    with store_errors():
         revision, content = workspace.content(ref)
     return revision, _scenario_of(content, revision.ref), content
 
@@ -266,7 +268,7 @@ def copy_scenario(
     from evramp.store import check_name
     from evramp.store.rows import content_of
 
-    with _store_errors():
+    with store_errors():
         check_name(name)
     workspace = open_workspace(db)
     with without_gc():  # records by the ten thousand, no cycles: collections cost half the time
@@ -279,7 +281,7 @@ def copy_scenario(
             raise rejected(f"{base} with the changes", invalid) from None
         revised = content_of(changed, (part, content), only=changed_tables(changes))
     source = "copy of {} with {}".format(parent.ref, "; ".join(_said(c) for c in changes))
-    with _store_errors():
+    with store_errors():
         return steps(
             f"Storing {name}",
             lambda: workspace.copy(parent.ref, name, revised, source, content),
@@ -293,7 +295,7 @@ def _read_for_changes(
     content of that part."""
     from evramp.model.changes import tables_to_read
 
-    with _store_errors():
+    with store_errors():
         parent = workspace.revision(base)
         empty = frozenset(
             name for name, rows in workspace.table_rows(parent.ref).items() if not rows
@@ -339,7 +341,7 @@ def store_plan(
     from evramp.store.plans import highs_version, parts_of
 
     workspace = open_workspace(db)
-    with _store_errors():
+    with store_errors():
         return workspace.add_plan(
             revision.ref,
             parts_of(result),
@@ -365,7 +367,7 @@ def read_plan(ref: str, number: int | None = None, db: str | None = None) -> Sto
     from evramp.store.plans import result_of
 
     workspace = open_workspace(db)
-    with _store_errors():
+    with store_errors():
         info, parts = workspace.plan(ref, number)
         _, content = workspace.content(info.revision.ref)
     return StoredPlan(info, _scenario_of(content, info.revision.ref), result_of(parts))
@@ -389,7 +391,7 @@ def options_of(info: PlanInfo) -> PlanOptions:
 def list_scenarios(db: str | None = None) -> list[tuple[RevisionInfo, int, int]]:
     """Every stored scenario: its newest revision, its count of revisions and of plans."""
     workspace = open_workspace(db)
-    with _store_errors():
+    with store_errors():
         return workspace.scenarios()
 
 
@@ -399,7 +401,7 @@ def scenario_log(name: str, db: str | None = None) -> list[tuple[RevisionInfo, l
     from evramp.store import parse_ref
 
     workspace = open_workspace(db)
-    with _store_errors():
+    with store_errors():
         return workspace.log(parse_ref(name)[0])
 
 
@@ -414,7 +416,7 @@ class Shown:
 def show(ref: str, db: str | None = None) -> Shown:
     """A revision: its tables' row counts, what it stores itself, its plans."""
     workspace = open_workspace(db)
-    with _store_errors():
+    with store_errors():
         revision, content = workspace.content(ref)
         plans = next(
             found for entry, found in workspace.log(revision.scenario) if entry.id == revision.id
@@ -431,7 +433,7 @@ def diff_revisions(old: str, new: str, db: str | None = None) -> list[RowChange]
     from evramp.store.diff import diff
 
     workspace = open_workspace(db)
-    with _store_errors():
+    with store_errors():
         _, before = workspace.content(old)
         _, after = workspace.content(new)
     return diff(before, after)

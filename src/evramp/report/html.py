@@ -6,6 +6,7 @@ then one figure per question, each with its own legend, then the late orders.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,8 +69,14 @@ def write_report(
 
 
 def render_report(
-    result: PlanResult, scenario: Scenario | None = None, binding: pd.DataFrame | None = None
+    result: PlanResult,
+    scenario: Scenario | None = None,
+    binding: pd.DataFrame | None = None,
+    plotly_url: str | None = None,
+    nav: Sequence[Mapping[str, str]] = (),
 ) -> str:
+    """The report page; with `plotly_url`, the dashboard's plan page (plotly.js loaded from
+    there, `nav` links above the title)."""
     binding = binding_weeks(result, scenario) if binding is None else binding
     view = PlanView.of(result, binding, Tree.of(scenario) if scenario is not None else None)
     parts = view.parts
@@ -86,6 +93,8 @@ def render_report(
     return render(
         "plan.html",
         charts,
+        plotly_url,
+        nav,
         title=f"Production plan: {result.scenario}",
         meta=_meta(result, view),
         bucket=result.bucket,

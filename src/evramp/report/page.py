@@ -70,12 +70,26 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(template: str, charts: Iterable[Chart], **context: Any) -> str:
-    """The page `template` with its charts and the compressed plotly.js it draws them with."""
+def render(
+    template: str,
+    charts: Iterable[Chart],
+    plotly_url: str | None = None,
+    nav: Iterable[Mapping[str, str]] = (),
+    **context: Any,
+) -> str:
+    """The page `template` with its charts and the compressed plotly.js it draws them with;
+    with `plotly_url`, a page that loads plotly.js from there (the dashboard's, with `nav`
+    links above its title)."""
     return (
         environment()
         .get_template(template)
-        .render(charts=list(charts), plotly_gzip=plotly_gzip_base64(), **context)
+        .render(
+            charts=list(charts),
+            plotly_gzip="" if plotly_url else plotly_gzip_base64(),
+            plotly_url=plotly_url,
+            nav=list(nav),
+            **context,
+        )
     )
 
 

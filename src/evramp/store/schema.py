@@ -97,3 +97,14 @@ plan_part = Table(
     Column("size", BigInteger, nullable=False),
     Column("data", LargeBinary, nullable=False),
 )
+
+token = Table(
+    "token",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    # SHA-256 of the secret: the secret itself is shown once, when the token is made.
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("created", String(32), nullable=False),
+)

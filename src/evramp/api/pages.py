@@ -1,0 +1,79 @@
+"""The dashboard's pages: server-rendered HTML (Jinja2), a little plain JS, plotly.js served
+once from /static and cached."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from evramp.api.auth import COOKIE, PageToken
+from evramp.app import workspace as stored
+
+router = APIRouter()
+
+PLOTLY = "/static/plotly/plotly.min.js"
+
+
+def _page(template: str, **context: Any) -> HTMLResponse:
+    from evramp.api.html import render
+
+    return HTMLResponse(render(template, **context))
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def scenarios_page(request: Request, token: PageToken) -> HTMLResponse:
+    found = stored.list_scenarios(request.app.state.db)
+    rows = [
+        {"revision": revision, "revisions": revisions, "plans": plans}
+        for revision, revisions, plans in found
+    ]
+    return _page("scenarios.html", title="Scenarios", rows=rows, token=token)
+
+
+@router.get("/scenarios/{ref}", response_class=HTMLResponse, include_in_schema=False)
+def plan_page(request: Request, ref: str, token: PageToken) -> HTMLResponse:
+    """The stored plan of `ref` as the plan report shows it, plotly.js from /static."""
+    from evramp.report.html import render_report
+
+    kept = stored.read_plan(ref, None, request.app.state.db)
+    nav = [{"href": "/", "label": "Scenarios"}, {"href": f"/scenarios/{ref}", "label": ref}]
+    page = render_report(kept.result, kept.scenario, plotly_url=PLOTLY, nav=nav)
+    return HTMLResponse(page)
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+def login_page(request: Request, next: str = "/", token: str | None = None) -> Response:
+    """The login form; `?token=` (the link `evramp serve` prints) logs in at once."""
+    if token is not None:
+        return _logged_in(request, token, next)
+    return _page("login.html", title="Log in", next=next, problem="")
+
+
+@router.post("/login", response_class=HTMLResponse, include_in_schema=False)
+def login(
+    request: Request, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+) -> Response:
+    return _logged_in(request, token, next)
+
+
+def _logged_in(request: Request, secret: str, next: str) -> Response:
+    from evramp.store.tokens import find_token
+
+    found = find_token(request.app.state.workspace(), secret.strip())
+    if found is None:
+        page = _page("login.html", title="Log in", next=next, problem="That token is not known.")
+        page.status_code = 401
+        return page
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, secret.strip(), httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout() -> RedirectResponse:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response

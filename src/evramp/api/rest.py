@@ -1,0 +1,208 @@
+"""The REST API under /api: JSON for every front end, documented by its OpenAPI schema
+(/api/openapi.json, the docs page at /docs). Reads need any token; changes a planner's."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from evramp import __version__
+from evramp.api.auth import ApiToken
+from evramp.app import workspace as stored
+from evramp.store import PlanInfo, RevisionInfo
+
+router = APIRouter(prefix="/api")
+
+WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str = __version__
+
+
+class Revision(BaseModel):
+    """A stored revision of a scenario."""
+
+    ref: str = Field(description="NAME@N")
+    scenario: str
+    number: int
+    parent: str | None = Field(description="The revision it was copied from, NAME@N")
+    hash: str = Field(description="SHA-256 of its content")
+    rows: int
+    stored_rows: int = Field(description="Rows this revision stores itself (a copy's delta)")
+    source: str
+    created: str
+
+    @classmethod
+    def of(cls, revision: RevisionInfo) -> Revision:
+        return cls(
+            ref=revision.ref,
+            scenario=revision.scenario,
+            number=revision.number,
+            parent=revision.parent,
+            hash=revision.hash,
+            rows=revision.rows,
+            stored_rows=revision.stored_rows,
+            source=revision.source,
+            created=revision.created,
+        )
+
+
+class ScenarioEntry(BaseModel):
+    """A stored scenario: its newest revision and how many revisions and plans it has."""
+
+    newest: Revision
+    revisions: int
+    plans: int
+
+
+class Plan(BaseModel):
+    """A stored plan: what it was made of and with."""
+
+    ref: str
+    revision: str
+    number: int
+    status: str
+    objective: float | None
+    options: dict[str, Any]
+    created: str
+    evramp_version: str
+    highs_version: str
+
+    @classmethod
+    def of(cls, plan: PlanInfo) -> Plan:
+        objective = plan.objective if math.isfinite(plan.objective) else None
+        return cls(
+            ref=plan.ref,
+            revision=plan.revision.ref,
+            number=plan.number,
+            status=plan.status,
+            objective=objective,
+            options=dict(plan.options),
+            created=plan.created,
+            evramp_version=plan.evramp_version,
+            highs_version=plan.highs_version,
+        )
+
+
+class ScenarioDetail(BaseModel):
+    revision: Revision
+    tables: dict[str, int] = Field(description="Rows per table")
+    stored_bytes: int
+    plans: list[Plan]
+
+
+class Year(BaseModel):
+    year: str
+    built: float
+    delivered: float
+    due: float
+
+
+class PlanSummary(BaseModel):
+    """A plan's key figures: vehicles built, delivered and due per year, the on-time share."""
+
+    plan: Plan
+    years: list[Year]
+    on_time: float = Field(description="Share of orders delivered in full by their due bucket")
+    late_orders: int
+
+
+class OutputRow(BaseModel):
+    week: str
+    variant: str
+    quantity: float
+
+
+@router.get("/health", tags=["server"])
+def health() -> Health:
+    """Whether the server is up (no token needed)."""
+    return Health()
+
+
+@router.get("/scenarios", tags=["scenarios"])
+def list_scenarios(request: Request, token: ApiToken) -> list[ScenarioEntry]:
+    """Every stored scenario."""
+    found = stored.list_scenarios(request.app.state.db)
+    return [ScenarioEntry(newest=Revision.of(r), revisions=n, plans=p) for r, n, p in found]
+
+
+@router.get("/scenarios/{ref}", tags=["scenarios"])
+def scenario(request: Request, ref: str, token: ApiToken) -> ScenarioDetail:
+    """A revision (`NAME` for the newest, `NAME@N`): its tables' sizes and its plans."""
+    shown = stored.show(ref, request.app.state.db)
+    return ScenarioDetail(
+        revision=Revision.of(shown.revision),
+        tables=shown.tables,
+        stored_bytes=shown.stored_bytes,
+        plans=[Plan.of(plan) for plan in shown.plans],
+    )
+
+
+@router.get("/scenarios/{ref}/plan", tags=["plans"])
+def plan_summary(
+    request: Request,
+    ref: str,
+    token: ApiToken,
+    number: Annotated[
+        int | None, Query(description="The plan's number (default: the newest)")
+    ] = None,
+) -> PlanSummary:
+    """The key figures of a stored plan of the revision (never solved again)."""
+    from evramp.report.kpis import late_orders, on_time_rate, yearly_totals
+
+    kept = stored.read_plan(ref, number, request.app.state.db)
+    yearly = yearly_totals(kept.result)
+    years = [
+        Year(year=str(year), built=row.built, delivered=row.delivered, due=row.due)
+        for year, row in yearly.iterrows()
+    ]
+    return PlanSummary(
+        plan=Plan.of(kept.info),
+        years=years,
+        on_time=on_time_rate(kept.result),
+        late_orders=len(late_orders(kept.result)),
+    )
+
+
+@router.get("/scenarios/{ref}/plan/output", tags=["plans"])
+def plan_output(
+    request: Request, ref: str, token: ApiToken, number: int | None = None
+) -> list[OutputRow]:
+    """Vehicles built per variant and bucket (the week it finishes)."""
+    kept = stored.read_plan(ref, number, request.app.state.db)
+    output = kept.result.output
+    return [
+        OutputRow(week=week.date().isoformat(), variant=variant, quantity=quantity)
+        for week, variant, quantity in output[["week", "variant", "quantity"]].itertuples(
+            index=False
+        )
+    ]
+
+
+@router.get(
+    "/scenarios/{ref}/download",
+    tags=["scenarios"],
+    response_class=Response,
+    responses={200: {"content": {WORKBOOK_TYPE: {}}}},
+)
+def download(request: Request, ref: str, token: ApiToken) -> Response:
+    """The revision as a workbook (one sheet per table)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="evramp-") as folder:
+        target = Path(folder) / "scenario.xlsx"
+        revision = stored.export_scenario(ref, target, request.app.state.db)
+        data = target.read_bytes()
+    name = f"{revision.scenario}@{revision.number}.xlsx"
+    return Response(
+        data,
+        media_type=WORKBOOK_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

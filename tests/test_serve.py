@@ -1,0 +1,233 @@
+"""`evramp serve`, started for real on a loopback port: the REST API's answers checked against
+the workspace they come from, tokens and roles, refusals as status codes with their reasons,
+and the dashboard in Debian's Chromium (Playwright) with the network cut off: log in, the
+scenarios, the plan page's charts drawn with the stored plan's numbers, the API docs page."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+from evramp.app import read_plan, read_stored
+from evramp.app.tokens import revoke_token
+from evramp.io.workbook import read_workbook
+from evramp.report.kpis import yearly_totals
+from tests.server import EVRAMP, Server, serving
+
+CHROMIUM = os.environ.get("EVRAMP_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from serving(tmp_path_factory.mktemp("serve"))
+
+
+# --- the REST API ----------------------------------------------------------------------------
+
+
+def test_every_call_but_health_needs_a_known_token(server: Server) -> None:
+    with server.client() as anonymous:
+        assert anonymous.get("/api/health").json()["status"] == "ok"
+        refused = anonymous.get("/api/scenarios")
+        assert refused.status_code == 401 and "evramp token create" in refused.json()["detail"]
+        assert refused.headers["www-authenticate"] == "Bearer"
+    with server.client("not-a-token") as stranger:
+        assert stranger.get("/api/scenarios").status_code == 401
+    with server.client(server.reader) as reader:
+        names = [entry["newest"]["scenario"] for entry in reader.get("/api/scenarios").json()]
+        assert names == ["no-plan", "yizhuang"]
+
+
+def test_a_revoked_token_is_refused_from_then_on(server: Server) -> None:
+    from evramp.app.tokens import create_token
+
+    secret = create_token("carol", "reader", server.db)
+    with server.client(secret) as carol:
+        assert carol.get("/api/scenarios").status_code == 200
+        revoke_token("carol", server.db)
+        assert carol.get("/api/scenarios").status_code == 401
+
+
+def test_the_plan_summary_is_the_stored_plans(server: Server) -> None:
+    kept = read_plan("yizhuang", db=server.db)
+    expected = yearly_totals(kept.result)
+    with server.client(server.reader) as reader:
+        summary = reader.get("/api/scenarios/yizhuang/plan").json()
+        output = reader.get("/api/scenarios/yizhuang/plan/output").json()
+    assert summary["plan"]["ref"] == kept.info.ref and summary["plan"]["status"] == "Optimal"
+    assert summary["plan"]["objective"] == pytest.approx(kept.result.objective)
+    years = {row["year"]: row for row in summary["years"]}
+    for year, row in expected.iterrows():
+        assert years[str(year)]["built"] == pytest.approx(row.built)
+        assert years[str(year)]["due"] == pytest.approx(row.due)
+    built = sum(row["quantity"] for row in output)
+    assert built == pytest.approx(kept.result.output["quantity"].sum()) and built > 100_000
+    assert {row["variant"] for row in output} == set(kept.result.output["variant"])
+
+
+def test_refusals_are_status_codes_with_their_reasons(server: Server) -> None:
+    with server.client(server.reader) as reader:
+        unknown = reader.get("/api/scenarios/nope")
+        assert unknown.status_code == 404 and "no scenario named 'nope'" in unknown.json()["detail"]
+        unplanned = reader.get("/api/scenarios/no-plan/plan")
+        assert unplanned.status_code == 404 and "has no plan yet" in unplanned.json()["detail"]
+        bad_number = reader.get("/api/scenarios/yizhuang/plan", params={"number": "x"})
+        assert bad_number.status_code == 422
+        assert bad_number.json()["problems"][0]["where"] == "query.number"
+        bad_ref = reader.get("/api/scenarios/yizhuang@x")
+        assert bad_ref.status_code == 404 and "NAME@N" in bad_ref.json()["detail"]
+    assert "Traceback" not in server.log.read_text()
+
+
+def test_a_scenario_downloads_as_the_workbook_of_what_is_stored(
+    server: Server, tmp_path: Path
+) -> None:
+    with server.client(server.reader) as reader:
+        answer = reader.get("/api/scenarios/no-plan/download")
+    assert answer.status_code == 200
+    assert 'filename="no-plan@1.xlsx"' in answer.headers["content-disposition"]
+    book = tmp_path / "no-plan.xlsx"
+    book.write_bytes(answer.content)
+    assert read_workbook(book) == read_stored("no-plan", server.db)[1]
+
+
+def test_the_schema_is_openapi_3_1_with_bearer_tokens(server: Server) -> None:
+    with server.client() as anonymous:
+        schema = anonymous.get("/api/openapi.json").json()
+    assert schema["openapi"].startswith("3.1")
+    assert "/api/scenarios/{ref}/plan" in schema["paths"]
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+# --- the dashboard in a browser ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _offline_page(browser: Browser, server: Server) -> tuple[Page, list[str]]:
+    """A page that may reach the server only (no CDN could help it), and what it logged."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+
+    def only_the_server(route: Route) -> None:
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            problems.append(f"blocked {route.request.url}")
+            route.abort()
+
+    page.route("**/*", only_the_server)
+    return page, problems
+
+
+def test_log_in_see_the_scenarios_and_the_plan_drawn_from_the_stored_plan(
+    browser: Browser, server: Server
+) -> None:
+    page, problems = _offline_page(browser, server)
+    page.goto(f"{server.url}/scenarios/yizhuang")
+    assert "/login" in page.url  # not logged in yet: the login page, then back
+    page.fill("#token", "wrong")
+    page.click("button[type=submit]")
+    assert page.locator("p.problem").inner_text() == "That token is not known."
+    assert problems == [
+        "Failed to load resource: the server responded with a status of 401 (Unauthorized)"
+    ]
+    problems.clear()  # the refused login's own 401
+    page.fill("#token", server.reader)
+    page.click("button[type=submit]")
+    page.wait_for_selector("body[data-plotted=true]", timeout=60_000)
+    assert page.url == f"{server.url}/scenarios/yizhuang"
+    drawn = page.evaluate(
+        """() => {
+          const chart = document.getElementById("output");
+          const bars = chart._fullData.filter((trace) => trace.type === "bar");
+          return {bars: bars.length, built: bars.reduce(
+            (total, trace) => total + Array.from(trace.y).reduce((a, b) => a + (b || 0), 0), 0)};
+        }"""
+    )
+    kept = read_plan("yizhuang", db=server.db)
+    variants = kept.result.output["variant"].nunique()
+    assert drawn["bars"] == variants
+    assert drawn["built"] == pytest.approx(kept.result.output["quantity"].sum(), rel=1e-6)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-plan.png"))
+    page.click("nav.crumbs a[href='/']")
+    rows = page.locator("tbody tr")
+    assert rows.count() == 2 and "yizhuang" in rows.nth(1).inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-scenarios.png"))
+    assert problems == []
+
+
+def test_the_plan_page_is_light_and_plotly_comes_once_cached(
+    browser: Browser, server: Server
+) -> None:
+    with server.client() as anonymous:
+        plotly = anonymous.get("/static/plotly/plotly.min.js")
+    assert plotly.status_code == 200 and "max-age" in plotly.headers["cache-control"]
+    with server.client() as viewer:
+        viewer.cookies.set("evramp_token", server.reader)
+        page = viewer.get("/scenarios/yizhuang")
+    assert page.status_code == 200 and "/static/plotly/plotly.min.js" in page.text
+    assert len(page.content) < 1_000_000 < len(plotly.content)  # the report inlines 4.9 MB
+
+
+def test_the_api_docs_page_works_offline(browser: Browser, server: Server) -> None:
+    page, problems = _offline_page(browser, server)
+    page.goto(f"{server.url}/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/scenarios/{ref}/plan" in [path.replace("\u200b", "") for path in paths]
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-api-docs.png"))
+    assert problems == []
+
+
+def test_a_page_of_something_missing_says_so_in_html(browser: Browser, server: Server) -> None:
+    page, _ = _offline_page(browser, server)
+    page.goto(f"{server.url}/login?token={server.reader}&next=/scenarios/no-plan")
+    assert page.url.endswith("/scenarios/no-plan")
+    assert "has no plan yet" in page.locator("h1").inner_text()
+    assert io.StringIO(page.content()).read().count("Traceback") == 0
+
+
+# --- tokens on the command line ------------------------------------------------------------------
+
+
+def _evramp(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [EVRAMP, *args, "--db", str(db)], capture_output=True, text=True, check=False
+    )
+
+
+def test_tokens_are_made_listed_and_revoked_and_kept_only_hashed(tmp_path: Path) -> None:
+    db = tmp_path / "workspace.sqlite"
+    made = _evramp("token", "create", "dana", "--role", "planner", db=db)
+    assert made.returncode == 0, made.stderr
+    secret = made.stdout.split("token dana (planner): ")[1].split()[0]
+    assert len(secret) >= 40
+    listed = _evramp("token", "list", db=db)
+    assert "dana" in listed.stdout and "planner" in listed.stdout
+    assert secret not in listed.stdout and secret.encode() not in db.read_bytes()
+    again = _evramp("token", "create", "dana", db=db)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert _evramp("token", "revoke", "dana", db=db).returncode == 0
+    gone = _evramp("token", "revoke", "dana", db=db)
+    assert gone.returncode == 2 and "no token named 'dana'" in gone.stderr
