@@ -8,9 +8,12 @@ from __future__ import annotations
 import io
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
@@ -202,10 +205,75 @@ def test_the_api_docs_page_works_offline(browser: Browser, server: Server) -> No
 
 def test_a_page_of_something_missing_says_so_in_html(browser: Browser, server: Server) -> None:
     page, _ = _offline_page(browser, server)
-    page.goto(f"{server.url}/login?token={server.reader}&next=/scenarios/no-plan")
-    assert page.url.endswith("/scenarios/no-plan")
-    assert "has no plan yet" in page.locator("h1").inner_text()
+    page.goto(f"{server.url}/login?token={server.reader}&next=/scenarios/nope")
+    assert page.url.endswith("/scenarios/nope")
+    assert "no scenario named 'nope'" in page.locator("h1").inner_text()
+    page.goto(f"{server.url}/scenarios/no-plan")
+    assert page.locator("h1").inner_text() == "no-plan@1 has no plan yet"
+    assert page.locator("#plan").count() == 0  # a reader cannot plan
     assert io.StringIO(page.content()).read().count("Traceback") == 0
+
+
+# --- jobs ----------------------------------------------------------------------------------
+
+
+def _fresh_copy(server: Server, name: str) -> None:
+    from evramp.app import copy_scenario, read_changes
+
+    copy_scenario("yizhuang", name, read_changes(["shops.paint.rate=47"]), server.db)
+
+
+def _finished(client: httpx.Client, job_id: str, seconds: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = client.get(f"/api/jobs/{job_id}").json()
+        if job["state"] != "running":
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still running after {seconds} s")
+
+
+def test_a_plan_job_keeps_the_plan_that_the_summary_then_shows(server: Server) -> None:
+    _fresh_copy(server, "job-done")
+    with server.client(server.reader) as reader:
+        refused = reader.post("/api/scenarios/job-done/plans")
+        assert refused.status_code == 403 and "planner" in refused.json()["detail"]
+    with server.client(server.planner) as planner:
+        started = planner.post("/api/scenarios/job-done/plans", json={"level_weight": 0})
+        assert started.status_code == 202 and started.json()["state"] == "running"
+        job = _finished(planner, started.json()["id"])
+        assert job["state"] == "done", job
+        assert job["result"] == {"plan": "job-done@1 plan 1", "status": "Optimal"}
+        assert job["steps"][0] == "Reading job-done@1"
+        assert job["steps"][-1] == "Keeping the plan in the workspace"
+        summary = planner.get("/api/scenarios/job-done/plan").json()
+    kept = read_plan("job-done", db=server.db)
+    assert summary["plan"]["options"]["level_weight"] == 0
+    assert summary["plan"]["objective"] == pytest.approx(kept.result.objective)
+
+
+def test_a_cancelled_plan_job_keeps_nothing(server: Server) -> None:
+    _fresh_copy(server, "job-cancelled")
+    with server.client(server.planner) as planner:
+        started = planner.post("/api/scenarios/job-cancelled/plans").json()
+        cancelled = planner.delete(f"/api/jobs/{started['id']}")
+        assert cancelled.status_code == 202
+        job = _finished(planner, started["id"], seconds=30)
+        assert job["state"] == "cancelled", job
+        assert planner.get("/api/scenarios/job-cancelled/plan").status_code == 404
+        assert planner.get("/api/jobs/nope").status_code == 404
+    assert "Traceback" not in server.log.read_text()  # the cancel was a Ctrl-C, not a crash
+
+
+def test_plan_it_in_the_browser_and_see_the_plan(browser: Browser, server: Server) -> None:
+    _fresh_copy(server, "job-browser")
+    page, problems = _offline_page(browser, server)
+    page.goto(f"{server.url}/login?token={server.planner}&next=/scenarios/job-browser")
+    page.click("#plan")
+    page.wait_for_selector("#steps li", timeout=30_000)  # the job's steps appear as they start
+    page.wait_for_selector("body[data-plotted=true]", timeout=120_000)  # then the plan page
+    assert page.locator("h1").inner_text().startswith("Production plan")
+    assert problems == []
 
 
 # --- tokens on the command line ------------------------------------------------------------------

@@ -65,17 +65,16 @@ from evramp.app import (
     out_folder,
     plan,
     plan_names,
+    plan_stored,
     prepare_risk,
     read_changes,
     read_plan,
     read_scenario,
-    read_stored,
     replan,
     run_risk,
     scenario_folder,
     scenario_log,
     show,
-    store_plan,
     stored,
     stored_plans,
     validate,
@@ -308,23 +307,19 @@ def plan_command(
     if revision is None:
         folder = scenario_folder(scenario)
         target = out_folder(out, folder, "plan")
-        found = read_scenario(folder, _step)
+        loaded = with_ramp(read_scenario(folder, _step), ramp, steps=_step, say=_say)
+        planned = plan(loaded, options, steps=_step, say=_say, progress=_MipProgress())
+        kept = None
     else:
         target = out_folder(out, Path(revision.scenario), "plan")
-        ref = revision.ref
-        revision, found = _step(f"Reading {ref}", lambda: read_stored(ref, db))
-    loaded = with_ramp(found, ramp, steps=_step, say=_say)
-    planned = plan(loaded, options, steps=_step, say=_say, progress=_MipProgress())
+        kept, planned = plan_stored(
+            revision.ref, options, ramp, db, steps=_step, say=_say, progress=_MipProgress()
+        )
     if planned.stopped:
         errors.print(planned.stopped_words())
     _print_plan(planned.result, planned.binding)
-    if revision is not None:
-        kept = revision
-        info = _step(
-            "Keeping the plan in the workspace",
-            lambda: store_plan(kept, planned.result, options, ramp.value, db),
-        )
-        console.print(f"kept as {info.ref}", markup=False)
+    if kept is not None:
+        console.print(f"kept as {kept.ref}", markup=False)
     _print_written(write_plan(planned, target, _step, workbook=xlsx))
     if planned.stopped:
         errors.print(f"interrupted: {planned.stopped_words()}; written, marked as stopped")

@@ -37,6 +37,14 @@ def plan_page(request: Request, ref: str, token: PageToken) -> HTMLResponse:
     """The stored plan of `ref` as the plan report shows it, plotly.js from /static."""
     from evramp.report.html import render_report
 
+    revision = stored.show(ref, request.app.state.db)
+    if not revision.plans:
+        return _page(
+            "unplanned.html",
+            title=f"{revision.revision.ref} has no plan yet",
+            ref=revision.revision.ref,
+            token=token,
+        )
     kept = stored.read_plan(ref, None, request.app.state.db)
     nav = [{"href": "/", "label": "Scenarios"}, {"href": f"/scenarios/{ref}", "label": ref}]
     page = render_report(kept.result, kept.scenario, plotly_url=PLOTLY, nav=nav)

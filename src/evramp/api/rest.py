@@ -11,7 +11,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from evramp import __version__
-from evramp.api.auth import ApiToken
+from evramp.api.auth import ApiPlanner, ApiToken
+from evramp.api.jobs import Job, Jobs
+from evramp.app import NotFound
 from evramp.app import workspace as stored
 from evramp.store import PlanInfo, RevisionInfo
 
@@ -206,3 +208,81 @@ def download(request: Request, ref: str, token: ApiToken) -> Response:
         media_type=WORKBOOK_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+# --- jobs --------------------------------------------------------------------------------------
+
+
+class PlanRequest(BaseModel):
+    """How to plan (the options of `evramp plan`); every field may be left out."""
+
+    time_limit: float | None = Field(None, gt=0, le=86_400, description="Seconds")
+    integer: bool = False
+    level_weight: float | None = Field(None, ge=0, le=1_000)
+    max_rate_change: float | None = Field(None, ge=0)
+
+
+class JobOut(BaseModel):
+    """A background job: running, done (its result), failed or cancelled (why)."""
+
+    id: str
+    kind: str
+    target: str
+    state: Literal["running", "done", "failed", "cancelled"]
+    steps: list[str]
+    result: dict[str, Any] | None
+    error: str | None
+    started: str
+    finished: str | None
+
+    @classmethod
+    def of(cls, job: Job) -> JobOut:
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            target=job.target,
+            state=job.state,
+            steps=list(job.steps),
+            result=job.result,
+            error=job.error,
+            started=job.started,
+            finished=job.finished,
+        )
+
+
+def jobs_of(request: Request) -> Jobs:
+    jobs: Jobs = request.app.state.jobs
+    return jobs
+
+
+@router.post("/scenarios/{ref}/plans", tags=["plans"], status_code=202)
+def start_plan(
+    request: Request, ref: str, token: ApiPlanner, options: PlanRequest | None = None
+) -> JobOut:
+    """Plan the revision and keep the plan with it, as a background job (poll /api/jobs/ID)."""
+    revision = stored.show(ref, request.app.state.db).revision  # 404 before any work
+    chosen = (options or PlanRequest()).model_dump()
+    return JobOut.of(jobs_of(request).start_plan(revision.ref, chosen))
+
+
+@router.get("/jobs", tags=["jobs"])
+def list_jobs(request: Request, token: ApiToken) -> list[JobOut]:
+    """The server's jobs, newest first (a restart forgets them, not what they stored)."""
+    return [JobOut.of(job) for job in jobs_of(request).all()]
+
+
+@router.get("/jobs/{job_id}", tags=["jobs"])
+def job(request: Request, job_id: str, token: ApiToken) -> JobOut:
+    found = jobs_of(request).get(job_id)
+    if found is None:
+        raise NotFound(f"no job {job_id!r} (jobs live as long as the server)")
+    return JobOut.of(found)
+
+
+@router.delete("/jobs/{job_id}", tags=["jobs"], status_code=202)
+def cancel_job(request: Request, job_id: str, token: ApiPlanner) -> JobOut:
+    """Cancel a running job: it stops within seconds and keeps nothing half-done."""
+    found = jobs_of(request).cancel(job_id)
+    if found is None:
+        raise NotFound(f"no job {job_id!r} (jobs live as long as the server)")
+    return JobOut.of(found)

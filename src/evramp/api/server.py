@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from evramp import __version__
 from evramp.api import pages, rest
 from evramp.api.auth import LoginNeeded
+from evramp.api.jobs import Jobs
 from evramp.app import BadInput, NoPlan, NotFound, ScenarioRejected
 from evramp.store import Workspace
 
@@ -41,6 +42,7 @@ def create_app(db: str | None = None) -> FastAPI:
     )
     app.state.db = db
     app.state.workspace = cache(lambda: Workspace.open(db))
+    app.state.jobs = Jobs(db)
     app.include_router(rest.router)
     app.include_router(pages.router)
     _mount_static(app)

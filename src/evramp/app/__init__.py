@@ -17,7 +17,8 @@ return typed results; writing a result folder is a use case step too.
   `with_ramp(scenario, RampChoice)`.
 - The workspace (`evramp db`): `import_scenario(source, name)`, `export_scenario(ref, target)`,
   `copy_scenario(base, name, read_changes(sets, file))`, `read_stored(ref)`,
-  `store_plan(revision, result)`, `read_plan(ref)` (a stored plan, never solved again),
+  `store_plan(revision, result)`, `plan_stored(ref)` (plan and keep), `read_plan(ref)` (a
+  stored plan, never solved again),
   `list_scenarios()`, `scenario_log(name)`, `show(ref)`, `diff_revisions(a, b)`,
   `stored_plans(refs)` for `compare_plans`.
 - `prepare_risk(scenario, RiskOptions, source)` -> `RiskRun`; `run_risk(run)` -> `RiskOutcome`;
@@ -101,6 +102,7 @@ from evramp.app.workspace import (
     list_scenarios,
     open_workspace,
     options_of,
+    plan_stored,
     read_changes,
     read_plan,
     read_stored,
@@ -164,6 +166,7 @@ __all__ = [
     "out_folder",
     "plan",
     "plan_names",
+    "plan_stored",
     "planning_label",
     "prepare_risk",
     "read_changes",

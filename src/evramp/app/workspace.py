@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from evramp.app.calibrating import RampChoice
 from evramp.app.errors import BadInput, NotFound
 from evramp.app.planning import DEFAULT_PLAN_OPTIONS, PlanOptions
 from evramp.app.scenarios import rejected, scenario_folder
-from evramp.app.steps import StepRunner, run_step
+from evramp.app.steps import Say, StepRunner, run_step, say_nothing
 from evramp.io import load_scenario, write_scenario
 from evramp.io.atomic import FolderRefused
 from evramp.io.scenario_folder import without_gc
@@ -25,7 +26,9 @@ from evramp.model.changes import Change
 from evramp.model.errors import ScenarioError, ScenarioInvalid
 
 if TYPE_CHECKING:
+    from evramp.app.planning import Planned
     from evramp.plan import PlanResult
+    from evramp.plan.watch import ProgressReport
     from evramp.store import PlanInfo, RevisionInfo, Workspace
     from evramp.store.diff import RowChange
     from evramp.store.rows import Content
@@ -350,6 +353,31 @@ def store_plan(
             result.objective,
             highs_version(),
         )
+
+
+def plan_stored(
+    ref: str,
+    options: PlanOptions = DEFAULT_PLAN_OPTIONS,
+    ramp: RampChoice = RampChoice.assumed,
+    db: str | None = None,
+    *,
+    steps: StepRunner = run_step,
+    say: Say = say_nothing,
+    progress: ProgressReport | None = None,
+) -> tuple[PlanInfo, Planned]:
+    """Plan the stored revision `ref` and keep the plan with it (`evramp plan NAME`, the
+    dashboard's plan jobs)."""
+    from evramp.app.calibrating import with_ramp
+    from evramp.app.planning import plan
+
+    revision, found = steps(f"Reading {ref}", lambda: read_stored(ref, db))
+    loaded = with_ramp(found, ramp, steps=steps, say=say)
+    planned = plan(loaded, options, steps=steps, say=say, progress=progress)
+    info = steps(
+        "Keeping the plan in the workspace",
+        lambda: store_plan(revision, planned.result, options, ramp.value, db),
+    )
+    return info, planned
 
 
 @dataclass(frozen=True)
