@@ -299,3 +299,61 @@ def test_tokens_are_made_listed_and_revoked_and_kept_only_hashed(tmp_path: Path)
     assert _evramp("token", "revoke", "dana", db=db).returncode == 0
     gone = _evramp("token", "revoke", "dana", db=db)
     assert gone.returncode == 2 and "no token named 'dana'" in gone.stderr
+
+
+# --- what-if copies and compare ---------------------------------------------------------------
+
+
+def test_a_what_if_copy_stores_the_change_or_says_every_problem(server: Server) -> None:
+    with server.client(server.reader) as reader:
+        refused = reader.post(
+            "/api/scenarios/yizhuang/copies",
+            json={"name": "x", "changes": {"shops.paint.rate": 56}},
+        )
+        assert refused.status_code == 403
+    with server.client(server.planner) as planner:
+        made = planner.post(
+            "/api/scenarios/yizhuang/copies",
+            json={"name": "paint56", "changes": {"shops.paint.rate": 56}},
+        )
+        assert made.status_code == 201, made.text
+        assert made.json()["parent"] == "yizhuang@1" and made.json()["stored_rows"] == 1
+        bad = planner.post(
+            "/api/scenarios/yizhuang/copies",
+            json={"name": "bad", "changes": {"shops.paint.rate": -5, "shops.body.rate": 0}},
+        )
+        assert bad.status_code == 422
+        problems = [(p["file"], p["field"], p["message"]) for p in bad.json()["problems"]]
+        assert ("shops.csv", "rate", "must be > 0, got -5 (set by shops.paint.rate)") in problems
+        assert len(problems) == 2
+        unknown = planner.post(
+            "/api/scenarios/yizhuang/copies",
+            json={"name": "bad", "changes": {"shops.nope.rate": 1}},
+        )
+        assert unknown.status_code == 422 and "no row 'nope'" in unknown.text
+        taken = planner.post(
+            "/api/scenarios/yizhuang/copies",
+            json={"name": "paint56", "changes": {"shops.paint.rate": 57}},
+        )
+        assert taken.status_code == 400 and "already exists" in taken.json()["detail"]
+    shops = {shop.id: shop for shop in read_stored("paint56", server.db)[1].shops}
+    assert shops["paint"].rate == 56
+
+
+def test_what_if_in_the_browser_copies_plans_and_compares(browser: Browser, server: Server) -> None:
+    page, problems = _offline_page(browser, server)
+    page.goto(f"{server.url}/login?token={server.planner}&next=/scenarios/yizhuang/what-if")
+    page.fill("#name", "whatif-browser")
+    page.fill("input[data-address='shops.paint.rate']", "40")
+    page.click("#make")
+    page.wait_for_selector("#steps li", timeout=30_000)
+    page.wait_for_selector("body[data-plotted=true]", timeout=120_000)  # the compare page
+    assert page.locator("h1").inner_text() == "Plans compared: yizhuang@1, whatif-browser@1"
+    names = page.evaluate(
+        "() => document.getElementById('ramps')._fullData.map((trace) => trace.name)"
+    )
+    assert any("whatif-browser" in name for name in names), names
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-compare.png"))
+    base, copy = (read_plan(ref, db=server.db).result for ref in ("yizhuang", "whatif-browser"))
+    assert copy.output["quantity"].sum() < base.output["quantity"].sum()  # paint binds
+    assert problems == []

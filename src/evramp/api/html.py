@@ -24,7 +24,15 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["thousands"] = thousands
     env.filters["percent"] = percent
+    env.filters["plain"] = plain
     return env
+
+
+def plain(value: object) -> str:
+    """A number as a form's input takes it: 22000 for 22000.0, 0.85 as it is."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def render(template: str, **context: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from evramp.api.auth import COOKIE, PageToken
@@ -46,7 +46,11 @@ def plan_page(request: Request, ref: str, token: PageToken) -> HTMLResponse:
             token=token,
         )
     kept = stored.read_plan(ref, None, request.app.state.db)
-    nav = [{"href": "/", "label": "Scenarios"}, {"href": f"/scenarios/{ref}", "label": ref}]
+    nav = [
+        {"href": "/", "label": "Scenarios"},
+        {"href": f"/scenarios/{ref}", "label": ref},
+        {"href": f"/scenarios/{ref}/what-if", "label": "what if…"},
+    ]
     page = render_report(kept.result, kept.scenario, plotly_url=PLOTLY, nav=nav)
     return HTMLResponse(page)
 
@@ -85,3 +89,43 @@ def logout() -> RedirectResponse:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
+
+
+@router.get("/scenarios/{ref}/what-if", response_class=HTMLResponse, include_in_schema=False)
+def what_if_page(request: Request, ref: str, token: PageToken) -> HTMLResponse:
+    """A form of what a planner changes most (rates, shifts, phase dates, supplier capacities);
+    submitted, it makes a copy, plans it and compares it with this revision."""
+    revision, scenario = stored.read_stored(ref, request.app.state.db)
+    lines = [line for line in scenario.suppliers if line.capacity is not None]
+    return _page(
+        "what_if.html",
+        title=f"What if: a copy of {revision.ref}",
+        ref=revision.ref,
+        base=revision.scenario,
+        shops=scenario.shops,
+        phases=scenario.phases,
+        lines=lines,
+        token=token,
+    )
+
+
+@router.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+def compare_page(
+    request: Request,
+    token: PageToken,
+    refs: Annotated[list[str], Query()],
+    only_differences: bool = False,
+) -> HTMLResponse:
+    """The stored plans of `refs` side by side (the first the base), as `evramp db compare`."""
+    from evramp.app import compare_plans
+    from evramp.report.compare_html import render_compare_report
+
+    kept = stored.stored_plans(refs, request.app.state.db)
+    comparison = compare_plans(
+        {name: plan.result for name, plan in kept.items()},
+        only_differences,
+        {name: plan.scenario for name, plan in kept.items()},
+    )
+    nav = [{"href": "/", "label": "Scenarios"}]
+    nav += [{"href": f"/scenarios/{name}", "label": name} for name in kept]
+    return HTMLResponse(render_compare_report(comparison, plotly_url=PLOTLY, nav=nav))

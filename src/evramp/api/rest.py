@@ -286,3 +286,24 @@ def cancel_job(request: Request, job_id: str, token: ApiPlanner) -> JobOut:
     if found is None:
         raise NotFound(f"no job {job_id!r} (jobs live as long as the server)")
     return JobOut.of(found)
+
+
+# --- what-if copies ------------------------------------------------------------------------------
+
+
+class CopyRequest(BaseModel):
+    """A what-if copy: its name, and the values to change by address (`shops.paint.rate`,
+    `suppliers.CATL:CELL-NCM-612.capacity`, `phases.paint:phase2.start`, as `evramp db copy
+    --set` takes them)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    changes: dict[str, str | float | int] = Field(min_length=1, max_length=1_000)
+
+
+@router.post("/scenarios/{ref}/copies", tags=["scenarios"], status_code=201)
+def copy(request: Request, ref: str, token: ApiPlanner, wanted: CopyRequest) -> Revision:
+    """A new scenario: the revision with the changes made, checked as a whole scenario would
+    be, stored as the rows that differ (422 with every problem when it breaks something)."""
+    sets = [f"{address}={value}" for address, value in wanted.changes.items()]
+    changes = stored.read_changes(sets)
+    return Revision.of(stored.copy_scenario(ref, wanted.name, changes, request.app.state.db))

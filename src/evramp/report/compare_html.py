@@ -8,6 +8,7 @@ server); then the ramps overlaid, the builds against the base, and what binds in
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -33,7 +34,13 @@ def write_compare_report(comparison: Comparison, path: Path) -> Path:
     return write_text_atomic(path, render_compare_report(comparison))
 
 
-def render_compare_report(comparison: Comparison) -> str:
+def render_compare_report(
+    comparison: Comparison,
+    plotly_url: str | None = None,
+    nav: Sequence[Mapping[str, str]] = (),
+) -> str:
+    """The compare page; with `plotly_url`, the dashboard's (plotly.js loaded from there,
+    `nav` links above the title)."""
     constraints = _constraint_rows(comparison)
     shown = [(row["kind"], row["name"]) for row in constraints]
     builds = compare_charts.builds_figure(comparison)
@@ -46,6 +53,8 @@ def render_compare_report(comparison: Comparison) -> str:
     return render(
         "compare.html",
         charts,
+        plotly_url,
+        nav,
         title=f"Plans compared: {', '.join(plans)}",
         meta=_meta(comparison),
         cards=_cards(comparison),
