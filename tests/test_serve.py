@@ -357,3 +357,42 @@ def test_what_if_in_the_browser_copies_plans_and_compares(browser: Browser, serv
     base, copy = (read_plan(ref, db=server.db).result for ref in ("yizhuang", "whatif-browser"))
     assert copy.output["quantity"].sum() < base.output["quantity"].sum()  # paint binds
     assert problems == []
+
+
+# --- risk --------------------------------------------------------------------------------------
+
+
+def test_a_risk_job_counts_its_solves_and_serves_its_report(server: Server) -> None:
+    with server.client(server.planner) as planner:
+        started = planner.post(
+            "/api/scenarios/yizhuang/risk", json={"runs": 3, "tornado_runs": 0, "seed": 7}
+        )
+        assert started.status_code == 202, started.text
+        job = _finished(planner, started.json()["id"], seconds=240)
+        assert job["state"] == "done", job
+        assert job["total"] == 3 and job["done"] == 3 and job["result"]["runs"] == 3
+        report = planner.get(f"/api/jobs/{job['id']}/report")
+        assert report.status_code == 200 and "Risk: " in report.text and "3 runs" in report.text
+        bad = planner.post("/api/scenarios/yizhuang/risk", json={"runs": 0})
+        assert bad.status_code == 422 and bad.json()["problems"][0]["where"] == "body.runs"
+
+
+def test_risk_in_the_browser_starts_shows_progress_and_cancels(
+    browser: Browser, server: Server
+) -> None:
+    page, problems = _offline_page(browser, server)
+    page.goto(f"{server.url}/login?token={server.planner}&next=/scenarios/yizhuang/risk")
+    page.fill("#runs", "400")
+    page.fill("#tornado", "0")
+    page.click("#start")
+    page.wait_for_function(
+        "() => Number(document.getElementById('progress').value) >= 2", timeout=120_000
+    )
+    assert page.locator("#counted").inner_text().endswith("of 400 solves")
+    page.click("#cancel")
+    page.wait_for_selector("body[data-job=cancelled]", timeout=60_000)
+    assert page.locator("#outcome").inner_text().startswith("cancelled: ")
+    frame = page.frame_locator("#report")  # the report of the runs that finished
+    assert "runs" in frame.locator("h1").inner_text(timeout=60_000)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-risk.png"))
+    assert problems == []

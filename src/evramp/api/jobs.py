@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.context import SpawnProcess
+from pathlib import Path
 from queue import Empty
 from typing import Any, Literal, TypeVar
 
@@ -41,6 +42,10 @@ class Job:
     error: str | None = None
     started: str = field(default_factory=lambda: _now())
     finished: str | None = None
+    done: int = 0
+    """Work items finished (a risk job's solves)."""
+    total: int = 0
+    """Work items in all (0: not counted)."""
     cancel_asked: bool = False
     ready: bool = False
     """Its process runs the work (a Ctrl-C before that would die in Python's start-up)."""
@@ -53,8 +58,10 @@ def _now() -> str:
 class Jobs:
     """The server's jobs, by id."""
 
-    def __init__(self, db: str | None) -> None:
+    def __init__(self, db: str | None, results: Path) -> None:
         self.db = db
+        self.results = results
+        """Where jobs write their result folders (a risk job's report), one folder a job."""
         self._jobs: dict[str, Job] = {}
         self._processes: dict[str, SpawnProcess] = {}
         self._lock = threading.Lock()
@@ -70,10 +77,26 @@ class Jobs:
 
     def start_plan(self, ref: str, options: dict[str, Any]) -> Job:
         """Plan the revision `ref` with `PlanOptions(**options)` and keep the plan."""
-        job = Job(secrets.token_hex(8), "plan", ref)
+        return self._start(Job(secrets.token_hex(8), "plan", ref), run_plan, options)
+
+    def start_risk(self, ref: str, options: dict[str, Any]) -> Job:
+        """Risk of the revision `ref` with `RiskOptions(**options)`, written to the job's
+        folder (after a cancel: what finished)."""
+        return self._start(Job(secrets.token_hex(8), "risk", ref), run_risk, options)
+
+    def folder(self, job: Job) -> Path:
+        return self.results / job.id
+
+    def stop_all(self) -> None:
+        """Cancel every running job (the server is stopping)."""
+        for job in self.all():
+            self.cancel(job.id)
+
+    def _start(self, job: Job, work: Callable[..., None], options: dict[str, Any]) -> Job:
         messages = self._context.Queue()
+        # Not a daemon: a risk job runs a pool of its own, which a daemon may not.
         process = self._context.Process(
-            target=run_plan, args=(self.db, ref, options, messages), daemon=True
+            target=work, args=(self.db, job.target, options, self.folder(job), messages)
         )
         with self._lock:
             self._jobs[job.id] = job
@@ -136,13 +159,21 @@ def _took(job: Job, kind: str, value: Any) -> None:
         job.ready = True
     elif kind == "step":
         job.steps.append(str(value))
+    elif kind == "total":
+        job.total = int(value)
+    elif kind == "progress":
+        job.done += int(value)
     elif kind == "done":
         job.state, job.result = "done", dict(value)
+    elif kind == "partial":
+        job.result = dict(value)
     elif kind in ("failed", "cancelled"):
         job.state, job.error = kind, str(value)  # type: ignore[assignment]
 
 
-def run_plan(db: str | None, ref: str, options: dict[str, Any], messages: Any) -> None:
+def run_plan(
+    db: str | None, ref: str, options: dict[str, Any], folder: Path, messages: Any
+) -> None:
     """The plan job's process: plan and keep, saying each step; a refusal or a Ctrl-C (the
     cancel) is said too, never raised."""
     from evramp.app import PlanOptions, UseCaseError, plan_stored
@@ -157,6 +188,38 @@ def run_plan(db: str | None, ref: str, options: dict[str, Any], messages: Any) -
     except UseCaseError as refused:
         messages.put(("failed", refused.message))
     except KeyboardInterrupt:
-        messages.put(("cancelled", "cancelled; no plan was kept"))
+        messages.put(("cancelled", "no plan was kept"))
     else:
         messages.put(("done", {"plan": info.ref, "status": planned.result.status}))
+
+
+def run_risk(
+    db: str | None, ref: str, options: dict[str, Any], folder: Path, messages: Any
+) -> None:
+    """The risk job's process: the runs and the tornado, progress as solves finish, the
+    report written to `folder`; a cancel writes what finished (`risk-partial/`)."""
+    from evramp.app import RiskOptions, UseCaseError, prepare_risk, read_stored, run_risk
+    from evramp.app import write_risk as write
+
+    try:
+        messages.put(("ready", None))
+        messages.put(("step", f"Reading {ref}"))
+        revision, scenario = read_stored(ref, db)
+        prepared = prepare_risk(scenario, RiskOptions(**options), revision.ref)
+        messages.put(("total", prepared.solves))
+        messages.put(("step", f"Solving: {prepared.announcement()}"))
+        outcome = run_risk(prepared, lambda finished: messages.put(("progress", finished)))
+        messages.put(("step", "Writing the report"))
+        written = write(outcome, folder)
+    except UseCaseError as refused:
+        messages.put(("failed", refused.message))
+    except KeyboardInterrupt:
+        messages.put(("cancelled", "no run had finished; nothing was written"))
+    else:
+        report = written.written.folder / "report.html"
+        result = {"report": str(report.relative_to(folder)), "runs": outcome.result.finished}
+        if outcome.interrupted:
+            messages.put(("cancelled", f"{outcome.covered_words()}; the report is of those"))
+            messages.put(("partial", result))
+        else:
+            messages.put(("done", result))

@@ -50,6 +50,7 @@ def plan_page(request: Request, ref: str, token: PageToken) -> HTMLResponse:
         {"href": "/", "label": "Scenarios"},
         {"href": f"/scenarios/{ref}", "label": ref},
         {"href": f"/scenarios/{ref}/what-if", "label": "what if…"},
+        {"href": f"/scenarios/{ref}/risk", "label": "risk…"},
     ]
     page = render_report(kept.result, kept.scenario, plotly_url=PLOTLY, nav=nav)
     return HTMLResponse(page)
@@ -129,3 +130,10 @@ def compare_page(
     nav = [{"href": "/", "label": "Scenarios"}]
     nav += [{"href": f"/scenarios/{name}", "label": name} for name in kept]
     return HTMLResponse(render_compare_report(comparison, plotly_url=PLOTLY, nav=nav))
+
+
+@router.get("/scenarios/{ref}/risk", response_class=HTMLResponse, include_in_schema=False)
+def risk_page(request: Request, ref: str, token: PageToken) -> HTMLResponse:
+    """Start a risk run, follow it, cancel it; its report below when it ends."""
+    revision = stored.show(ref, request.app.state.db).revision
+    return _page("risk.html", title=f"Risk: {revision.ref}", ref=revision.ref, token=token)

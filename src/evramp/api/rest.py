@@ -230,6 +230,8 @@ class JobOut(BaseModel):
     target: str
     state: Literal["running", "done", "failed", "cancelled"]
     steps: list[str]
+    done: int = Field(description="Work items finished (a risk job's solves)")
+    total: int = Field(description="Work items in all (0: not counted)")
     result: dict[str, Any] | None
     error: str | None
     started: str
@@ -243,6 +245,8 @@ class JobOut(BaseModel):
             target=job.target,
             state=job.state,
             steps=list(job.steps),
+            done=job.done,
+            total=job.total,
             result=job.result,
             error=job.error,
             started=job.started,
@@ -307,3 +311,38 @@ def copy(request: Request, ref: str, token: ApiPlanner, wanted: CopyRequest) -> 
     sets = [f"{address}={value}" for address, value in wanted.changes.items()]
     changes = stored.read_changes(sets)
     return Revision.of(stored.copy_scenario(ref, wanted.name, changes, request.app.state.db))
+
+
+class RiskRequest(BaseModel):
+    """The options of `evramp risk` (the Monte Carlo over the scenario's disruptions)."""
+
+    runs: int = Field(200, ge=1, le=100_000)
+    seed: int = Field(0, ge=0)
+    backend: Literal["local", "dask"] = "local"
+    workers: int = Field(1, ge=1, le=64)
+    target: float | None = Field(None, gt=0, description="Vehicles to deliver in target_year")
+    target_year: str | None = None
+    tornado_runs: int = Field(200, ge=0, le=100_000)
+
+
+@router.post("/scenarios/{ref}/risk", tags=["risk"], status_code=202)
+def start_risk(
+    request: Request, ref: str, token: ApiPlanner, options: RiskRequest | None = None
+) -> JobOut:
+    """Run the risk analysis of the revision as a background job; its report is at
+    /api/jobs/ID/report when it is done (or cancelled after some runs)."""
+    revision = stored.show(ref, request.app.state.db).revision  # 404 before any work
+    chosen = (options or RiskRequest()).model_dump()
+    return JobOut.of(jobs_of(request).start_risk(revision.ref, chosen))
+
+
+@router.get("/jobs/{job_id}/report", tags=["risk"], response_class=Response)
+def job_report(request: Request, job_id: str, token: ApiToken) -> Response:
+    """A risk job's report (HTML), complete or of the runs that finished before a cancel."""
+    from fastapi.responses import FileResponse
+
+    jobs = jobs_of(request)
+    found = jobs.get(job_id)
+    if found is None or not found.result or "report" not in found.result:
+        raise NotFound(f"job {job_id!r} has no report (yet)")
+    return FileResponse(jobs.folder(found) / found.result["report"], media_type="text/html")

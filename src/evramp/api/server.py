@@ -6,6 +6,9 @@ that says to look at the server's log, where the traceback goes."""
 from __future__ import annotations
 
 import logging
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 
@@ -30,9 +33,18 @@ STATIC_MAX_AGE = 86_400
 when their packages change, which is rare enough for a day)."""
 
 
-def create_app(db: str | None = None) -> FastAPI:
-    """The app on the workspace `db` (default `$EVRAMP_DB`, then the default file)."""
+def create_app(db: str | None = None, results: Path | None = None) -> FastAPI:
+    """The app on the workspace `db` (default `$EVRAMP_DB`, then the default file); jobs
+    write their results (risk reports) under `results` (default: a new temporary folder)."""
+    jobs = Jobs(db, results or Path(tempfile.mkdtemp(prefix="evramp-serve-")))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.stop_all()  # no job outlives its server
+
     app = FastAPI(
+        lifespan=lifespan,
         title="evramp",
         version=__version__,
         summary="Production ramp-up plans of an EV plant: scenarios, plans, what-ifs, risk.",
@@ -42,7 +54,7 @@ def create_app(db: str | None = None) -> FastAPI:
     )
     app.state.db = db
     app.state.workspace = cache(lambda: Workspace.open(db))
-    app.state.jobs = Jobs(db)
+    app.state.jobs = jobs
     app.include_router(rest.router)
     app.include_router(pages.router)
     _mount_static(app)
