@@ -396,3 +396,65 @@ def test_risk_in_the_browser_starts_shows_progress_and_cancels(
     assert "runs" in frame.locator("h1").inner_text(timeout=60_000)
     page.screenshot(path=str(SCREENSHOTS / "dashboard-risk.png"))
     assert problems == []
+
+
+# --- late orders and purchase orders ----------------------------------------------------------
+
+
+def test_why_an_order_is_late_is_the_explain_of_the_stored_plan(server: Server) -> None:
+    from evramp.analysis.explain import peg
+
+    kept = read_plan("yizhuang", db=server.db)
+    late = kept.result.orders[kept.result.orders["on_time"] == False]  # noqa: E712
+    order_id = str(late.iloc[0]["order"])
+    expected = peg(kept.scenario, kept.result, order_id)
+    with server.client(server.reader) as reader:
+        why = reader.get(f"/api/scenarios/yizhuang/orders/{order_id}").json()
+        unknown = reader.get("/api/scenarios/yizhuang/orders/NOPE")
+    assert why["sentences"] == expected.describe() and why["late"] == pytest.approx(expected.late)
+    assert why["culprits"] and why["culprits"][0]["name"] == expected.culprits().iloc[0]["name"]
+    assert unknown.status_code == 400 and "NOPE" in unknown.json()["detail"]
+
+
+def test_drill_from_the_plan_page_into_a_late_order(browser: Browser, server: Server) -> None:
+    page, problems = _offline_page(browser, server)
+    page.goto(f"{server.url}/login?token={server.reader}&next=/scenarios/yizhuang")
+    page.wait_for_selector("body[data-plotted=true]", timeout=60_000)
+    first = page.locator("#late-orders tbody tr td a").first
+    order_id = first.inner_text()
+    first.click()
+    assert page.locator("h1").inner_text() == f"Order {order_id}"
+    assert float(page.locator("#late").inner_text().replace(",", "")) > 0
+    assert page.locator("#culprits tbody tr").count() >= 1
+    assert "held it back" in page.locator("#why").inner_text() or page.locator("#why li").count()
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-order.png"))
+    assert problems == []
+
+
+def test_purchase_orders_filter_and_download_as_the_mrp_of_the_stored_plan(
+    browser: Browser, server: Server
+) -> None:
+    from evramp.app import mrp
+
+    kept = read_plan("yizhuang", db=server.db)
+    orders = mrp(kept.scenario, result=kept.result).orders
+    supplier = str(orders["supplier"].value_counts().index[0])
+    page, problems = _offline_page(browser, server)
+    page.goto(f"{server.url}/login?token={server.reader}&next=/scenarios/yizhuang/mrp")
+    every = f"{len(orders):,}"
+    assert page.locator("#count").inner_text().startswith(f"{every} of {every} purchase orders")
+    assert page.locator("#orders tbody tr").count() == min(len(orders), 500)
+    page.select_option("select[name=supplier]", supplier)
+    page.fill("input[name=item]", "P-")
+    page.click("#filter")
+    chosen = orders[(orders["supplier"] == supplier) & orders["item"].str.contains("P-")]
+    assert 0 < len(chosen) < len(orders)
+    assert page.locator("#count").inner_text().startswith(f"{len(chosen):,} of {every}")
+    assert page.locator("#orders tbody tr").count() == min(len(chosen), 500)
+    mine = len(chosen)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-mrp.png"))
+    with page.expect_download() as downloaded:
+        page.click("#download")
+    lines = Path(downloaded.value.path()).read_text().splitlines()
+    assert lines[0].startswith("purchase_order,status,supplier") and len(lines) == mine + 1
+    assert problems == []

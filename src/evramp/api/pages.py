@@ -4,6 +4,7 @@ once from /static and cached."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -51,8 +52,15 @@ def plan_page(request: Request, ref: str, token: PageToken) -> HTMLResponse:
         {"href": f"/scenarios/{ref}", "label": ref},
         {"href": f"/scenarios/{ref}/what-if", "label": "what if…"},
         {"href": f"/scenarios/{ref}/risk", "label": "risk…"},
+        {"href": f"/scenarios/{ref}/mrp", "label": "purchase orders"},
     ]
-    page = render_report(kept.result, kept.scenario, plotly_url=PLOTLY, nav=nav)
+    page = render_report(
+        kept.result,
+        kept.scenario,
+        plotly_url=PLOTLY,
+        nav=nav,
+        order_href=f"/scenarios/{quote(ref)}/orders/",
+    )
     return HTMLResponse(page)
 
 
@@ -137,3 +145,31 @@ def risk_page(request: Request, ref: str, token: PageToken) -> HTMLResponse:
     """Start a risk run, follow it, cancel it; its report below when it ends."""
     revision = stored.show(ref, request.app.state.db).revision
     return _page("risk.html", title=f"Risk: {revision.ref}", ref=revision.ref, token=token)
+
+
+@router.get(
+    "/scenarios/{ref}/orders/{order_id}", response_class=HTMLResponse, include_in_schema=False
+)
+def order_page(request: Request, ref: str, order_id: str, token: PageToken) -> HTMLResponse:
+    """Why one order is late: the shops and parts on its tree that held it back, in the
+    stored plan (never solved again)."""
+    from evramp.api.views import order_view
+
+    view = order_view(ref, order_id, request.app.state.db)
+    return _page("order.html", title=f"Order {order_id}", view=view, ref=ref, token=token)
+
+
+@router.get("/scenarios/{ref}/mrp", response_class=HTMLResponse, include_in_schema=False)
+def mrp_page(
+    request: Request,
+    ref: str,
+    token: PageToken,
+    supplier: str = "",
+    item: str = "",
+    status: str = "",
+) -> HTMLResponse:
+    """The stored plan's purchase orders, filtered by supplier, item and status."""
+    from evramp.api.views import SHOWN, purchase_view
+
+    view = purchase_view(ref, request.app.state.db, supplier, item, status, SHOWN)
+    return _page("mrp.html", title=f"Purchase orders: {ref}", view=view, ref=ref, token=token)

@@ -346,3 +346,64 @@ def job_report(request: Request, job_id: str, token: ApiToken) -> Response:
     if found is None or not found.result or "report" not in found.result:
         raise NotFound(f"job {job_id!r} has no report (yet)")
     return FileResponse(jobs.folder(found) / found.result["report"], media_type="text/html")
+
+
+# --- orders and purchase orders ----------------------------------------------------------------
+
+
+class OrderWhy(BaseModel):
+    """Why an order is late in the stored plan: its state, the sentences `evramp explain
+    --order` says, and each shop or part that held it back."""
+
+    order: str
+    variant: str
+    kind: str
+    priority: int
+    quantity: float
+    due: str
+    delivered_by_due: float
+    delivered: float
+    last_delivery: str | None
+    late: float
+    sentences: list[str]
+    culprits: list[dict[str, Any]]
+
+
+@router.get("/scenarios/{ref}/orders/{order_id}", tags=["plans"])
+def order_why(request: Request, ref: str, order_id: str, token: ApiToken) -> OrderWhy:
+    from dataclasses import asdict
+
+    from evramp.api.views import order_view
+
+    return OrderWhy(**asdict(order_view(ref, order_id, request.app.state.db)))
+
+
+@router.get("/scenarios/{ref}/mrp.csv", tags=["plans"], response_class=Response)
+def purchase_orders_csv(
+    request: Request,
+    ref: str,
+    token: ApiToken,
+    supplier: str = "",
+    item: str = "",
+    status: str = "",
+) -> Response:
+    """The stored plan's purchase orders as CSV (`mrp/purchase_orders.csv`'s columns), those
+    of `supplier`, of items whose id holds `item`, of `status`."""
+    import csv
+    import io
+
+    from evramp.api.views import purchase_view
+
+    view = purchase_view(ref, request.app.state.db, supplier, item, status)
+    text = io.StringIO()
+    columns = ["purchase_order", "status", "supplier", "item", "quantity", "release_week"]
+    columns += ["receipt_week", "cost", "beyond_need", "over_capacity"]
+    writer = csv.DictWriter(text, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(view.rows)
+    name = f"{ref}-purchase-orders.csv"
+    return Response(
+        text.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

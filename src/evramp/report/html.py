@@ -74,9 +74,10 @@ def render_report(
     binding: pd.DataFrame | None = None,
     plotly_url: str | None = None,
     nav: Sequence[Mapping[str, str]] = (),
+    order_href: str | None = None,
 ) -> str:
     """The report page; with `plotly_url`, the dashboard's plan page (plotly.js loaded from
-    there, `nav` links above the title)."""
+    there, `nav` links above the title, each late order a link to `order_href` + its id)."""
     binding = binding_weeks(result, scenario) if binding is None else binding
     view = PlanView.of(result, binding, Tree.of(scenario) if scenario is not None else None)
     parts = view.parts
@@ -107,6 +108,7 @@ def render_report(
         **_binding(view),
         parts=[{"name": p, "chart": _part_chart(n)} for n, p in enumerate(parts)],
         **_late(result, late),
+        order_href=order_href,
         monthly=_monthly(result),
     )
 
