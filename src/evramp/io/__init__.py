@@ -7,12 +7,15 @@ from evramp.io.atomic import FolderRefused, atomic_directory, atomic_file, write
 from evramp.io.builtin import builtin_scenario_path, builtin_scenarios
 from evramp.io.result_folder import WrittenResult, check_out, write_result
 from evramp.io.scenario_folder import is_workbook, load_scenario, scenario_folder, write_scenario
+from evramp.io.upload import UploadLimits, UploadRefused, read_upload, scenario_archive
 
 if TYPE_CHECKING:
     from evramp.io.tables import write_tables
 
 __all__ = [
     "FolderRefused",
+    "UploadLimits",
+    "UploadRefused",
     "WrittenResult",
     "atomic_directory",
     "atomic_file",
@@ -21,6 +24,8 @@ __all__ = [
     "check_out",
     "is_workbook",
     "load_scenario",
+    "read_upload",
+    "scenario_archive",
     "scenario_folder",
     "write_result",
     "write_scenario",
