@@ -17,7 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from evramp.app import read_plan, read_stored
+from evramp.app import list_scenarios, read_plan, read_stored
 from evramp.app.tokens import revoke_token
 from evramp.io.workbook import read_workbook
 from evramp.report.kpis import yearly_totals
@@ -458,3 +458,97 @@ def test_purchase_orders_filter_and_download_as_the_mrp_of_the_stored_plan(
     lines = Path(downloaded.value.path()).read_text().splitlines()
     assert lines[0].startswith("purchase_order,status,supplier") and len(lines) == mine + 1
     assert problems == []
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+
+def _broken_zip(tmp_path: Path) -> bytes:
+    """The default plant as a zip, with a BOM quantity of -2 and a due date past the end."""
+    import shutil
+    import zipfile
+
+    from evramp.io import builtin_scenario_path
+
+    folder = tmp_path / "broken"
+    shutil.copytree(builtin_scenario_path(), folder)
+    bom = (folder / "bom.csv").read_text().splitlines()
+    cells = bom[13].split(",")
+    cells[2] = "-2"
+    bom[13] = ",".join(cells)
+    (folder / "bom.csv").write_text("\n".join(bom) + "\n")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as writer:
+        for path in sorted(folder.iterdir()):
+            writer.write(path, f"broken/{path.name}")
+    return archive.getvalue()
+
+
+def test_an_upload_is_stored_once_refused_with_its_problems_or_refused_as_unsafe(
+    server: Server, tmp_path: Path
+) -> None:
+    import zipfile
+
+    with server.client(server.planner) as planner:
+        archive = planner.get("/api/scenarios/no-plan/download.zip")
+        assert archive.status_code == 200 and archive.headers["content-type"] == "application/zip"
+        files = {"file": ("again.zip", archive.content, "application/zip")}
+        first = planner.post("/api/scenarios", files=files, data={"name": "uploaded"})
+        assert first.status_code == 201, first.text
+        assert first.json()["new"] and first.json()["revision"]["hash"] == (
+            read_stored("no-plan", server.db)[0].hash
+        )
+        again = planner.post("/api/scenarios", files=files, data={"name": "uploaded"})
+        assert again.status_code == 201 and not again.json()["new"]
+        broken = {"file": ("broken.zip", _broken_zip(tmp_path), "application/zip")}
+        refused = planner.post("/api/scenarios", files=broken)
+        assert refused.status_code == 422
+        problems = [(p["file"], p["row"], p["field"]) for p in refused.json()["problems"]]
+        assert problems == [("bom.csv", 14, "quantity")]
+        slip = io.BytesIO()
+        with zipfile.ZipFile(slip, "w") as writer:
+            writer.writestr("../scenario.yaml", "name: x")
+        unsafe = planner.post("/api/scenarios", files={"file": ("slip.zip", slip.getvalue())})
+        assert unsafe.status_code == 400 and "leaves the archive" in unsafe.json()["detail"]
+        text = planner.post("/api/scenarios", files={"file": ("notes.txt", b"hello")})
+        assert text.status_code == 400 and "expected a .zip" in text.json()["detail"]
+        assert _status_of_a_huge_request(server).startswith("HTTP/1.1 413")
+    with server.client(server.reader) as reader:
+        assert reader.post("/api/scenarios", files=files).status_code == 403
+    listed = {revision.scenario for revision, _, _ in list_scenarios(server.db)}
+    assert not listed & {"broken", "slip", "notes"}  # nothing refused was stored
+
+
+def _status_of_a_huge_request(server: Server) -> str:
+    """The status line answering a request that says it carries 70 MB (and sends none of it:
+    the server must refuse it before reading its body)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(server.url)
+    assert where.hostname is not None and where.port is not None
+    with socket.create_connection((where.hostname, where.port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /api/scenarios HTTP/1.1\r\nHost: localhost\r\n"
+            + f"Authorization: Bearer {server.planner}\r\n".encode()
+            + b"Content-Type: application/zip\r\nContent-Length: 70000000\r\n\r\n"
+        )
+        return connection.recv(4096).decode().splitlines()[0]
+
+
+def test_upload_in_the_browser_shows_every_problem_as_a_row(
+    browser: Browser, server: Server, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(_broken_zip(tmp_path))
+    page, problems = _offline_page(browser, server)
+    page.goto(f"{server.url}/login?token={server.planner}&next=/")
+    page.set_input_files("#file", str(broken))
+    page.click("#send")
+    page.wait_for_selector("#problems tbody tr", timeout=30_000)
+    cells = page.locator("#problems tbody tr").first.locator("td").all_inner_texts()
+    assert cells[:3] == ["bom.csv", "14", "quantity"] and cells[3].startswith("must be > 0")
+    assert page.locator("#outcome").inner_text().startswith("scenario broken.zip rejected")
+    assert problems == [
+        "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
+    ]

@@ -292,3 +292,28 @@ def test_a_file_that_is_not_a_workbook_is_never_replaced(default: Scenario, tmp_
         write_workbook(default, named)
     assert csv.read_text(encoding="utf-8") == "id\n"
     assert named.read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_a_damaged_sheet_is_a_problem_not_a_crash(default: Scenario, tmp_path: Path) -> None:
+    """A sheet whose XML was cut short: `evramp validate` says which sheet is damaged and exits
+    2, with the other sheets' problems, and no traceback."""
+    import io
+    import subprocess
+    import sys
+    import zipfile
+
+    book = write_workbook(default, tmp_path / "whole.xlsx")
+    packed = io.BytesIO()
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(packed, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                data = data[: len(data) // 2]
+            target.writestr(info, data)
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(packed.getvalue())
+    evramp = str(Path(sys.executable).with_name("evramp"))
+    run = subprocess.run([evramp, "validate", str(damaged)], capture_output=True, text=True)
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "damaged.xlsx: " in run.stderr and "the sheet is damaged" in run.stderr

@@ -4,16 +4,17 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from evramp import __version__
 from evramp.api.auth import ApiPlanner, ApiToken
 from evramp.api.jobs import Job, Jobs
-from evramp.app import NotFound
+from evramp.app import BadInput, NotFound
 from evramp.app import workspace as stored
 from evramp.store import PlanInfo, RevisionInfo
 
@@ -405,5 +406,57 @@ def purchase_orders_csv(
     return Response(
         text.getvalue(),
         media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# --- uploads -------------------------------------------------------------------------------------
+
+
+class Uploaded(BaseModel):
+    revision: Revision
+    new: bool = Field(description="False: it equals the newest revision already, nothing stored")
+
+
+@router.post("/scenarios", tags=["scenarios"], status_code=201)
+def upload(
+    request: Request,
+    token: ApiPlanner,
+    file: Annotated[UploadFile, File(description="A zip of a scenario folder, or a workbook")],
+    name: Annotated[str | None, Form(description="Default: the file's name")] = None,
+) -> Uploaded:
+    """Store an uploaded scenario (a zip of its folder, or an .xlsx workbook), validated whole:
+    413 when it is too big, 400 when it is unsafe or no scenario, 422 with every problem."""
+    from evramp.app.scenarios import rejected
+    from evramp.io.upload import DEFAULT_LIMITS, UploadRefused, read_upload, scenario_slug
+    from evramp.model.errors import ScenarioInvalid
+
+    filename = file.filename or "upload"
+    data = file.file.read(DEFAULT_LIMITS.max_upload_bytes + 1)
+    if len(data) > DEFAULT_LIMITS.max_upload_bytes:
+        raise HTTPException(413, f"{filename}: more than {DEFAULT_LIMITS.max_upload_bytes:,} bytes")
+    try:
+        scenario = read_upload(data, filename)
+    except UploadRefused as refused:
+        raise BadInput(str(refused)) from None
+    except ScenarioInvalid as invalid:
+        raise rejected(filename, invalid) from None
+    target = name or scenario_slug(Path(filename).stem)
+    stored_as = stored.store_scenario(
+        scenario, target, f"upload of {filename}", request.app.state.db
+    )
+    return Uploaded(revision=Revision.of(stored_as.revision), new=stored_as.new)
+
+
+@router.get("/scenarios/{ref}/download.zip", tags=["scenarios"], response_class=Response)
+def download_zip(request: Request, ref: str, token: ApiToken) -> Response:
+    """The revision as a zip of its scenario folder (what an upload takes back)."""
+    from evramp.io.upload import scenario_archive
+
+    revision, scenario = stored.read_stored(ref, request.app.state.db)
+    name = f"{revision.scenario}@{revision.number}.zip"
+    return Response(
+        scenario_archive(scenario),
+        media_type="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -28,6 +28,10 @@ from evramp.store import Workspace
 
 log = logging.getLogger("evramp.api")
 
+MAX_REQUEST_BYTES = 60_000_000
+"""A request's body at most (an upload's own limit is 50 MB): a bigger one is refused (413)
+before it is read."""
+
 STATIC_MAX_AGE = 86_400
 """Seconds a browser keeps plotly.js and the docs' assets (a new evramp serves new URLs only
 when their packages change, which is rare enough for a day)."""
@@ -57,6 +61,7 @@ def create_app(db: str | None = None, results: Path | None = None) -> FastAPI:
     app.state.jobs = jobs
     app.include_router(rest.router)
     app.include_router(pages.router)
+    _limit_requests(app)
     _mount_static(app)
     _add_docs(app)
     _add_error_handlers(app)
@@ -78,6 +83,17 @@ def _mount_static(app: FastAPI) -> None:
         response: Response = await call_next(request)
         if request.url.path.startswith("/static/") and response.status_code in (200, 304):
             response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}"
+        return response
+
+
+def _limit_requests(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def limited(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+            message = f"the request is {int(length):,} bytes; at most {MAX_REQUEST_BYTES:,}"
+            return JSONResponse({"detail": message}, 413)
+        response: Response = await call_next(request)
         return response
 
 

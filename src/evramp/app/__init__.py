@@ -109,6 +109,7 @@ from evramp.app.workspace import (
     scenario_log,
     show,
     store_plan,
+    store_scenario,
     stored,
     stored_plans,
 )
@@ -181,6 +182,7 @@ __all__ = [
     "scenario_log",
     "show",
     "store_plan",
+    "store_scenario",
     "stored",
     "stored_plans",
     "validate",

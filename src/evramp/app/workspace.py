@@ -91,18 +91,23 @@ def import_scenario(
     """Read `given` (a folder, a workbook or a built-in name), validate it, and store it as a
     new revision of `name` (default: the folder's or workbook's name). Refused whole with every
     problem."""
-    from evramp.store.rows import content_of
 
     source = scenario_folder(str(given))
 
     scenario = steps("Reading scenario", lambda: _load(source))
+    return store_scenario(scenario, name or source.stem, f"import of {source.name}", db, steps)
+
+
+def store_scenario(
+    scenario: Scenario, name: str, source: str, db: str | None = None, steps: StepRunner = run_step
+) -> Imported:
+    """Store the validated `scenario` as a new revision of `name` (`source` says where it came
+    from: an import, an upload); nothing when it equals the newest revision."""
+    from evramp.store.rows import content_of
+
     workspace = open_workspace(db)
-    target = name or source.stem
     with store_errors():
-        added = steps(
-            f"Storing {target}",
-            lambda: workspace.add(target, content_of(scenario), f"import of {source.name}"),
-        )
+        added = steps(f"Storing {name}", lambda: workspace.add(name, content_of(scenario), source))
     return Imported(added.revision, added.new)
 
 

@@ -285,16 +285,28 @@ class _Sheets:
     name: str
     errors: list[ScenarioError]
     taken: set[str] = field(default_factory=set)
+    damaged: set[str] = field(default_factory=set)
 
     def take(self, sheet: str) -> Grid | None:
-        """The cells of `sheet` from A1 (None if there is no such sheet)."""
+        """The cells of `sheet` from A1 (None if there is no such sheet, or a damaged one:
+        its problem is said)."""
         self.taken.add(sheet)
         if sheet not in self.book.sheet_names:
             return None
-        grid: Grid = self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        try:
+            grid: Grid = self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except CalamineError as failed:  # broken XML, a bad checksum: a damaged file
+            self.damaged.add(sheet)
+            why = str(failed).strip() or type(failed).__name__
+            self.errors.append(
+                ScenarioError(f"{self.name}: {sheet}", 0, "", f"the sheet is damaged ({why})")
+            )
+            return None
         return grid
 
     def missing(self, sheet: str, why: str) -> None:
+        if sheet in self.damaged:  # said already
+            return
         self.errors.append(
             ScenarioError(f"{self.name}: {sheet}", 0, "", f"sheet not found ({why})")
         )
@@ -363,7 +375,8 @@ def _read_table(
     if grid is None:
         if spec.required:
             sheets.missing(name, spec.doc)
-        return Table(DemandTable.of(()) if spec.name == "demand" else (), whole=not spec.required)
+        whole = not spec.required and name not in sheets.damaged
+        return Table(DemandTable.of(()) if spec.name == "demand" else (), whole=whole)
     cells = _cells(grid)
     places.sheets[spec.file] = (name, cells.columns)
     found = len(errors)
