@@ -18,7 +18,28 @@ from evramp.app import BadInput, NotFound
 from evramp.app import workspace as stored
 from evramp.store import PlanInfo, RevisionInfo
 
-router = APIRouter(prefix="/api")
+
+
+class Refusal(BaseModel):
+    """Why a request was refused: `detail` in words; `problems` (a scenario's, or a request's
+    fields') and `details` where there is more to say."""
+
+    detail: str
+    problems: list[dict[str, Any]] | None = None
+    details: list[str] | None = None
+
+
+_REFUSED: dict[int | str, dict[str, Any]] = {
+    400: {"model": Refusal, "description": "Refused: what the request asks for cannot be done"},
+    401: {"model": Refusal, "description": "No known token"},
+    403: {"model": Refusal, "description": "A reader's token where a planner's is needed"},
+    404: {"model": Refusal, "description": "Not in the workspace"},
+    409: {"model": Refusal, "description": "The solver reached no plan"},
+    413: {"model": Refusal, "description": "The request is too big"},
+    422: {"model": Refusal, "description": "Every problem of the scenario or of the request"},
+}
+
+router = APIRouter(prefix="/api", responses=_REFUSED)
 
 WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
