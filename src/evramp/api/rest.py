@@ -19,7 +19,6 @@ from evramp.app import workspace as stored
 from evramp.store import PlanInfo, RevisionInfo
 
 
-
 class Refusal(BaseModel):
     """Why a request was refused: `detail` in words; `problems` (a scenario's, or a request's
     fields') and `details` where there is more to say."""
