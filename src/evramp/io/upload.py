@@ -174,8 +174,8 @@ def _read_workbook_upload(data: bytes, shown: str, limits: UploadLimits) -> Scen
         try:
             return read_workbook(path)
         except CalamineError as failed:
-            # read_workbook says so of a file it cannot open; a sheet that cannot be read
-            # (a bad checksum, broken XML) comes as calamine's own error.
+            # read_workbook says which sheet is damaged (ScenarioInvalid); anything else of
+            # calamine's that gets through is a workbook it could not read either.
             raise UploadRefused(f"{shown}: a damaged workbook ({failed})") from None
 
 
