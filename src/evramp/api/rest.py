@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from evramp import __version__
 from evramp.api.auth import ApiPlanner, ApiToken
 from evramp.api.jobs import Job, Jobs
+from evramp.api.views import kept_plan
 from evramp.app import BadInput, NotFound
 from evramp.app import workspace as stored
 from evramp.store import PlanInfo, RevisionInfo
@@ -179,7 +180,7 @@ def plan_summary(
     """The key figures of a stored plan of the revision (never solved again)."""
     from evramp.report.kpis import late_orders, on_time_rate, yearly_totals
 
-    kept = stored.read_plan(ref, number, request.app.state.db)
+    kept = kept_plan(ref, number, request.app.state.db)
     yearly = yearly_totals(kept.result)
     years = [
         Year(year=str(year), built=row.built, delivered=row.delivered, due=row.due)
@@ -198,7 +199,7 @@ def plan_output(
     request: Request, ref: str, token: ApiToken, number: int | None = None
 ) -> list[OutputRow]:
     """Vehicles built per variant and bucket (the week it finishes)."""
-    kept = stored.read_plan(ref, number, request.app.state.db)
+    kept = kept_plan(ref, number, request.app.state.db)
     output = kept.result.output
     return [
         OutputRow(week=week.date().isoformat(), variant=variant, quantity=quantity)

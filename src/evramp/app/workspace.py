@@ -394,6 +394,21 @@ class StoredPlan:
     result: PlanResult
 
 
+def revision_info(ref: str, db: str | None = None) -> RevisionInfo:
+    """The stored revision `ref` (`NotFound` if there is none), without its rows."""
+    workspace = open_workspace(db)
+    with store_errors():
+        return workspace.revision(ref)
+
+
+def plan_info(ref: str, number: int | None = None, db: str | None = None) -> PlanInfo:
+    """Which stored plan `number` (default the newest) of the revision `ref` is, without
+    reading it (a front end that keeps plans it read looks them up by it)."""
+    workspace = open_workspace(db)
+    with store_errors():
+        return workspace.plan_info(ref, number)
+
+
 def read_plan(ref: str, number: int | None = None, db: str | None = None) -> StoredPlan:
     """The stored plan `number` (default the newest) of the revision `ref`: as it was made,
     never solved again."""

@@ -235,23 +235,15 @@ class Workspace:
             ).scalar_one()
         return int(total)
 
+    def plan_info(self, ref: str, number: int | None = None) -> PlanInfo:
+        """The revision's plan `number` (default its newest), without what was stored of it."""
+        with reading(self.engine) as connection:
+            return self._chosen_plan(connection, ref, number)
+
     def plan(self, ref: str, number: int | None = None) -> tuple[PlanInfo, PlanParts]:
         """The revision's plan `number` (default its newest) and what was stored of it."""
         with reading(self.engine) as connection:
-            revision = self._resolve(connection, ref)
-            plans = self._plans_of(connection, revision)
-            if not plans:
-                raise NotInWorkspace(
-                    f"{revision.ref} has no plan yet (make one: evramp plan {revision.ref})"
-                )
-            chosen = (
-                plans[-1]
-                if number is None
-                else next((plan for plan in plans if plan.number == number), None)
-            )
-            if chosen is None:
-                have = ", ".join(str(plan.number) for plan in plans)
-                raise NotInWorkspace(f"{revision.ref} has no plan {number} (it has {have})")
+            chosen = self._chosen_plan(connection, ref, number)
             rows = connection.execute(
                 select(schema.plan_part).where(schema.plan_part.c.plan_id == chosen.id)
             ).mappings()
@@ -260,6 +252,23 @@ class Workspace:
                 select(schema.plan.c.result).where(schema.plan.c.id == chosen.id)
             ).scalar_one()
         return chosen, PlanParts(result, blobs)
+
+    def _chosen_plan(self, connection: Connection, ref: str, number: int | None) -> PlanInfo:
+        revision = self._resolve(connection, ref)
+        plans = self._plans_of(connection, revision)
+        if not plans:
+            raise NotInWorkspace(
+                f"{revision.ref} has no plan yet (make one: evramp plan {revision.ref})"
+            )
+        chosen = (
+            plans[-1]
+            if number is None
+            else next((plan for plan in plans if plan.number == number), None)
+        )
+        if chosen is None:
+            have = ", ".join(str(plan.number) for plan in plans)
+            raise NotInWorkspace(f"{revision.ref} has no plan {number} (it has {have})")
+        return chosen
 
     # --- writing -----------------------------------------------------------------------------
 
