@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +52,7 @@ def stocked_workspace(db: str) -> None:
     copy_scenario("yizhuang", "no-plan", read_changes(["shops.paint.rate=45"]), db)
 
 
-def serving(folder: Path) -> Iterator[Server]:
+def serving(folder: Path) -> Generator[Server, None, None]:
     """Start the server (and stop it after)."""
     from evramp.app.tokens import create_token
 
