@@ -151,7 +151,7 @@ def compare_page(
 @router.get("/scenarios/{ref}/risk", response_class=HTMLResponse, include_in_schema=False)
 def risk_page(request: Request, ref: str, token: PageToken) -> HTMLResponse:
     """Start a risk run, follow it, cancel it; its report below when it ends."""
-    revision = stored.show(ref, request.app.state.db).revision
+    revision = stored.revision_info(ref, request.app.state.db)
     return _page("risk.html", title=f"Risk: {revision.ref}", ref=revision.ref, token=token)
 
 

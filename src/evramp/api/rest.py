@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from evramp import __version__
 from evramp.api.auth import ApiPlanner, ApiToken
 from evramp.api.jobs import Job, Jobs
-from evramp.api.views import kept_plan
+from evramp.api.views import OrderView, kept_plan, order_view
 from evramp.app import BadInput, NotFound
 from evramp.app import workspace as stored
 from evramp.store import PlanInfo, RevisionInfo
@@ -286,7 +286,7 @@ def start_plan(
     request: Request, ref: str, token: ApiPlanner, options: PlanRequest | None = None
 ) -> JobOut:
     """Plan the revision and keep the plan with it, as a background job (poll /api/jobs/ID)."""
-    revision = stored.show(ref, request.app.state.db).revision  # 404 before any work
+    revision = stored.revision_info(ref, request.app.state.db)  # 404 before any work
     chosen = (options or PlanRequest()).model_dump()
     return JobOut.of(jobs_of(request).start_plan(revision.ref, chosen))
 
@@ -353,7 +353,7 @@ def start_risk(
 ) -> JobOut:
     """Run the risk analysis of the revision as a background job; its report is at
     /api/jobs/ID/report when it is done (or cancelled after some runs)."""
-    revision = stored.show(ref, request.app.state.db).revision  # 404 before any work
+    revision = stored.revision_info(ref, request.app.state.db)  # 404 before any work
     chosen = (options or RiskRequest()).model_dump()
     return JobOut.of(jobs_of(request).start_risk(revision.ref, chosen))
 
@@ -373,31 +373,11 @@ def job_report(request: Request, job_id: str, token: ApiToken) -> Response:
 # --- orders and purchase orders ----------------------------------------------------------------
 
 
-class OrderWhy(BaseModel):
+@router.get("/scenarios/{ref}/orders/{order_id}", tags=["plans"])
+def order_why(request: Request, ref: str, order_id: str, token: ApiToken) -> OrderView:
     """Why an order is late in the stored plan: its state, the sentences `evramp explain
     --order` says, and each shop or part that held it back."""
-
-    order: str
-    variant: str
-    kind: str
-    priority: int
-    quantity: float
-    due: str
-    delivered_by_due: float
-    delivered: float
-    last_delivery: str | None
-    late: float
-    sentences: list[str]
-    culprits: list[dict[str, Any]]
-
-
-@router.get("/scenarios/{ref}/orders/{order_id}", tags=["plans"])
-def order_why(request: Request, ref: str, order_id: str, token: ApiToken) -> OrderWhy:
-    from dataclasses import asdict
-
-    from evramp.api.views import order_view
-
-    return OrderWhy(**asdict(order_view(ref, order_id, request.app.state.db)))
+    return order_view(ref, order_id, request.app.state.db)
 
 
 @router.get("/scenarios/{ref}/mrp.csv", tags=["plans"], response_class=Response)

@@ -55,11 +55,12 @@ class Chart:
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment(package: str = "evramp.report") -> jinja2.Environment:
+    """The templates of `package` (its `templates` folder), with the number filters."""
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("evramp.report", "templates"),
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -67,6 +68,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["thousands"] = thousands
     env.filters["percent"] = percent
+    env.filters["plain"] = plain
     return env
 
 
@@ -118,6 +120,13 @@ def thousands(value: object, decimals: int = 0) -> str:
     if number is None:
         return "–"
     return f"{round(number, decimals) + 0.0:,.{decimals}f}"  # + 0.0: no "-0" for -0.3
+
+
+def plain(value: object) -> str:
+    """A number as a form's input takes it: 22000 for 22000.0, 0.85 as it is."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def percent(value: object, decimals: int = 1) -> str:
